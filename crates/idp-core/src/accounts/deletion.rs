@@ -1,0 +1,29 @@
+//! Deleting an account, confirmed with its password. Sessions and tokens go
+//! with it (foreign keys cascade).
+
+use diesel::prelude::*;
+
+use super::AccountError;
+use crate::db::schema::accounts;
+use crate::email::{Action, Email};
+use crate::Idp;
+
+impl Idp {
+    pub fn delete_account(&self, account_id: &str, password: &str) -> Result<(), AccountError> {
+        let account = self.account(account_id)?;
+        self.confirm_password(&account, password, "password")?;
+        self.db.write(|conn| {
+            diesel::delete(accounts::table.find(&account.id))
+                .execute(conn)
+                .map_err(AccountError::from)
+        })?;
+        self.deliver(&Email::compose(
+            &account.email,
+            &account.locale,
+            "account_deleted",
+            &[],
+            Action::None,
+        ));
+        Ok(())
+    }
+}

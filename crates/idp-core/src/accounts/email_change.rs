@@ -1,0 +1,114 @@
+//! Changing the primary address: nothing changes until a link sent to the
+//! new address is followed; the old address is told.
+
+use chrono::Duration;
+use diesel::prelude::*;
+
+use super::{Account, AccountError, EmailAddress, FieldError};
+use crate::db::schema::accounts;
+use crate::email::{Action, Email};
+use crate::one_time::{self, Purpose};
+use crate::{now, Idp};
+
+impl Idp {
+    pub fn request_email_change(
+        &self,
+        account_id: &str,
+        new_email: &str,
+        current_password: &str,
+    ) -> Result<(), AccountError> {
+        let account = self.account(account_id)?;
+        let new_email = EmailAddress::parse(new_email).map_err(|mut e| {
+            e.field = "new_email";
+            e
+        })?;
+        self.confirm_password(&account, current_password, "current_password")?;
+        if new_email.as_str() == account.email {
+            return Err(FieldError::new("new_email", "email_same").into());
+        }
+        let now = now();
+        let lifetime = Duration::hours(self.settings.tokens.email_change_hours);
+        let token = self.db.write(|conn| {
+            if Account::find_by_email(conn, &new_email)?.is_some() {
+                return Ok::<_, AccountError>(None);
+            }
+            one_time::revoke_all(conn, &account.id, Purpose::ChangeEmail, now)?;
+            let token = one_time::issue(
+                conn,
+                &account.id,
+                Purpose::ChangeEmail,
+                lifetime,
+                Some(new_email.as_str()),
+                now,
+            )?;
+            Ok(Some(token))
+        })?;
+        let lang = &account.locale;
+        match token {
+            Some(token) => {
+                let link = self.link(&format!("/email/confirm?token={token}"));
+                self.deliver(&Email::compose(
+                    new_email.as_str(),
+                    lang,
+                    "email_change_confirm",
+                    &[("old_email", &account.email)],
+                    Action::Link(&link),
+                ));
+            }
+            // Telling the requester would reveal that the address is taken;
+            // the address's owner learns of the attempt instead.
+            None => self.deliver(&Email::compose(
+                new_email.as_str(),
+                lang,
+                "address_in_use",
+                &[],
+                Action::None,
+            )),
+        }
+        self.deliver(&Email::compose(
+            &account.email,
+            lang,
+            "email_change_notice",
+            &[("new_email", new_email.as_str())],
+            Action::None,
+        ));
+        Ok(())
+    }
+
+    /// Follows the link sent to the new address; returns the new address.
+    pub fn confirm_email_change(&self, token: &str) -> Result<EmailAddress, AccountError> {
+        let now = now();
+        let changed = self.db.write(|conn| {
+            let token = one_time::consume(conn, token, Purpose::ChangeEmail, now)?
+                .ok_or(AccountError::InvalidLink)?;
+            let new_email = token.new_email.clone().ok_or(AccountError::InvalidLink)?;
+            let account =
+                Account::find(conn, &token.account_id)?.ok_or(AccountError::InvalidLink)?;
+            if Account::find_by_email(conn, &EmailAddress::parse(&new_email)?)?.is_some() {
+                return Err(AccountError::EmailUnavailable);
+            }
+            diesel::update(accounts::table.find(&account.id))
+                .set((
+                    accounts::email.eq(&new_email),
+                    accounts::email_verified.eq(true),
+                    accounts::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            Ok((account, new_email))
+        });
+        let (account, new_email) = match changed {
+            Err(AccountError::Store(e)) if e.is_unique_violation() => {
+                return Err(AccountError::EmailUnavailable)
+            }
+            other => other?,
+        };
+        self.deliver(&Email::compose(
+            &account.email,
+            &account.locale,
+            "email_changed",
+            &[("new_email", &new_email)],
+            Action::Link(&self.link("/password/forgot")),
+        ));
+        Ok(EmailAddress::parse(&new_email)?)
+    }
+}

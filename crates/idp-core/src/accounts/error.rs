@@ -1,0 +1,71 @@
+use crate::db::StoreError;
+
+/// A problem with one input field; `code` names a catalog entry `error.{code}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, code: &'static str) -> Self {
+        Self {
+            field,
+            code,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, name: &'static str, value: String) -> Self {
+        self.args.push((name, value));
+        self
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("some fields are invalid")]
+    Invalid(Vec<FieldError>),
+    #[error("the email address or password is wrong")]
+    InvalidCredentials,
+    #[error("the email address has not been verified yet")]
+    EmailNotVerified,
+    #[error("too many failed attempts; try again in {retry_after_secs} s")]
+    Throttled { retry_after_secs: i64 },
+    #[error("the link is invalid, used or expired")]
+    InvalidLink,
+    #[error("the code is wrong or has expired")]
+    InvalidCode,
+    #[error("the robot check failed or expired")]
+    BotCheck,
+    #[error("that email address cannot be used")]
+    EmailUnavailable,
+    #[error("no such account")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for AccountError {
+    fn from(e: diesel::result::Error) -> Self {
+        AccountError::Store(StoreError::Query(e))
+    }
+}
+
+impl From<FieldError> for AccountError {
+    fn from(e: FieldError) -> Self {
+        AccountError::Invalid(vec![e])
+    }
+}
+
+impl AccountError {
+    /// Turns collected field problems into an error, or `Ok` when there are none.
+    pub fn check(errors: Vec<FieldError>) -> Result<(), AccountError> {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AccountError::Invalid(errors))
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! People's accounts: sign-up, verification, credentials, profile, deletion.
+
+mod admin;
+mod deletion;
+mod email_address;
+mod email_change;
+mod error;
+mod marketing;
+mod password;
+mod profile;
+mod reset;
+mod sign_in;
+mod signup;
+mod verification;
+
+pub use admin::NewUser;
+pub use email_address::{EmailAddress, MAX_EMAIL_LENGTH};
+pub use error::{AccountError, FieldError};
+pub use password::{PasswordHasher, PasswordPolicy, Verification};
+pub use profile::{Birthdate, PersonName, ProfileUpdate, MAX_NAME_LENGTH};
+pub use sign_in::SignedIn;
+pub use signup::SignUp;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::accounts;
+use crate::db::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub password_hash: Option<String>,
+    pub given_name: String,
+    pub family_name: String,
+    pub birthdate: Option<NaiveDate>,
+    pub marketing_opt_in: bool,
+    pub is_admin: bool,
+    pub locale: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Account {
+    pub fn find_by_email(
+        conn: &mut DbConnection,
+        email: &EmailAddress,
+    ) -> QueryResult<Option<Account>> {
+        accounts::table
+            .filter(accounts::email.eq(email.as_str()))
+            .select(Account::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Account>> {
+        accounts::table
+            .find(id)
+            .select(Account::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// The address as the domain type (stored addresses were parsed on the way in).
+    pub fn email_address(&self) -> EmailAddress {
+        EmailAddress::parse(&self.email).expect("stored addresses are valid")
+    }
+}

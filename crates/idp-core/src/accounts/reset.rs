@@ -1,0 +1,160 @@
+//! Forgotten password: an emailed code, then a new password. Every answer is
+//! the same whether or not the address has an account.
+
+use chrono::Duration;
+use diesel::prelude::*;
+
+use super::{Account, AccountError, EmailAddress, FieldError};
+use crate::db::schema::accounts;
+use crate::email::{Action, Email};
+use crate::one_time::{self, CodeCheck, Purpose, RESET_CODE_LENGTH};
+use crate::{now, sessions, Idp};
+
+/// Reset codes one account may be sent per hour.
+const MAX_CODES_PER_HOUR: i64 = 5;
+
+impl Idp {
+    /// Step 1: email a code when the address has an account.
+    pub fn request_password_reset(
+        &self,
+        email: &str,
+        bot_challenge: &str,
+        bot_solution: &str,
+    ) -> Result<(), AccountError> {
+        let email = EmailAddress::parse(email)?;
+        if self.verify_bot_check(bot_challenge, bot_solution).is_err() {
+            return Err(AccountError::BotCheck);
+        }
+        let now = now();
+        let minutes = self.settings.tokens.password_reset_code_minutes;
+        let issued = self.db.write(|conn| {
+            let Some(account) = Account::find_by_email(conn, &email)? else {
+                return Ok::<_, AccountError>(None);
+            };
+            let recent = one_time::count_since(
+                conn,
+                &account.id,
+                Purpose::ResetCode,
+                now - Duration::hours(1),
+            )?;
+            if recent >= MAX_CODES_PER_HOUR {
+                return Ok(None);
+            }
+            one_time::revoke_all(conn, &account.id, Purpose::ResetCode, now)?;
+            let code = one_time::issue(
+                conn,
+                &account.id,
+                Purpose::ResetCode,
+                Duration::minutes(minutes),
+                None,
+                now,
+            )?;
+            Ok(Some((account, code)))
+        })?;
+        if let Some((account, code)) = issued {
+            let minutes = minutes.to_string();
+            self.deliver(&Email::compose(
+                &account.email,
+                &account.locale,
+                "reset_code",
+                &[("minutes", &minutes)],
+                Action::Code(&code),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Step 2: a correct code yields a short-lived grant for step 3.
+    pub fn verify_reset_code(&self, email: &str, code: &str) -> Result<String, AccountError> {
+        let code = code.trim();
+        let well_formed =
+            code.len() == RESET_CODE_LENGTH && code.chars().all(|c| c.is_ascii_digit());
+        let Ok(email) = EmailAddress::parse(email) else {
+            return Err(AccountError::InvalidCode);
+        };
+        if !well_formed {
+            return Err(AccountError::InvalidCode);
+        }
+        let now = now();
+        let max_attempts = self.settings.tokens.password_reset_code_attempts;
+        let lifetime = Duration::minutes(self.settings.tokens.password_reset_code_minutes);
+        let grant = self.db.write(|conn| {
+            let Some(account) = Account::find_by_email(conn, &email)? else {
+                return Ok::<_, AccountError>(None);
+            };
+            // Wrong tries must be counted, so this returns Ok (commits) on a miss.
+            match one_time::check_code(conn, &account.id, code, max_attempts, now)? {
+                CodeCheck::Valid(_) => Ok(Some(one_time::issue(
+                    conn,
+                    &account.id,
+                    Purpose::ResetGrant,
+                    lifetime,
+                    None,
+                    now,
+                )?)),
+                CodeCheck::Wrong | CodeCheck::NoneOpen => Ok(None),
+            }
+        })?;
+        grant.ok_or(AccountError::InvalidCode)
+    }
+
+    /// Whether a step-3 grant is still usable (to show the form or an error).
+    pub fn reset_grant_is_open(&self, grant: &str) -> Result<bool, AccountError> {
+        let now = now();
+        self.db.read(|conn| {
+            one_time::peek(conn, grant, Purpose::ResetGrant, now)
+                .map(|t| t.is_some())
+                .map_err(AccountError::from)
+        })
+    }
+
+    /// Step 3: set the new password; every session ends and a notice is sent.
+    pub fn complete_password_reset(
+        &self,
+        grant: &str,
+        password: &str,
+        confirm: &str,
+    ) -> Result<(), AccountError> {
+        let now = now();
+        let open = self.db.read(|conn| {
+            one_time::peek(conn, grant, Purpose::ResetGrant, now).map_err(AccountError::from)
+        })?;
+        let account = self.account(&open.ok_or(AccountError::InvalidLink)?.account_id)?;
+        let names = [account.given_name.as_str(), account.family_name.as_str()];
+        let mut errors = Vec::new();
+        if let Err(e) = self
+            .policy
+            .check("password", password, &account.email_address(), &names)
+        {
+            errors.push(e);
+        }
+        if password != confirm {
+            errors.push(FieldError::new("password_confirm", "password_mismatch"));
+        }
+        AccountError::check(errors)?;
+        let hash = self.passwords.hash(password);
+        self.db.write(|conn| {
+            one_time::consume(conn, grant, Purpose::ResetGrant, now)?
+                .ok_or(AccountError::InvalidLink)?;
+            diesel::update(accounts::table.find(&account.id))
+                .set((
+                    accounts::password_hash.eq(Some(hash)),
+                    // Receiving the code proved the address works.
+                    accounts::email_verified.eq(true),
+                    accounts::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            one_time::revoke_all(conn, &account.id, Purpose::ResetCode, now)?;
+            sessions::end_all(conn, &account.id, None)?;
+            Ok::<_, AccountError>(())
+        })?;
+        self.deliver(&Email::compose(
+            &account.email,
+            &account.locale,
+            "password_reset",
+            &[],
+            Action::Link(&self.link("/password/forgot")),
+        ));
+        Ok(())
+    }
+}

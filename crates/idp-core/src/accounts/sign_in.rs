@@ -1,0 +1,161 @@
+//! Signing in with email and password, and re-checking the password before
+//! sensitive changes; failures are throttled per account and per address.
+
+use diesel::prelude::*;
+
+use super::{Account, AccountError, EmailAddress, FieldError, Verification};
+use crate::db::schema::accounts;
+use crate::email::{Action, Email};
+use crate::sessions::{self, ClientInfo, NewSession};
+use crate::throttle::{self, ThrottleKey};
+use crate::{now, Idp};
+
+/// Longer input is refused before hashing, so nobody can make argon2 chew megabytes.
+const MAX_PASSWORD_BYTES: usize = 4096;
+
+pub struct SignedIn {
+    pub session: NewSession,
+    pub account: Account,
+}
+
+impl Idp {
+    pub fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client: &ClientInfo,
+    ) -> Result<SignedIn, AccountError> {
+        let typed = email.trim().to_lowercase();
+        let keys = [
+            ThrottleKey::Account(&typed),
+            ThrottleKey::Address(&client.ip_address),
+        ];
+        let now = now();
+        if let Some(retry_after_secs) = throttle::locked_for(&self.db, &keys, now)? {
+            return Err(AccountError::Throttled { retry_after_secs });
+        }
+        let account = match EmailAddress::parse(&typed) {
+            Ok(address) => self
+                .db
+                .read(|conn| Account::find_by_email(conn, &address).map_err(AccountError::from))?,
+            Err(_) => None,
+        };
+        let stored = account.as_ref().and_then(|a| a.password_hash.as_deref());
+        let verdict = if password.len() > MAX_PASSWORD_BYTES {
+            Verification::Mismatch
+        } else {
+            self.passwords.verify(password, stored)
+        };
+        let account = match (verdict, account) {
+            (Verification::Mismatch, _) | (_, None) => {
+                for key in &keys {
+                    throttle::record_failure(&self.db, key, &self.settings.throttle, now)?;
+                }
+                return Err(AccountError::InvalidCredentials);
+            }
+            (verdict, Some(account)) => {
+                if verdict == Verification::MatchNeedsRehash {
+                    self.store_password(&account.id, password)?;
+                }
+                account
+            }
+        };
+        if !account.email_verified {
+            return Err(AccountError::EmailNotVerified);
+        }
+        throttle::clear(&self.db, &keys[0])?;
+        let session = self.db.write(|conn| {
+            sessions::create(conn, self, &account.id, client).map_err(AccountError::from)
+        })?;
+        Ok(SignedIn { session, account })
+    }
+
+    /// Checks the current password of a signed-in person before a sensitive
+    /// change; wrong answers count toward the account's lockout.
+    pub(crate) fn confirm_password(
+        &self,
+        account: &Account,
+        password: &str,
+        field: &'static str,
+    ) -> Result<(), AccountError> {
+        let key = ThrottleKey::Account(&account.email);
+        let now = now();
+        if let Some(retry_after_secs) =
+            throttle::locked_for(&self.db, &[ThrottleKey::Account(&account.email)], now)?
+        {
+            return Err(AccountError::Throttled { retry_after_secs });
+        }
+        let ok = password.len() <= MAX_PASSWORD_BYTES
+            && self
+                .passwords
+                .verify(password, account.password_hash.as_deref())
+                != Verification::Mismatch;
+        if !ok {
+            throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
+            return Err(FieldError::new(field, "current_password_wrong").into());
+        }
+        Ok(())
+    }
+
+    /// Changes the password; every other session of the account ends.
+    pub fn change_password(
+        &self,
+        account_id: &str,
+        keep_session: Option<&str>,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<(), AccountError> {
+        let account = self.account(account_id)?;
+        self.confirm_password(&account, current, "current_password")?;
+        let names = [account.given_name.as_str(), account.family_name.as_str()];
+        let mut errors = Vec::new();
+        if let Err(e) = self
+            .policy
+            .check("new_password", new, &account.email_address(), &names)
+        {
+            errors.push(e);
+        }
+        if new != confirm {
+            errors.push(FieldError::new("new_password_confirm", "password_mismatch"));
+        }
+        AccountError::check(errors)?;
+        self.store_password(&account.id, new)?;
+        self.db.write(|conn| {
+            sessions::end_all(conn, &account.id, keep_session).map_err(AccountError::from)
+        })?;
+        self.deliver(&Email::compose(
+            &account.email,
+            &account.locale,
+            "password_changed",
+            &[],
+            Action::Link(&self.link("/password/forgot")),
+        ));
+        Ok(())
+    }
+
+    pub(crate) fn store_password(
+        &self,
+        account_id: &str,
+        password: &str,
+    ) -> Result<(), AccountError> {
+        let hash = self.passwords.hash(password);
+        self.db.write(|conn| {
+            diesel::update(accounts::table.find(account_id))
+                .set((
+                    accounts::password_hash.eq(Some(hash)),
+                    accounts::updated_at.eq(now()),
+                ))
+                .execute(conn)
+                .map_err(AccountError::from)
+        })?;
+        Ok(())
+    }
+
+    /// The account with this id, or `NotFound`.
+    pub fn account(&self, account_id: &str) -> Result<Account, AccountError> {
+        self.db
+            .read(|conn| Account::find(conn, account_id).map_err(AccountError::from))?
+            .ok_or(AccountError::NotFound)
+    }
+}

@@ -1,0 +1,126 @@
+//! Creating an account. A second sign-up with a registered address looks
+//! exactly like a first one; the owner is emailed instead.
+
+use chrono::Duration;
+use diesel::prelude::*;
+
+use super::{Account, AccountError, EmailAddress, FieldError, ProfileUpdate};
+use crate::crypto::new_id;
+use crate::db::schema::accounts;
+use crate::email::{Action, Email};
+use crate::one_time::{self, Purpose};
+use crate::{i18n, now, Idp};
+
+/// The sign-up form as sent.
+#[derive(Debug, Clone, Default)]
+pub struct SignUp {
+    pub email: String,
+    pub password: String,
+    pub password_confirm: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birthdate: String,
+    pub marketing_opt_in: bool,
+    pub locale: String,
+    pub bot_challenge: String,
+    pub bot_solution: String,
+}
+
+enum Outcome {
+    Created { account: Account, token: String },
+    Existing(Account),
+}
+
+impl Idp {
+    pub fn sign_up(&self, form: &SignUp) -> Result<(), AccountError> {
+        let mut errors = Vec::new();
+        let email = EmailAddress::parse(&form.email)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let profile = ProfileUpdate {
+            given_name: form.given_name.clone(),
+            family_name: form.family_name.clone(),
+            birthdate: form.birthdate.clone(),
+        }
+        .validate(&mut errors);
+        if let Some(email) = &email {
+            let names = [form.given_name.as_str(), form.family_name.as_str()];
+            if let Err(e) = self.policy.check("password", &form.password, email, &names) {
+                errors.push(e);
+            }
+        }
+        if form.password != form.password_confirm {
+            errors.push(FieldError::new("password_confirm", "password_mismatch"));
+        }
+        AccountError::check(errors)?;
+        let (email, profile) = (email.expect("valid"), profile.expect("valid"));
+        if self
+            .verify_bot_check(&form.bot_challenge, &form.bot_solution)
+            .is_err()
+        {
+            return Err(AccountError::BotCheck);
+        }
+        // Hashing on both paths keeps their timing alike.
+        let password_hash = self.passwords.hash(&form.password);
+        let now = now();
+        let lifetime = Duration::hours(self.settings.tokens.email_verification_hours);
+        let outcome = self.db.write(|conn| {
+            if let Some(existing) = Account::find_by_email(conn, &email)? {
+                return Ok::<_, AccountError>(Outcome::Existing(existing));
+            }
+            let account = Account {
+                id: new_id(),
+                email: email.to_string(),
+                email_verified: false,
+                password_hash: Some(password_hash),
+                given_name: profile.given_name.into_inner(),
+                family_name: profile.family_name.into_inner(),
+                birthdate: Some(profile.birthdate.date()),
+                marketing_opt_in: form.marketing_opt_in,
+                is_admin: false,
+                locale: i18n::supported(&form.locale).to_owned(),
+                created_at: now,
+                updated_at: now,
+            };
+            diesel::insert_into(accounts::table)
+                .values(&account)
+                .execute(conn)?;
+            let token =
+                one_time::issue(conn, &account.id, Purpose::VerifyEmail, lifetime, None, now)?;
+            Ok(Outcome::Created { account, token })
+        });
+        match outcome {
+            Ok(Outcome::Created { account, token }) => {
+                self.send_verification(&account, &token);
+                Ok(())
+            }
+            Ok(Outcome::Existing(owner)) => {
+                let email = Email::compose(
+                    &owner.email,
+                    &owner.locale,
+                    "already_registered",
+                    &[],
+                    Action::Link(&self.link("/password/forgot")),
+                );
+                self.deliver(&email);
+                Ok(())
+            }
+            // A concurrent submit of the same form created it a moment ago.
+            Err(AccountError::Store(e)) if e.is_unique_violation() => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub(crate) fn send_verification(&self, account: &Account, token: &str) {
+        let link = self.link(&format!("/verify-email?token={token}"));
+        let hours = self.settings.tokens.email_verification_hours.to_string();
+        let email = Email::compose(
+            &account.email,
+            &account.locale,
+            "verify",
+            &[("given_name", &account.given_name), ("hours", &hours)],
+            Action::Link(&link),
+        );
+        self.deliver(&email);
+    }
+}

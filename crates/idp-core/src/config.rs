@@ -1,0 +1,493 @@
+//! Settings: an optional TOML file, `IDP_*` environment variables over it,
+//! then command-line flags. Every value is checked at start, and an error
+//! names the key (or variable) that is wrong.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("configuration file {path}: {message}")]
+    Syntax { path: String, message: String },
+    #[error("environment variable {var}: {message}")]
+    Env { var: String, message: String },
+    #[error("configuration key `{key}`: {message}")]
+    Invalid { key: String, message: String },
+}
+
+fn invalid(key: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.to_owned(),
+        message: message.into(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Toggle {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Public base URL; links in emails and (later) the OIDC issuer.
+    pub issuer: String,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    /// Defaults to `sqlite://{data_dir}/idp.db`.
+    pub database_url: Option<String>,
+    /// When unset, email goes to `{data_dir}/outbox` as `.eml` files.
+    pub smtp_url: Option<String>,
+    pub bot_check: Toggle,
+    /// Leading zero bits the proof-of-work must find (each bit doubles the work).
+    pub bot_check_difficulty: u8,
+    pub log_format: LogFormat,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    pub database: DatabaseSettings,
+    pub email: EmailSettings,
+    pub password: PasswordSettings,
+    pub argon2: Argon2Settings,
+    pub sessions: SessionSettings,
+    pub tokens: TokenLifetimes,
+    pub throttle: ThrottleSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailSettings {
+    pub from: String,
+    /// Defaults to `{data_dir}/outbox`.
+    pub outbox_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PasswordSettings {
+    pub min_length: usize,
+    pub max_length: usize,
+    /// zxcvbn score (0-4) a password must reach.
+    pub min_strength: u8,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Argon2Settings {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+    /// How many hashes may run at once (each takes `memory_kib`).
+    pub max_concurrent: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionSettings {
+    pub idle_timeout_minutes: i64,
+    pub absolute_timeout_hours: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TokenLifetimes {
+    pub email_verification_hours: i64,
+    pub email_change_hours: i64,
+    pub password_reset_code_minutes: i64,
+    pub password_reset_code_attempts: i32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThrottleSettings {
+    pub window_minutes: i64,
+    pub max_failures_per_account: i32,
+    pub max_failures_per_address: i32,
+    pub lockout_minutes: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            issuer: "http://127.0.0.1:8080".into(),
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            smtp_url: None,
+            bot_check: Toggle::On,
+            bot_check_difficulty: 16,
+            log_format: LogFormat::Text,
+            trust_forwarded_for: false,
+            database: DatabaseSettings::default(),
+            email: EmailSettings::default(),
+            password: PasswordSettings::default(),
+            argon2: Argon2Settings::default(),
+            sessions: SessionSettings::default(),
+            tokens: TokenLifetimes::default(),
+            throttle: ThrottleSettings::default(),
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+        }
+    }
+}
+
+impl Default for EmailSettings {
+    fn default() -> Self {
+        Self {
+            from: "idp <no-reply@localhost>".into(),
+            outbox_dir: None,
+        }
+    }
+}
+
+impl Default for PasswordSettings {
+    fn default() -> Self {
+        Self {
+            min_length: 8,
+            max_length: 64,
+            min_strength: 3,
+        }
+    }
+}
+
+impl Default for Argon2Settings {
+    // OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
+    fn default() -> Self {
+        Self {
+            memory_kib: 19_456,
+            iterations: 2,
+            parallelism: 1,
+            max_concurrent: 4,
+        }
+    }
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            idle_timeout_minutes: 24 * 60,
+            absolute_timeout_hours: 14 * 24,
+        }
+    }
+}
+
+impl Default for TokenLifetimes {
+    fn default() -> Self {
+        Self {
+            email_verification_hours: 24,
+            email_change_hours: 24,
+            password_reset_code_minutes: 15,
+            password_reset_code_attempts: 5,
+        }
+    }
+}
+
+impl Default for ThrottleSettings {
+    fn default() -> Self {
+        Self {
+            window_minutes: 15,
+            max_failures_per_account: 5,
+            max_failures_per_address: 50,
+            lockout_minutes: 15,
+        }
+    }
+}
+
+const ENV_PREFIX: &str = "IDP_";
+
+impl Settings {
+    /// Loads `file` (if given, else `./idp.toml` when present), then overlays
+    /// `IDP_*` variables from `env`. `IDP_A__B` sets key `b` of section `a`.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut root = toml::Table::new();
+        let default_file = Path::new("idp.toml");
+        let file = file.or_else(|| default_file.exists().then_some(default_file));
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
+            root = text
+                .parse::<toml::Table>()
+                .map_err(|e| ConfigError::Syntax {
+                    path: path.display().to_string(),
+                    message: e.message().to_owned(),
+                })?;
+        }
+        let mut env_keys = BTreeMap::new();
+        for (var, value) in env {
+            let Some(rest) = var.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            // Variables the test harness or shell may set that are not settings.
+            if rest.starts_with("TEST_") || rest == "LOG" {
+                continue;
+            }
+            let path: Vec<String> = rest.split("__").map(|p| p.to_ascii_lowercase()).collect();
+            if path.iter().any(|p| p.is_empty()) {
+                return Err(ConfigError::Env {
+                    var,
+                    message: "empty key segment".into(),
+                });
+            }
+            set_path(&mut root, &path, env_value(&value)).map_err(|message| ConfigError::Env {
+                var: var.clone(),
+                message,
+            })?;
+            env_keys.insert(path.join("."), var);
+        }
+        let settings: Settings = serde_path_to_error::deserialize(toml::Value::Table(root))
+            .map_err(|e| {
+                let key = e.path().to_string();
+                let message = e.inner().message().to_owned();
+                match env_keys.get(&key) {
+                    Some(var) => ConfigError::Env {
+                        var: var.clone(),
+                        message,
+                    },
+                    None => ConfigError::Invalid { key, message },
+                }
+            })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let issuer = url::Url::parse(&self.issuer)
+            .map_err(|e| invalid("issuer", format!("not a URL: {e}")))?;
+        if !matches!(issuer.scheme(), "http" | "https")
+            || issuer.query().is_some()
+            || issuer.fragment().is_some()
+            || issuer.host_str().is_none()
+        {
+            return Err(invalid(
+                "issuer",
+                "must be an http(s) URL without query or fragment",
+            ));
+        }
+        if self.issuer.ends_with('/') {
+            return Err(invalid("issuer", "must not end with a slash"));
+        }
+        if self.bind.parse::<std::net::SocketAddr>().is_err() {
+            return Err(invalid("bind", "must be IP:PORT, e.g. 127.0.0.1:8080"));
+        }
+        let p = &self.password;
+        if p.min_length < 8 {
+            return Err(invalid("password.min_length", "must be at least 8"));
+        }
+        if p.max_length < p.min_length || p.max_length > 1024 {
+            return Err(invalid(
+                "password.max_length",
+                "must be between password.min_length and 1024",
+            ));
+        }
+        if p.min_strength > 4 {
+            return Err(invalid("password.min_strength", "must be 0 to 4"));
+        }
+        let a = &self.argon2;
+        if a.parallelism == 0 || a.iterations == 0 || a.memory_kib < 8 * a.parallelism {
+            return Err(invalid(
+                "argon2",
+                "iterations and parallelism must be at least 1, memory_kib at least 8 × parallelism",
+            ));
+        }
+        if a.max_concurrent == 0 {
+            return Err(invalid("argon2.max_concurrent", "must be at least 1"));
+        }
+        if self.bot_check_difficulty == 0 || self.bot_check_difficulty > 32 {
+            return Err(invalid("bot_check_difficulty", "must be 1 to 32"));
+        }
+        if self.database.max_connections == 0 {
+            return Err(invalid("database.max_connections", "must be at least 1"));
+        }
+        let positive = [
+            (
+                "sessions.idle_timeout_minutes",
+                self.sessions.idle_timeout_minutes,
+            ),
+            (
+                "sessions.absolute_timeout_hours",
+                self.sessions.absolute_timeout_hours,
+            ),
+            (
+                "tokens.email_verification_hours",
+                self.tokens.email_verification_hours,
+            ),
+            ("tokens.email_change_hours", self.tokens.email_change_hours),
+            (
+                "tokens.password_reset_code_minutes",
+                self.tokens.password_reset_code_minutes,
+            ),
+            (
+                "tokens.password_reset_code_attempts",
+                self.tokens.password_reset_code_attempts.into(),
+            ),
+            ("throttle.window_minutes", self.throttle.window_minutes),
+            (
+                "throttle.max_failures_per_account",
+                self.throttle.max_failures_per_account.into(),
+            ),
+            (
+                "throttle.max_failures_per_address",
+                self.throttle.max_failures_per_address.into(),
+            ),
+            ("throttle.lockout_minutes", self.throttle.lockout_minutes),
+        ];
+        for (key, value) in positive {
+            if value <= 0 {
+                return Err(invalid(key, "must be a positive number"));
+            }
+        }
+        if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(invalid(
+                "email.from",
+                "must be an address such as `idp <no-reply@example.com>`",
+            ));
+        }
+        if let Some(url) = &self.smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(invalid("smtp_url", "must start with smtp:// or smtps://"));
+            }
+        }
+        crate::db::DatabaseUrl::parse(&self.database_url())
+            .map_err(|e| invalid("database_url", e.to_string()))?;
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("idp.db").display()))
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.email
+            .outbox_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("outbox"))
+    }
+
+    /// Cookies get `Secure` when people reach the server over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.issuer.starts_with("https://")
+    }
+}
+
+/// Environment values are TOML literals when they parse as one (numbers,
+/// booleans), else plain strings, so `IDP_BIND=127.0.0.1:9000` needs no quotes.
+fn env_value(raw: &str) -> toml::Value {
+    let probe = format!("v = {raw}");
+    match probe.parse::<toml::Table>() {
+        Ok(mut t) => match t.remove("v") {
+            Some(v @ (toml::Value::Integer(_) | toml::Value::Boolean(_))) => v,
+            _ => toml::Value::String(raw.to_owned()),
+        },
+        Err(_) => toml::Value::String(raw.to_owned()),
+    }
+}
+
+fn set_path(root: &mut toml::Table, path: &[String], value: toml::Value) -> Result<(), String> {
+    let (last, parents) = path.split_last().expect("path has at least one segment");
+    let mut table = root;
+    for part in parents {
+        let entry = table
+            .entry(part.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        table = entry
+            .as_table_mut()
+            .ok_or_else(|| format!("`{part}` is not a section"))?;
+    }
+    table.insert(last.clone(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.database_url(), "sqlite://./data/idp.db");
+        assert_eq!(s.bot_check, Toggle::On);
+    }
+
+    #[test]
+    fn environment_overrides_and_nests() {
+        let s = Settings::load(
+            None,
+            env(&[
+                ("IDP_BOT_CHECK", "off"),
+                ("IDP_BIND", "127.0.0.1:9999"),
+                ("IDP_PASSWORD__MAX_LENGTH", "20"),
+                ("PATH", "/bin"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.bot_check, Toggle::Off);
+        assert_eq!(s.bind, "127.0.0.1:9999");
+        assert_eq!(s.password.max_length, 20);
+    }
+
+    #[test]
+    fn errors_name_the_variable_or_key() {
+        let e = Settings::load(None, env(&[("IDP_BOT_CHEK", "off")])).unwrap_err();
+        assert!(e.to_string().contains("IDP_BOT_CHEK"), "{e}");
+        let e = Settings::load(None, env(&[("IDP_PASSWORD__MIN_LENGTH", "abc")])).unwrap_err();
+        assert!(e.to_string().contains("IDP_PASSWORD__MIN_LENGTH"), "{e}");
+        let e = Settings::load(None, env(&[("IDP_PASSWORD__MIN_LENGTH", "4")])).unwrap_err();
+        assert!(e.to_string().contains("password.min_length"), "{e}");
+        let e = Settings::load(None, env(&[("IDP_ISSUER", "ftp://x")])).unwrap_err();
+        assert!(e.to_string().contains("issuer"), "{e}");
+    }
+
+    #[test]
+    fn file_keys_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("idp.toml");
+        std::fs::write(&path, "[password]\nmin_lenght = 9\n").unwrap();
+        let e = Settings::load(Some(&path), env(&[])).unwrap_err();
+        assert!(e.to_string().contains("min_lenght"), "{e}");
+        std::fs::write(&path, "issuer = \"https://id.example.com\"\n").unwrap();
+        let s = Settings::load(Some(&path), env(&[])).unwrap();
+        assert!(s.secure_cookies());
+    }
+}

@@ -1,0 +1,81 @@
+// Written to match migrations/{postgres,sqlite}; both backends share it.
+
+diesel::table! {
+    server_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        email -> Text,
+        email_verified -> Bool,
+        password_hash -> Nullable<Text>,
+        given_name -> Text,
+        family_name -> Text,
+        birthdate -> Nullable<Date>,
+        marketing_opt_in -> Bool,
+        is_admin -> Bool,
+        locale -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        token_hash -> Text,
+        account_id -> Text,
+        auth_time -> Timestamp,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        user_agent -> Text,
+        ip_address -> Text,
+    }
+}
+
+diesel::table! {
+    one_time_tokens (id) {
+        id -> Text,
+        token_hash -> Text,
+        purpose -> Text,
+        account_id -> Text,
+        new_email -> Nullable<Text>,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_throttle (throttle_key) {
+        throttle_key -> Text,
+        failures -> Integer,
+        window_start -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    bot_check_used (challenge_hash) {
+        challenge_hash -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(one_time_tokens -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    server_secrets,
+    accounts,
+    sessions,
+    one_time_tokens,
+    login_throttle,
+    bot_check_used,
+);

@@ -1,0 +1,75 @@
+//! idp's domain and storage. No web framework here: `idp-http` translates
+//! HTTP into calls on [`Idp`] and results back into responses.
+
+pub mod accounts;
+pub mod botcheck;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod email;
+pub mod i18n;
+pub mod one_time;
+pub mod secrets;
+pub mod sessions;
+pub mod throttle;
+
+use std::sync::Arc;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+
+use accounts::{PasswordHasher, PasswordPolicy};
+use config::Settings;
+use db::{Db, StoreError};
+use email::Mailer;
+use secrets::ServerKeys;
+
+/// The current time in UTC, at the microsecond precision both databases keep.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("argon2 settings: {0}")]
+    Argon2(argon2::Error),
+    #[error("email: {0}")]
+    Email(#[from] email::MailError),
+}
+
+/// Everything the domain needs, cheap to clone and shared by every worker.
+#[derive(Clone)]
+pub struct Idp {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub mailer: Arc<Mailer>,
+    pub keys: Arc<ServerKeys>,
+    pub passwords: Arc<PasswordHasher>,
+    pub policy: Arc<PasswordPolicy>,
+}
+
+impl Idp {
+    /// Connects, migrates, and loads (or creates) the server's keys.
+    pub fn open(settings: Settings) -> Result<Self, StartError> {
+        let db = Db::connect(&settings.database_url(), settings.database.max_connections)?;
+        db.migrate()?;
+        let keys = ServerKeys::load_or_create(&db)?;
+        let mailer = Mailer::from_settings(&settings)?;
+        let passwords = PasswordHasher::new(&settings.argon2).map_err(StartError::Argon2)?;
+        let policy = PasswordPolicy::new(&settings.password);
+        Ok(Self {
+            db,
+            settings: Arc::new(settings),
+            mailer: Arc::new(mailer),
+            keys: Arc::new(keys),
+            passwords: Arc::new(passwords),
+            policy: Arc::new(policy),
+        })
+    }
+
+    /// An absolute link to `path` on this server, for emails.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.settings.issuer, path)
+    }
+}

@@ -1,0 +1,181 @@
+//! Server-side sign-in sessions. The browser holds a random token; the
+//! database holds its SHA-256, so a leaked table cannot be replayed.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::accounts::{Account, AccountError};
+use crate::crypto::{new_id, random_token, sha256_hex};
+use crate::db::schema::{accounts, sessions};
+use crate::db::DbConnection;
+use crate::{now, Idp};
+
+/// Longest user agent kept with a session (for the "active sessions" list).
+const MAX_USER_AGENT: usize = 256;
+/// `last_seen_at` is refreshed at most this often, to spare a write per request.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    pub id: String,
+    pub account_id: String,
+    pub auth_time: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub user_agent: String,
+    pub ip_address: String,
+}
+
+/// Where a request came from, recorded on the session it opens.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip_address: String,
+    pub user_agent: String,
+}
+
+/// A session just opened; `token` goes into the cookie and nowhere else.
+pub struct NewSession {
+    pub token: String,
+    pub session: Session,
+}
+
+pub(crate) fn create(
+    conn: &mut DbConnection,
+    idp: &Idp,
+    account_id: &str,
+    client: &ClientInfo,
+) -> QueryResult<NewSession> {
+    let now = now();
+    let token = random_token(32);
+    let user_agent: String = client.user_agent.chars().take(MAX_USER_AGENT).collect();
+    let session = Session {
+        id: new_id(),
+        account_id: account_id.to_owned(),
+        auth_time: now,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + Duration::hours(idp.settings.sessions.absolute_timeout_hours),
+        user_agent,
+        ip_address: client.ip_address.clone(),
+    };
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(&session.id),
+            sessions::token_hash.eq(sha256_hex(&token)),
+            sessions::account_id.eq(&session.account_id),
+            sessions::auth_time.eq(session.auth_time),
+            sessions::created_at.eq(session.created_at),
+            sessions::last_seen_at.eq(session.last_seen_at),
+            sessions::expires_at.eq(session.expires_at),
+            sessions::user_agent.eq(&session.user_agent),
+            sessions::ip_address.eq(&session.ip_address),
+        ))
+        .execute(conn)?;
+    Ok(NewSession { token, session })
+}
+
+/// Ends every session of an account but `keep` (when given).
+pub(crate) fn end_all(
+    conn: &mut DbConnection,
+    account_id: &str,
+    keep: Option<&str>,
+) -> QueryResult<usize> {
+    let all = sessions::table.filter(sessions::account_id.eq(account_id));
+    match keep {
+        Some(id) => diesel::delete(all.filter(sessions::id.ne(id))).execute(conn),
+        None => diesel::delete(all).execute(conn),
+    }
+}
+
+impl Idp {
+    /// The live session and account behind a cookie token, if any.
+    pub fn session_by_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<(Session, Account)>, AccountError> {
+        if token.is_empty() || token.len() > 128 {
+            return Ok(None);
+        }
+        let now = now();
+        let idle = Duration::minutes(self.settings.sessions.idle_timeout_minutes);
+        let found: Option<(Session, Account)> = self.db.read(|conn| {
+            sessions::table
+                .inner_join(accounts::table)
+                .filter(sessions::token_hash.eq(sha256_hex(token)))
+                .filter(sessions::expires_at.gt(now))
+                .filter(sessions::last_seen_at.gt(now - idle))
+                .select((Session::as_select(), Account::as_select()))
+                .first(conn)
+                .optional()
+                .map_err(AccountError::from)
+        })?;
+        if let Some((session, _)) = &found {
+            if (now - session.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECS {
+                self.db.write(|conn| {
+                    diesel::update(sessions::table.find(&session.id))
+                        .set(sessions::last_seen_at.eq(now))
+                        .execute(conn)
+                        .map_err(AccountError::from)
+                })?;
+            }
+        }
+        Ok(found)
+    }
+
+    /// The account's live sessions, newest first.
+    pub fn list_sessions(&self, account_id: &str) -> Result<Vec<Session>, AccountError> {
+        let now = now();
+        let idle = Duration::minutes(self.settings.sessions.idle_timeout_minutes);
+        self.db.read(|conn| {
+            sessions::table
+                .filter(sessions::account_id.eq(account_id))
+                .filter(sessions::expires_at.gt(now))
+                .filter(sessions::last_seen_at.gt(now - idle))
+                .order(sessions::created_at.desc())
+                .select(Session::as_select())
+                .load(conn)
+                .map_err(AccountError::from)
+        })
+    }
+
+    /// Ends one session of the account; `NotFound` when it is not theirs.
+    pub fn end_session(&self, account_id: &str, session_id: &str) -> Result<(), AccountError> {
+        self.db.write(|conn| {
+            let n = diesel::delete(
+                sessions::table
+                    .filter(sessions::id.eq(session_id))
+                    .filter(sessions::account_id.eq(account_id)),
+            )
+            .execute(conn)?;
+            if n == 0 {
+                return Err(AccountError::NotFound);
+            }
+            Ok(())
+        })
+    }
+
+    /// "Log out everywhere": ends every session of the account.
+    pub fn end_all_sessions(&self, account_id: &str) -> Result<usize, AccountError> {
+        self.db
+            .write(|conn| end_all(conn, account_id, None).map_err(AccountError::from))
+    }
+
+    /// Deletes sessions that have expired (housekeeping).
+    pub fn purge_expired_sessions(&self) -> Result<usize, AccountError> {
+        let now = now();
+        let idle = Duration::minutes(self.settings.sessions.idle_timeout_minutes);
+        self.db.write(|conn| {
+            diesel::delete(
+                sessions::table.filter(
+                    sessions::expires_at
+                        .le(now)
+                        .or(sessions::last_seen_at.le(now - idle)),
+                ),
+            )
+            .execute(conn)
+            .map_err(AccountError::from)
+        })
+    }
+}

@@ -1,0 +1,190 @@
+//! "My Profile" over JSON.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use idp_core::accounts::{Account, ProfileUpdate};
+use idp_core::Idp;
+use serde::{Deserialize, Serialize};
+
+use super::accounts::TokenBody;
+use super::{accepted, json, no_content, require_user};
+use crate::blocking;
+use crate::error::ApiError;
+use crate::signed_in::removal_cookie;
+
+#[derive(Serialize)]
+pub struct Profile {
+    id: String,
+    email: String,
+    email_verified: bool,
+    given_name: String,
+    family_name: String,
+    birthdate: Option<String>,
+    marketing_opt_in: bool,
+    locale: String,
+}
+
+impl From<&Account> for Profile {
+    fn from(a: &Account) -> Self {
+        Self {
+            id: a.id.clone(),
+            email: a.email.clone(),
+            email_verified: a.email_verified,
+            given_name: a.given_name.clone(),
+            family_name: a.family_name.clone(),
+            birthdate: a.birthdate.map(|d| d.to_string()),
+            marketing_opt_in: a.marketing_opt_in,
+            locale: a.locale.clone(),
+        }
+    }
+}
+
+pub async fn get(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
+    Ok(json(&Profile::from(&user.account)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBody {
+    given_name: Option<String>,
+    family_name: Option<String>,
+    birthdate: Option<String>,
+}
+
+/// Fields left out keep their current value.
+pub async fn update(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    body: web::Json<UpdateBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
+    let a = user.account;
+    let b = body.into_inner();
+    let update = ProfileUpdate {
+        given_name: b.given_name.unwrap_or(a.given_name),
+        family_name: b.family_name.unwrap_or(a.family_name),
+        birthdate: b
+            .birthdate
+            .unwrap_or_else(|| a.birthdate.map(|d| d.to_string()).unwrap_or_default()),
+    };
+    let id = a.id;
+    let account = blocking::run(move || {
+        idp.update_profile(&id, &update)?;
+        idp.account(&id).map_err(ApiError::from)
+    })
+    .await?;
+    Ok(json(&Profile::from(&account)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    current_password: String,
+    new_password: String,
+    new_password_confirm: String,
+}
+
+pub async fn change_password(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    body: web::Json<PasswordBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
+    blocking::run(move || {
+        idp.change_password(
+            &user.account.id,
+            Some(&user.session.id),
+            &body.current_password,
+            &body.new_password,
+            &body.new_password_confirm,
+        )
+        .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(no_content())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailChangeBody {
+    new_email: String,
+    current_password: String,
+}
+
+pub async fn change_email(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    body: web::Json<EmailChangeBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
+    blocking::run(move || {
+        idp.request_email_change(&user.account.id, &body.new_email, &body.current_password)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(accepted("check_email"))
+}
+
+pub async fn confirm_email_change(
+    idp: web::Data<Idp>,
+    body: web::Json<TokenBody>,
+) -> Result<HttpResponse, ApiError> {
+    let email = blocking::run(move || {
+        idp.confirm_email_change(&body.token)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(json(&serde_json::json!({ "email": email.as_str() })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketingBody {
+    subscribed: bool,
+}
+
+pub async fn set_marketing(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    body: web::Json<MarketingBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
+    let subscribed = body.subscribed;
+    blocking::run(move || {
+        idp.set_marketing(&user.account.id, subscribed)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(json(&serde_json::json!({ "subscribed": subscribed })))
+}
+
+pub async fn unsubscribe(
+    idp: web::Data<Idp>,
+    body: web::Json<TokenBody>,
+) -> Result<HttpResponse, ApiError> {
+    blocking::run(move || idp.unsubscribe(&body.token).map_err(ApiError::from)).await?;
+    Ok(no_content())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteBody {
+    password: String,
+}
+
+pub async fn delete(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    body: web::Json<DeleteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
+    let core = idp.clone();
+    blocking::run(move || {
+        core.delete_account(&user.account.id, &body.password)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    let mut response = no_content();
+    let _ = response.add_cookie(&removal_cookie(&idp));
+    Ok(response)
+}

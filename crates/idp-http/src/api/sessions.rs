@@ -1,0 +1,113 @@
+//! Signing in and out over JSON, and the list of active sessions.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use idp_core::Idp;
+use serde::{Deserialize, Serialize};
+
+use super::profile::Profile;
+use super::{json, no_content, require_user};
+use crate::blocking;
+use crate::client::Client;
+use crate::error::ApiError;
+use crate::signed_in::{removal_cookie, session_cookie};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInBody {
+    email: String,
+    password: String,
+}
+
+pub async fn sign_in(
+    idp: web::Data<Idp>,
+    body: web::Json<SignInBody>,
+    client: Client,
+) -> Result<HttpResponse, ApiError> {
+    let core = idp.clone();
+    let signed = blocking::run(move || {
+        core.sign_in(&body.email, &body.password, &client.0)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    let profile = Profile::from(&signed.account);
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .cookie(session_cookie(&idp, signed.session.token))
+        .json(profile))
+}
+
+pub async fn sign_out(req: HttpRequest, idp: web::Data<Idp>) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
+    let core = idp.clone();
+    blocking::run(move || {
+        core.end_session(&user.account.id, &user.session.id)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    let mut response = no_content();
+    let _ = response.add_cookie(&removal_cookie(&idp));
+    Ok(response)
+}
+
+#[derive(Serialize)]
+struct SessionView {
+    id: String,
+    created_at: String,
+    last_seen_at: String,
+    expires_at: String,
+    user_agent: String,
+    ip_address: String,
+    current: bool,
+}
+
+fn rfc3339(t: chrono::NaiveDateTime) -> String {
+    t.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub async fn list(req: HttpRequest, idp: web::Data<Idp>) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
+    let id = user.account.id.clone();
+    let sessions = blocking::run(move || idp.list_sessions(&id).map_err(ApiError::from)).await?;
+    let views: Vec<SessionView> = sessions
+        .into_iter()
+        .map(|s| SessionView {
+            current: s.id == user.session.id,
+            id: s.id,
+            created_at: rfc3339(s.created_at),
+            last_seen_at: rfc3339(s.last_seen_at),
+            expires_at: rfc3339(s.expires_at),
+            user_agent: s.user_agent,
+            ip_address: s.ip_address,
+        })
+        .collect();
+    Ok(json(&serde_json::json!({ "sessions": views })))
+}
+
+pub async fn end_one(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
+    let session_id = path.into_inner();
+    blocking::run(move || {
+        idp.end_session(&user.account.id, &session_id)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(no_content())
+}
+
+pub async fn end_all(req: HttpRequest, idp: web::Data<Idp>) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
+    let core = idp.clone();
+    blocking::run(move || {
+        core.end_all_sessions(&user.account.id)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    let mut response = no_content();
+    let _ = response.add_cookie(&removal_cookie(&idp));
+    Ok(response)
+}

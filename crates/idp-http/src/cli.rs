@@ -1,0 +1,187 @@
+//! The `idp` command line (DESIGN.md, "Command line").
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use idp_core::accounts::{AccountError, NewUser};
+use idp_core::config::Settings;
+use idp_core::db::Db;
+use idp_core::Idp;
+
+use crate::startup::Application;
+use crate::{error, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "idp",
+    version,
+    about = "idp: an OAuth 2.0 / OpenID Connect identity provider"
+)]
+pub struct Cli {
+    /// Configuration file (default: ./idp.toml when it exists).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://PATH, a plain path, or postgres://…
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account (the operator's way; no email is sent).
+    Create(UserCreate),
+}
+
+#[derive(Args)]
+struct UserCreate {
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    password: String,
+    /// Mark the address as verified.
+    #[arg(long)]
+    verified: bool,
+    /// Make the account an administrator.
+    #[arg(long)]
+    admin: bool,
+    #[arg(long)]
+    given_name: Option<String>,
+    #[arg(long)]
+    family_name: Option<String>,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let mut settings = match Settings::load(cli.config.as_deref(), std::env::vars()) {
+        Ok(s) => s,
+        Err(e) => return fail(cli.json, "invalid_configuration", &e.to_string()),
+    };
+    if let Some(url) = cli.database_url.clone() {
+        settings.database_url = Some(url);
+        if let Err(e) = settings.validate() {
+            return fail(cli.json, "invalid_configuration", &e.to_string());
+        }
+    }
+    telemetry::init(settings.log_format);
+    match cli.command {
+        Command::Serve => serve(settings),
+        Command::Migrate => migrate(&settings, cli.json),
+        Command::User(UserCommand::Create(args)) => create_user(settings, args, cli.json),
+    }
+}
+
+fn fail(json: bool, code: &str, message: &str) -> ExitCode {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"error": code, "error_description": message})
+        );
+    } else {
+        eprintln!("idp: {message}");
+    }
+    ExitCode::FAILURE
+}
+
+fn serve(settings: Settings) -> ExitCode {
+    let database = settings.database_url();
+    let issuer = settings.issuer.clone();
+    let runtime = actix_web::rt::System::new();
+    let result = runtime.block_on(async move {
+        let app = Application::build(settings).map_err(|e| e.to_string())?;
+        let bind = app.idp().settings.bind.clone();
+        println!("idp is listening on http://{bind} (issuer {issuer})");
+        println!("  database: {database}");
+        println!("  email:    {}", app.idp().mailer.describe());
+        println!(
+            "  robot check: {}",
+            if app.idp().bot_check_enabled() {
+                "on"
+            } else {
+                "off"
+            }
+        );
+        println!("  sign up at {issuer}/signup, or create a first user with:");
+        println!("    idp user create --email you@example.com --password '…' --verified --admin");
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(false, "start_failed", &e),
+    }
+}
+
+fn migrate(settings: &Settings, json: bool) -> ExitCode {
+    let ran = Db::connect(&settings.database_url(), 1).and_then(|db| db.migrate());
+    match ran {
+        Ok(n) if json => {
+            println!("{}", serde_json::json!({"migrations_applied": n}));
+            ExitCode::SUCCESS
+        }
+        Ok(n) => {
+            println!("{n} migration(s) applied to {}", settings.database_url());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(json, "migration_failed", &e.to_string()),
+    }
+}
+
+fn create_user(settings: Settings, args: UserCreate, json: bool) -> ExitCode {
+    let idp = match Idp::open(settings) {
+        Ok(idp) => idp,
+        Err(e) => return fail(json, "start_failed", &e.to_string()),
+    };
+    let user = NewUser {
+        email: args.email,
+        password: args.password,
+        verified: args.verified,
+        admin: args.admin,
+        given_name: args.given_name,
+        family_name: args.family_name,
+    };
+    match idp.create_user(&user) {
+        Ok(account) if json => {
+            println!(
+                "{}",
+                serde_json::json!({"id": account.id, "email": account.email,
+                    "email_verified": account.email_verified, "admin": account.is_admin})
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(account) => {
+            println!("created account {} ({})", account.email, account.id);
+            ExitCode::SUCCESS
+        }
+        Err(AccountError::Invalid(fields)) => {
+            let message = fields
+                .iter()
+                .map(|f| {
+                    format!(
+                        "--{}: {}",
+                        f.field.replace('_', "-"),
+                        error::field_message("en", f)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            fail(json, "invalid_input", &message)
+        }
+        Err(e) => fail(json, "failed", &e.to_string()),
+    }
+}

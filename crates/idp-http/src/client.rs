@@ -1,0 +1,42 @@
+//! Who is asking: the client address (for throttling) and user agent.
+
+use std::future::{ready, Ready};
+
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use idp_core::sessions::ClientInfo;
+use idp_core::Idp;
+
+pub struct Client(pub ClientInfo);
+
+impl FromRequest for Client {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let trust_proxy = req
+            .app_data::<web::Data<Idp>>()
+            .is_some_and(|idp| idp.settings.trust_forwarded_for);
+        let forwarded = trust_proxy
+            .then(|| {
+                req.headers()
+                    .get("X-Forwarded-For")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.split(',').next())
+                    .map(|v| v.trim().to_owned())
+            })
+            .flatten();
+        let ip_address = forwarded
+            .or_else(|| req.peer_addr().map(|a| a.ip().to_string()))
+            .unwrap_or_else(|| "unknown".into());
+        let user_agent = req
+            .headers()
+            .get("User-Agent")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        ready(Ok(Client(ClientInfo {
+            ip_address,
+            user_agent,
+        })))
+    }
+}

@@ -1,0 +1,435 @@
+//! `/account`, "My Profile": names and birthday, password, primary email,
+//! marketing mail, active sessions, and deleting the account.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use idp_core::accounts::{AccountError, ProfileUpdate};
+use idp_core::Idp;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::check_csrf;
+use super::layout::{button, csrf_field, input, layout, ok, see_other, Errors};
+use crate::blocking;
+use crate::csrf::CsrfToken;
+use crate::error::{classify, PageError};
+use crate::lang::Lang;
+use crate::signed_in::{self, removal_cookie, SignedIn};
+
+/// Which section of the page a failed form belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Profile,
+    Password,
+    Email,
+    Delete,
+}
+
+const NOTICES: &[&str] = &[
+    "profile_saved",
+    "password_changed",
+    "email_change_sent",
+    "marketing_on",
+    "marketing_off",
+    "session_ended",
+    "sessions_ended",
+];
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    given_name: String,
+    family_name: String,
+    birthdate: String,
+    csrf_token: String,
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    new_password_confirm: String,
+    csrf_token: String,
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    new_email: String,
+    current_password: String,
+    csrf_token: String,
+}
+
+#[derive(Deserialize)]
+pub struct MarketingForm {
+    subscribed: String,
+    csrf_token: String,
+}
+
+#[derive(Deserialize)]
+pub struct SessionForm {
+    session_id: String,
+    csrf_token: String,
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf_token: String,
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    password: String,
+    csrf_token: String,
+}
+
+/// The signed-in person, or a redirect to the sign-in page.
+async fn require(req: &HttpRequest) -> Result<Result<SignedIn, HttpResponse>, PageError> {
+    Ok(match signed_in::current::<PageError>(req).await? {
+        Some(user) => Ok(user),
+        None => Err(see_other("/login?return_to=/account")),
+    })
+}
+
+pub async fn show(
+    req: HttpRequest,
+    query: web::Query<NoticeQuery>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let user = match require(&req).await? {
+        Ok(u) => u,
+        Err(redirect) => return Ok(redirect),
+    };
+    let notice = query
+        .notice
+        .as_deref()
+        .filter(|n| NOTICES.contains(n))
+        .map(|n| lang.t(&format!("notice.{n}")));
+    page(&req, lang, &csrf.0, &user, notice, None).await
+}
+
+/// Runs a change for the signed-in person: on success redirect with a
+/// notice, on a problem show the page again with the errors in `section`.
+async fn change(
+    req: HttpRequest,
+    lang: Lang,
+    csrf: CsrfToken,
+    form_csrf: &str,
+    section: Section,
+    notice: &'static str,
+    action: impl FnOnce(&Idp, &SignedIn) -> Result<(), AccountError> + Send + 'static,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&req, form_csrf)?;
+    let user = match require(&req).await? {
+        Ok(u) => u,
+        Err(redirect) => return Ok(redirect),
+    };
+    let idp = signed_in::idp(&req);
+    let (result, user) = blocking::run(move || {
+        let result = action(&idp, &user);
+        Ok::<_, PageError>((result, user))
+    })
+    .await?;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/account?notice={notice}"))),
+        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e) => {
+            let status = classify(&e).0;
+            let mut response = page(
+                &req,
+                lang,
+                &csrf.0,
+                &user,
+                None,
+                Some((section, Errors::from_account(lang, &e))),
+            )
+            .await?;
+            *response.status_mut() = status;
+            Ok(response)
+        }
+    }
+}
+
+pub async fn update_profile(
+    req: HttpRequest,
+    form: web::Form<ProfileForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let update = ProfileUpdate {
+        given_name: form.given_name,
+        family_name: form.family_name,
+        birthdate: form.birthdate,
+    };
+    change(
+        req,
+        lang,
+        csrf,
+        &form.csrf_token,
+        Section::Profile,
+        "profile_saved",
+        move |idp, user| idp.update_profile(&user.account.id, &update),
+    )
+    .await
+}
+
+pub async fn change_password(
+    req: HttpRequest,
+    form: web::Form<PasswordForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let token = form.csrf_token.clone();
+    change(
+        req,
+        lang,
+        csrf,
+        &token,
+        Section::Password,
+        "password_changed",
+        move |idp, user| {
+            idp.change_password(
+                &user.account.id,
+                Some(&user.session.id),
+                &form.current_password,
+                &form.new_password,
+                &form.new_password_confirm,
+            )
+        },
+    )
+    .await
+}
+
+pub async fn change_email(
+    req: HttpRequest,
+    form: web::Form<EmailForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let token = form.csrf_token.clone();
+    change(
+        req,
+        lang,
+        csrf,
+        &token,
+        Section::Email,
+        "email_change_sent",
+        move |idp, user| {
+            idp.request_email_change(&user.account.id, &form.new_email, &form.current_password)
+        },
+    )
+    .await
+}
+
+pub async fn marketing(
+    req: HttpRequest,
+    form: web::Form<MarketingForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let on = form.subscribed == "yes";
+    let notice = if on { "marketing_on" } else { "marketing_off" };
+    change(
+        req,
+        lang,
+        csrf,
+        &form.csrf_token,
+        Section::Profile,
+        notice,
+        move |idp, user| idp.set_marketing(&user.account.id, on),
+    )
+    .await
+}
+
+pub async fn end_session(
+    req: HttpRequest,
+    form: web::Form<SessionForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    change(
+        req,
+        lang,
+        csrf,
+        &form.csrf_token,
+        Section::Profile,
+        "session_ended",
+        move |idp, user| idp.end_session(&user.account.id, &form.session_id),
+    )
+    .await
+}
+
+pub async fn end_all_sessions(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&req, &form.csrf_token)?;
+    let user = match require(&req).await? {
+        Ok(u) => u,
+        Err(redirect) => return Ok(redirect),
+    };
+    let core = idp.clone();
+    blocking::run(move || {
+        core.end_all_sessions(&user.account.id)
+            .map_err(PageError::from)
+    })
+    .await?;
+    let mut response = see_other("/login?notice=signed_out");
+    let _ = response.add_cookie(&removal_cookie(&idp));
+    Ok(response)
+}
+
+pub async fn delete(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    form: web::Form<DeleteForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&req, &form.csrf_token)?;
+    let user = match require(&req).await? {
+        Ok(u) => u,
+        Err(redirect) => return Ok(redirect),
+    };
+    let (core, id, password) = (
+        idp.clone(),
+        user.account.id.clone(),
+        form.into_inner().password,
+    );
+    match blocking::run(move || Ok::<_, PageError>(core.delete_account(&id, &password))).await? {
+        Ok(()) => {
+            let mut response = ok(layout(
+                lang,
+                &lang.t("page.deleted.title"),
+                html! { p role="status" { (lang.t("page.deleted.body")) } },
+            ));
+            let _ = response.add_cookie(&removal_cookie(&idp));
+            Ok(response)
+        }
+        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e) => {
+            let status = classify(&e).0;
+            let errors = Errors::from_account(lang, &e);
+            let mut response = page(
+                &req,
+                lang,
+                &csrf.0,
+                &user,
+                None,
+                Some((Section::Delete, errors)),
+            )
+            .await?;
+            *response.status_mut() = status;
+            Ok(response)
+        }
+    }
+}
+
+async fn page(
+    req: &HttpRequest,
+    lang: Lang,
+    csrf: &str,
+    user: &SignedIn,
+    notice: Option<String>,
+    failed: Option<(Section, Errors)>,
+) -> Result<HttpResponse, PageError> {
+    let idp = signed_in::idp(req);
+    let id = user.account.id.clone();
+    let sessions = blocking::run(move || idp.list_sessions(&id).map_err(PageError::from)).await?;
+    let none = Errors::default();
+    let errors_for = |s: Section| match &failed {
+        Some((section, errors)) if *section == s => errors,
+        _ => &none,
+    };
+    let a = &user.account;
+    let birthdate = a.birthdate.map(|d| d.to_string()).unwrap_or_default();
+    let body: Markup = html! {
+        @if let Some(n) = notice { p.notice role="status" { (n) } }
+        p { (lang.f("page.account.signed_in_as", &[("email", &a.email)])) }
+        section aria-labelledby="profile-h" {
+            h2 id="profile-h" { (lang.t("page.account.profile")) }
+            (errors_for(Section::Profile).summary())
+            form method="post" action="/account/profile" {
+                (csrf_field(csrf))
+                (input(lang, errors_for(Section::Profile), "given_name", "text", &a.given_name, "given-name"))
+                (input(lang, errors_for(Section::Profile), "family_name", "text", &a.family_name, "family-name"))
+                (input(lang, errors_for(Section::Profile), "birthdate", "date", &birthdate, "bday"))
+                (button(&lang.t("button.save")))
+            }
+        }
+        section aria-labelledby="password-h" {
+            h2 id="password-h" { (lang.t("page.account.password")) }
+            (errors_for(Section::Password).summary())
+            form method="post" action="/account/password" {
+                (csrf_field(csrf))
+                (input(lang, errors_for(Section::Password), "current_password", "password", "", "current-password"))
+                (input(lang, errors_for(Section::Password), "new_password", "password", "", "new-password"))
+                (input(lang, errors_for(Section::Password), "new_password_confirm", "password", "", "new-password"))
+                (button(&lang.t("button.change_password")))
+            }
+        }
+        section aria-labelledby="email-h" {
+            h2 id="email-h" { (lang.t("page.account.email")) }
+            (errors_for(Section::Email).summary())
+            p.hint { (lang.t("page.account.email_hint")) }
+            form method="post" action="/account/email" {
+                (csrf_field(csrf))
+                (input(lang, errors_for(Section::Email), "new_email", "email", "", "email"))
+                (input(lang, errors_for(Section::Email), "current_password", "password", "", "current-password"))
+                (button(&lang.t("button.change_email")))
+            }
+        }
+        section aria-labelledby="marketing-h" {
+            h2 id="marketing-h" { (lang.t("page.account.marketing")) }
+            p { (lang.t(if a.marketing_opt_in { "page.account.marketing_on" } else { "page.account.marketing_off" })) }
+            form method="post" action="/account/marketing" {
+                (csrf_field(csrf))
+                input type="hidden" name="subscribed" value=(if a.marketing_opt_in { "no" } else { "yes" });
+                (button(&lang.t(if a.marketing_opt_in { "button.unsubscribe" } else { "button.subscribe" })))
+            }
+        }
+        section aria-labelledby="sessions-h" {
+            h2 id="sessions-h" { (lang.t("page.account.sessions")) }
+            ul.sessions {
+                @for s in &sessions {
+                    li {
+                        span { (s.user_agent) " · " (s.ip_address) " · " (s.created_at.format("%Y-%m-%d %H:%M UTC")) }
+                        @if s.id == user.session.id {
+                            " " strong { (lang.t("page.account.this_session")) }
+                        } @else {
+                            form.inline method="post" action="/account/sessions/end" {
+                                (csrf_field(csrf))
+                                input type="hidden" name="session_id" value=(s.id);
+                                (button(&lang.t("button.end_session")))
+                            }
+                        }
+                    }
+                }
+            }
+            form method="post" action="/account/sessions/end-all" {
+                (csrf_field(csrf))
+                (button(&lang.t("button.log_out_everywhere")))
+            }
+            p { a href="/logout" { (lang.t("nav.log_out")) } }
+        }
+        section aria-labelledby="delete-h" {
+            h2 id="delete-h" { (lang.t("page.account.delete")) }
+            (errors_for(Section::Delete).summary())
+            p.hint { (lang.t("page.account.delete_hint")) }
+            form method="post" action="/account/delete" {
+                (csrf_field(csrf))
+                (input(lang, errors_for(Section::Delete), "password", "password", "", "current-password"))
+                (button(&lang.t("button.delete_account")))
+            }
+        }
+    };
+    Ok(ok(layout(lang, &lang.t("page.account.title"), body)))
+}

@@ -1,0 +1,161 @@
+//! The page frame, form building blocks and the error page.
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use idp_core::accounts::{AccountError, FieldError};
+use maud::{html, Markup, DOCTYPE};
+
+use crate::error::{account_message, field_message};
+use crate::lang::Lang;
+
+pub fn layout(lang: Lang, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.0) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · idp" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body {
+                header { a.brand href="/account" { "idp" } }
+                main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+pub fn render(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(markup.into_string())
+}
+
+pub fn ok(markup: Markup) -> HttpResponse {
+    render(StatusCode::OK, markup)
+}
+
+pub fn error_page(status: StatusCode, lang: &'static str, message: &str) -> HttpResponse {
+    let lang = Lang(lang);
+    let title = lang.t("page.error.title");
+    render(
+        status,
+        layout(
+            lang,
+            &title,
+            html! {
+                p.alert role="alert" { (message) }
+                p { a href="/login" { (lang.t("nav.sign_in")) } }
+            },
+        ),
+    )
+}
+
+/// A 303 to `location`, the answer to a successful form post.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location))
+        .insert_header(("Cache-Control", "no-store"))
+        .finish()
+}
+
+/// Problems to show on a form: per field, and for the form as a whole.
+#[derive(Default)]
+pub struct Errors {
+    fields: Vec<(&'static str, String)>,
+    pub form: Option<String>,
+}
+
+impl Errors {
+    pub fn from_account(lang: Lang, e: &AccountError) -> Self {
+        match e {
+            AccountError::Invalid(fields) => Self::from_fields(lang, fields),
+            other => Self::form(account_message(lang.0, other)),
+        }
+    }
+
+    pub fn from_fields(lang: Lang, fields: &[FieldError]) -> Self {
+        Self {
+            fields: fields
+                .iter()
+                .map(|f| (f.field, field_message(lang.0, f)))
+                .collect(),
+            form: None,
+        }
+    }
+
+    pub fn form(message: String) -> Self {
+        Self {
+            fields: Vec::new(),
+            form: Some(message),
+        }
+    }
+
+    fn get(&self, field: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn summary(&self) -> Markup {
+        html! {
+            @if let Some(message) = &self.form {
+                p.alert role="alert" { (message) }
+            }
+        }
+    }
+}
+
+/// A labelled input with its error next to it (and tied to it for screen readers).
+pub fn input(
+    lang: Lang,
+    errors: &Errors,
+    name: &str,
+    kind: &str,
+    value: &str,
+    autocomplete: &str,
+) -> Markup {
+    let error = errors.get(name);
+    let error_id = format!("{name}-error");
+    html! {
+        div.field {
+            label for=(name) { (lang.t(&format!("field.{name}"))) }
+            input id=(name) name=(name) type=(kind) value=(value) autocomplete=(autocomplete)
+                required aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[error.map(|_| error_id.as_str())];
+            @if let Some(message) = error {
+                p.error id=(error_id) { (message) }
+            }
+        }
+    }
+}
+
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(token); }
+}
+
+pub fn button(label: &str) -> Markup {
+    html! { button type="submit" { (label) } }
+}
+
+/// The proof-of-work robot check (solved by /static/botcheck.js).
+pub fn bot_check(lang: Lang, challenge: Option<&idp_core::botcheck::Challenge>) -> Markup {
+    let Some(c) = challenge else {
+        return html! {};
+    };
+    html! {
+        div.bot-check data-difficulty=(c.difficulty) {
+            input type="hidden" name="bot_challenge" value=(c.challenge);
+            input type="hidden" name="bot_solution" value="";
+            p.bot-status role="status" data-done=(lang.t("bot_check.done")) { (lang.t("bot_check.working")) }
+            noscript { p.alert { (lang.t("bot_check.needs_javascript")) } }
+        }
+        script src="/static/botcheck.js" defer {}
+    }
+}

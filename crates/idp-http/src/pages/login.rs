@@ -1,0 +1,136 @@
+//! `/login`: sign in with email and password.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use idp_core::accounts::AccountError;
+use idp_core::Idp;
+use maud::html;
+use serde::Deserialize;
+
+use super::layout::{button, csrf_field, input, layout, ok, render, see_other, Errors};
+use super::{check_csrf, safe_return_to};
+use crate::blocking;
+use crate::client::Client;
+use crate::csrf::CsrfToken;
+use crate::error::PageError;
+use crate::lang::Lang;
+use crate::signed_in::{self, session_cookie};
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    return_to: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    csrf_token: String,
+    return_to: Option<String>,
+}
+
+/// Notices other pages may ask the sign-in page to show.
+const NOTICES: &[&str] = &["verified", "password_reset", "signed_out", "email_changed"];
+
+pub async fn show(query: web::Query<LoginQuery>, lang: Lang, csrf: CsrfToken) -> HttpResponse {
+    let notice = query
+        .notice
+        .as_deref()
+        .filter(|n| NOTICES.contains(n))
+        .map(|n| lang.t(&format!("notice.{n}")));
+    ok(login_form(
+        lang,
+        &csrf.0,
+        "",
+        safe_return_to(query.return_to.as_deref()),
+        &Errors::default(),
+        notice,
+        false,
+    ))
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    form: web::Form<LoginForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+    client: Client,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&req, &form.csrf_token)?;
+    let form = form.into_inner();
+    let return_to = safe_return_to(form.return_to.as_deref()).to_owned();
+    let previous = signed_in::current::<PageError>(&req).await.ok().flatten();
+    let (email, password) = (form.email.clone(), form.password);
+    let core = idp.clone();
+    let outcome =
+        blocking::run(move || Ok::<_, PageError>(core.sign_in(&email, &password, &client.0)))
+            .await?;
+    match outcome {
+        Ok(signed) => {
+            if let Some(old) = previous {
+                let (core, id) = (idp.clone(), old.account.id.clone());
+                let sid = old.session.id;
+                let _ =
+                    blocking::run(move || Ok::<_, PageError>(core.end_session(&id, &sid))).await;
+            }
+            let mut response = see_other(&return_to);
+            response
+                .add_cookie(&session_cookie(&idp, signed.session.token))
+                .map_err(|e| PageError::BadRequest(e.to_string()))?;
+            Ok(response)
+        }
+        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e) => {
+            let unverified = matches!(e, AccountError::EmailNotVerified);
+            let errors = Errors::from_account(lang, &e);
+            Ok(render(
+                crate::error::classify(&e).0,
+                login_form(
+                    lang,
+                    &csrf.0,
+                    &form.email,
+                    &return_to,
+                    &errors,
+                    None,
+                    unverified,
+                ),
+            ))
+        }
+    }
+}
+
+fn login_form(
+    lang: Lang,
+    csrf: &str,
+    email: &str,
+    return_to: &str,
+    errors: &Errors,
+    notice: Option<String>,
+    offer_resend: bool,
+) -> maud::Markup {
+    layout(
+        lang,
+        &lang.t("page.login.title"),
+        html! {
+            @if let Some(n) = notice { p.notice role="status" { (n) } }
+            (errors.summary())
+            @if offer_resend {
+                form method="post" action="/verify-email/resend" {
+                    (csrf_field(csrf))
+                    input type="hidden" name="email" value=(email);
+                    (button(&lang.t("button.resend_verification")))
+                }
+            }
+            form method="post" action="/login" {
+                (csrf_field(csrf))
+                input type="hidden" name="return_to" value=(return_to);
+                (input(lang, errors, "email", "email", email, "username"))
+                (input(lang, errors, "password", "password", "", "current-password"))
+                (button(&lang.t("button.sign_in")))
+            }
+            p { a href="/password/forgot" { (lang.t("link.forgot_password")) } }
+            p { (lang.t("page.login.no_account")) " " a href="/signup" { (lang.t("link.sign_up")) } }
+        },
+    )
+}

@@ -1,0 +1,116 @@
+//! Server-rendered pages. One file per page; each works without JavaScript
+//! except the robot check.
+
+mod account;
+mod email_confirm;
+mod layout;
+mod login;
+mod logout;
+mod password_forgot;
+mod signup;
+mod static_files;
+mod unsubscribe;
+mod verify_email;
+
+pub use layout::error_page;
+
+use actix_web::{web, HttpRequest};
+
+use crate::csrf;
+use crate::error::PageError;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(static_files::style)
+        .service(static_files::botcheck)
+        .route(
+            "/",
+            web::get().to(|| async { layout::see_other("/account") }),
+        )
+        .service(web::resource("/login").get(login::show).post(login::submit))
+        .service(
+            web::resource("/signup")
+                .get(signup::show)
+                .post(signup::submit),
+        )
+        .service(
+            web::resource("/verify-email")
+                .get(verify_email::show)
+                .post(verify_email::submit),
+        )
+        .route("/verify-email/resend", web::post().to(verify_email::resend))
+        .service(
+            web::resource("/password/forgot")
+                .get(password_forgot::show)
+                .post(password_forgot::request_code),
+        )
+        .route(
+            "/password/forgot/code",
+            web::post().to(password_forgot::check_code),
+        )
+        .route(
+            "/password/forgot/new",
+            web::post().to(password_forgot::set_password),
+        )
+        .route("/account", web::get().to(account::show))
+        .route("/account/profile", web::post().to(account::update_profile))
+        .route(
+            "/account/password",
+            web::post().to(account::change_password),
+        )
+        .route("/account/email", web::post().to(account::change_email))
+        .route("/account/marketing", web::post().to(account::marketing))
+        .route(
+            "/account/sessions/end",
+            web::post().to(account::end_session),
+        )
+        .route(
+            "/account/sessions/end-all",
+            web::post().to(account::end_all_sessions),
+        )
+        .route("/account/delete", web::post().to(account::delete))
+        .service(
+            web::resource("/email/confirm")
+                .get(email_confirm::show)
+                .post(email_confirm::submit),
+        )
+        .service(
+            web::resource("/logout")
+                .get(logout::show)
+                .post(logout::submit),
+        )
+        .service(
+            web::resource("/unsubscribe")
+                .get(unsubscribe::show)
+                .post(unsubscribe::submit),
+        );
+}
+
+/// Malformed or oversized form bodies get a readable 400 page.
+pub fn form_config() -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(crate::startup::MAX_BODY_BYTES)
+        .error_handler(|err, _req| {
+            let message = format!(
+                "{} ({err})",
+                idp_core::i18n::text(idp_core::i18n::FALLBACK, "error.bad_form")
+            );
+            actix_web::error::InternalError::from_response(
+                err,
+                error_page(actix_web::http::StatusCode::BAD_REQUEST, "en", &message),
+            )
+            .into()
+        })
+}
+
+/// Refuses a form post whose `csrf_token` does not match the browser's cookie.
+pub fn check_csrf(req: &HttpRequest, token: &str) -> Result<(), PageError> {
+    csrf::verify(req, token).map_err(PageError::Csrf)
+}
+
+/// Only local paths may be returned to after sign-in (no open redirect).
+pub fn safe_return_to(raw: Option<&str>) -> &str {
+    match raw {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        _ => "/account",
+    }
+}

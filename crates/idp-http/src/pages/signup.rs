@@ -1,0 +1,122 @@
+//! `/signup`: create an account. The answer is the same whether or not the
+//! address was registered already.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use idp_core::accounts::{AccountError, SignUp};
+use idp_core::Idp;
+use maud::html;
+use serde::Deserialize;
+
+use super::check_csrf;
+use super::layout::{bot_check, button, csrf_field, input, layout, ok, render, Errors};
+use crate::blocking;
+use crate::csrf::CsrfToken;
+use crate::error::{classify, PageError};
+use crate::lang::Lang;
+
+#[derive(Deserialize, Default)]
+pub struct SignUpForm {
+    email: String,
+    password: String,
+    password_confirm: String,
+    given_name: String,
+    family_name: String,
+    birthdate: String,
+    marketing_opt_in: Option<String>,
+    csrf_token: String,
+    #[serde(default)]
+    bot_challenge: String,
+    #[serde(default)]
+    bot_solution: String,
+}
+
+pub async fn show(idp: web::Data<Idp>, lang: Lang, csrf: CsrfToken) -> HttpResponse {
+    ok(signup_form(
+        &idp,
+        lang,
+        &csrf.0,
+        &SignUpForm::default(),
+        &Errors::default(),
+    ))
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    form: web::Form<SignUpForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&req, &form.csrf_token)?;
+    let signup = SignUp {
+        email: form.email.clone(),
+        password: form.password.clone(),
+        password_confirm: form.password_confirm.clone(),
+        given_name: form.given_name.clone(),
+        family_name: form.family_name.clone(),
+        birthdate: form.birthdate.clone(),
+        marketing_opt_in: form.marketing_opt_in.is_some(),
+        locale: lang.0.to_owned(),
+        bot_challenge: form.bot_challenge.clone(),
+        bot_solution: form.bot_solution.clone(),
+    };
+    let core = idp.clone();
+    match blocking::run(move || Ok::<_, PageError>(core.sign_up(&signup))).await? {
+        Ok(()) => Ok(ok(check_your_email(lang, &form.email))),
+        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e) => Ok(render(
+            classify(&e).0,
+            signup_form(&idp, lang, &csrf.0, &form, &Errors::from_account(lang, &e)),
+        )),
+    }
+}
+
+fn signup_form(
+    idp: &Idp,
+    lang: Lang,
+    csrf: &str,
+    values: &SignUpForm,
+    errors: &Errors,
+) -> maud::Markup {
+    let challenge = idp.bot_check_enabled().then(|| idp.bot_challenge());
+    layout(
+        lang,
+        &lang.t("page.signup.title"),
+        html! {
+            (errors.summary())
+            form method="post" action="/signup" {
+                (csrf_field(csrf))
+                (input(lang, errors, "email", "email", &values.email, "email"))
+                (input(lang, errors, "password", "password", "", "new-password"))
+                p.hint { (lang.f("page.signup.password_rule", &[
+                    ("min", &idp.settings.password.min_length.to_string()),
+                    ("max", &idp.settings.password.max_length.to_string()),
+                ])) }
+                (input(lang, errors, "password_confirm", "password", "", "new-password"))
+                div.field.checkbox {
+                    input id="marketing_opt_in" name="marketing_opt_in" type="checkbox" value="yes"
+                        checked[values.marketing_opt_in.is_some()];
+                    label for="marketing_opt_in" { (lang.t("field.marketing_opt_in")) }
+                }
+                (input(lang, errors, "given_name", "text", &values.given_name, "given-name"))
+                (input(lang, errors, "family_name", "text", &values.family_name, "family-name"))
+                (input(lang, errors, "birthdate", "date", &values.birthdate, "bday"))
+                (bot_check(lang, challenge.as_ref()))
+                (button(&lang.t("button.create_account")))
+            }
+            p { (lang.t("page.signup.have_account")) " " a href="/login" { (lang.t("nav.sign_in")) } }
+        },
+    )
+}
+
+fn check_your_email(lang: Lang, email: &str) -> maud::Markup {
+    layout(
+        lang,
+        &lang.t("page.check_email.title"),
+        html! {
+            p role="status" { (lang.f("page.check_email.body", &[("email", email.trim())])) }
+            p { (lang.t("page.check_email.spam")) }
+            p { a href="/login" { (lang.t("nav.sign_in")) } }
+        },
+    )
+}

@@ -1,0 +1,19 @@
+//! The stylesheet and the robot-check script, compiled into the binary.
+
+use actix_web::{get, HttpResponse};
+
+#[get("/static/style.css")]
+pub async fn style() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(include_str!("../../static/style.css"))
+}
+
+#[get("/static/botcheck.js")]
+pub async fn botcheck() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(include_str!("../../static/botcheck.js"))
+}

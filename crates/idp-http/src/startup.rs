@@ -1,0 +1,86 @@
+//! Building the server: bind (port 0 works, for tests), wire the routes, run.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use idp_core::config::Settings;
+use idp_core::{Idp, StartError};
+
+use crate::{api, csrf, health, pages, security_headers, telemetry};
+
+/// Largest request body accepted anywhere (forms and JSON are small).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    idp: Idp,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error("cannot listen on {bind}: {source}")]
+    Bind {
+        bind: String,
+        source: std::io::Error,
+    },
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> Result<Self, BuildError> {
+        let bind = settings.bind.clone();
+        let idp = Idp::open(settings)?;
+        let listener = TcpListener::bind(&bind).map_err(|source| BuildError::Bind {
+            bind: bind.clone(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| BuildError::Bind {
+                bind: bind.clone(),
+                source,
+            })?
+            .port();
+        let server =
+            serve(listener, idp.clone()).map_err(|source| BuildError::Bind { bind, source })?;
+        Ok(Self { port, server, idp })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn idp(&self) -> &Idp {
+        &self.idp
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(listener: TcpListener, idp: Idp) -> std::io::Result<Server> {
+    let data = web::Data::new(idp);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .app_data(pages::form_config())
+            .app_data(api::json_config())
+            .app_data(api::query_config())
+            .wrap(from_fn(csrf::ensure_cookie))
+            .wrap(security_headers::headers())
+            .wrap(from_fn(telemetry::request_span))
+            .service(health::healthz)
+            .service(health::readyz)
+            .configure(pages::routes)
+            .service(web::scope("/api/v1").configure(api::routes))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
