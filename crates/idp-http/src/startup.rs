@@ -31,22 +31,25 @@ pub enum BuildError {
 }
 
 impl Application {
+    /// Binds `settings.bind` and builds the server.
     pub fn build(settings: Settings) -> Result<Self, BuildError> {
-        let bind = settings.bind.clone();
-        let idp = Idp::open(settings)?;
-        let listener = TcpListener::bind(&bind).map_err(|source| BuildError::Bind {
-            bind: bind.clone(),
+        let listener = TcpListener::bind(&settings.bind).map_err(|source| BuildError::Bind {
+            bind: settings.bind.clone(),
             source,
         })?;
-        let port = listener
-            .local_addr()
-            .map_err(|source| BuildError::Bind {
-                bind: bind.clone(),
-                source,
-            })?
-            .port();
-        let server =
-            serve(listener, idp.clone()).map_err(|source| BuildError::Bind { bind, source })?;
+        Self::build_on(settings, listener)
+    }
+
+    /// Builds the server on a listener bound already (tests bind port 0 first
+    /// so that the issuer can name the real port).
+    pub fn build_on(settings: Settings, listener: TcpListener) -> Result<Self, BuildError> {
+        let bind_error = |source| BuildError::Bind {
+            bind: settings.bind.clone(),
+            source,
+        };
+        let port = listener.local_addr().map_err(bind_error)?.port();
+        let idp = Idp::open(settings.clone())?;
+        let server = serve(listener, idp.clone()).map_err(bind_error)?;
         Ok(Self { port, server, idp })
     }
 

@@ -16,66 +16,56 @@ use crate::csrf::{self, CsrfFailure};
 use crate::error::ApiError;
 use crate::signed_in::{self, SignedIn};
 
+/// Declares every operation once: the routes and the list the contract test
+/// compares with openapi.yaml come from the same lines.
+macro_rules! operations {
+    ($($method:ident $path:literal => $handler:path,)*) => {
+        /// Every `(METHOD, path)` of the JSON API, paths relative to `/api/v1`.
+        pub const OPERATIONS: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        fn register(cfg: &mut web::ServiceConfig) {
+            $(cfg.route($path, web::method(Method::$method).to($handler));)*
+        }
+    };
+}
+
+operations! {
+    GET "/csrf" => accounts::csrf_token,
+    GET "/bot-check/challenge" => accounts::bot_challenge,
+    POST "/signup" => accounts::sign_up,
+    POST "/email/verify" => accounts::verify_email,
+    POST "/email/verify/resend" => accounts::resend_verification,
+    POST "/email/change/confirm" => profile::confirm_email_change,
+    POST "/password/reset" => accounts::request_reset,
+    POST "/password/reset/verify" => accounts::verify_reset_code,
+    POST "/password/reset/confirm" => accounts::complete_reset,
+    POST "/unsubscribe" => profile::unsubscribe,
+    POST "/session" => sessions::sign_in,
+    DELETE "/session" => sessions::sign_out,
+    GET "/profile" => profile::get,
+    PATCH "/profile" => profile::update,
+    DELETE "/profile" => profile::delete,
+    POST "/profile/password" => profile::change_password,
+    POST "/profile/email" => profile::change_email,
+    PUT "/profile/marketing" => profile::set_marketing,
+    GET "/sessions" => sessions::list,
+    DELETE "/sessions" => sessions::end_all,
+    DELETE "/sessions/{id}" => sessions::end_one,
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("")
             .wrap(from_fn(require_csrf_header))
-            .route("/csrf", web::get().to(accounts::csrf_token))
-            .route(
-                "/bot-check/challenge",
-                web::get().to(accounts::bot_challenge),
-            )
-            .route("/signup", web::post().to(accounts::sign_up))
-            .route("/email/verify", web::post().to(accounts::verify_email))
-            .route(
-                "/email/verify/resend",
-                web::post().to(accounts::resend_verification),
-            )
-            .route(
-                "/email/change/confirm",
-                web::post().to(profile::confirm_email_change),
-            )
-            .route("/password/reset", web::post().to(accounts::request_reset))
-            .route(
-                "/password/reset/verify",
-                web::post().to(accounts::verify_reset_code),
-            )
-            .route(
-                "/password/reset/confirm",
-                web::post().to(accounts::complete_reset),
-            )
-            .route("/unsubscribe", web::post().to(profile::unsubscribe))
-            .service(
-                web::resource("/session")
-                    .route(web::post().to(sessions::sign_in))
-                    .route(web::delete().to(sessions::sign_out)),
-            )
-            .service(
-                web::resource("/profile")
-                    .route(web::get().to(profile::get))
-                    .route(web::patch().to(profile::update))
-                    .route(web::delete().to(profile::delete)),
-            )
-            .route(
-                "/profile/password",
-                web::post().to(profile::change_password),
-            )
-            .route("/profile/email", web::post().to(profile::change_email))
-            .route("/profile/marketing", web::put().to(profile::set_marketing))
-            .service(
-                web::resource("/sessions")
-                    .route(web::get().to(sessions::list))
-                    .route(web::delete().to(sessions::end_all)),
-            )
-            .route("/sessions/{id}", web::delete().to(sessions::end_one))
-            .default_service(web::to(not_found)),
+            .configure(register)
+            .default_service(web::to(unknown_operation)),
     );
 }
 
-async fn not_found() -> HttpResponse {
+async fn unknown_operation() -> HttpResponse {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        "not_found",
+        "unknown_operation",
         "No such API operation; see openapi.yaml.",
     )
     .error_response()

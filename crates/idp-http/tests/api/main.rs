@@ -1,0 +1,13 @@
+//! End-to-end tests of idp through HTTP, each on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod api_contract;
+mod bad_input;
+mod bot_check;
+mod cli;
+mod health;
+mod password_reset;
+mod profile;
+mod sign_in;
+mod signup;
