@@ -260,11 +260,17 @@ impl Settings {
                     message: "empty key segment".into(),
                 });
             }
-            set_path(&mut root, &path, env_value(&value)).map_err(|message| ConfigError::Env {
+            let key = path.join(".");
+            let value = if STRING_KEYS.contains(&key.as_str()) {
+                toml::Value::String(value)
+            } else {
+                env_value(&value)
+            };
+            set_path(&mut root, &path, value).map_err(|message| ConfigError::Env {
                 var: var.clone(),
                 message,
             })?;
-            env_keys.insert(path.join("."), var);
+            env_keys.insert(key, var);
         }
         let settings: Settings = serde_path_to_error::deserialize(toml::Value::Table(root))
             .map_err(|e| {
@@ -403,6 +409,19 @@ impl Settings {
     }
 }
 
+/// Settings that are text even when they look like a number (`IDP_DATA_DIR=2024`).
+const STRING_KEYS: &[&str] = &[
+    "issuer",
+    "bind",
+    "data_dir",
+    "database_url",
+    "smtp_url",
+    "bot_check",
+    "log_format",
+    "email.from",
+    "email.outbox_dir",
+];
+
 /// Environment values are TOML literals when they parse as one (numbers,
 /// booleans), else plain strings, so `IDP_BIND=127.0.0.1:9000` needs no quotes.
 fn env_value(raw: &str) -> toml::Value {
@@ -458,6 +477,7 @@ mod tests {
                 ("IDP_BOT_CHECK", "off"),
                 ("IDP_BIND", "127.0.0.1:9999"),
                 ("IDP_PASSWORD__MAX_LENGTH", "20"),
+                ("IDP_DATA_DIR", "2024"),
                 ("PATH", "/bin"),
             ]),
         )
@@ -465,6 +485,7 @@ mod tests {
         assert_eq!(s.bot_check, Toggle::Off);
         assert_eq!(s.bind, "127.0.0.1:9999");
         assert_eq!(s.password.max_length, 20);
+        assert_eq!(s.data_dir, PathBuf::from("2024"));
     }
 
     #[test]

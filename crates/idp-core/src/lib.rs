@@ -73,3 +73,16 @@ impl Idp {
         format!("{}{}", self.settings.issuer, path)
     }
 }
+
+impl Idp {
+    /// Deletes expired sessions, tokens and counters; every node may run it.
+    pub fn purge_expired(&self) -> Result<usize, StoreError> {
+        let now = now();
+        let sessions = self.purge_expired_sessions()?;
+        let tokens = self
+            .db
+            .write(|conn| one_time::purge_expired(conn, now).map_err(StoreError::from))?;
+        let counters = throttle::purge_expired(&self.db, &self.settings.throttle, now)?;
+        Ok(sessions + tokens + counters)
+    }
+}

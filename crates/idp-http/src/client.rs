@@ -21,7 +21,9 @@ impl FromRequest for Client {
                 req.headers()
                     .get("X-Forwarded-For")
                     .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.split(',').next())
+                    // The right-most entry is the one our proxy added; the
+                    // ones before it are whatever the client claimed.
+                    .and_then(|v| v.rsplit(',').next())
                     .map(|v| v.trim().to_owned())
             })
             .flatten();

@@ -66,13 +66,28 @@ impl Application {
     }
 }
 
+/// How often expired sessions, tokens and counters are deleted.
+const HOUSEKEEPING_INTERVAL: std::time::Duration = std::time::Duration::from_secs(600);
+
 fn serve(listener: TcpListener, idp: Idp) -> std::io::Result<Server> {
+    let housekeeper = idp.clone();
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(HOUSEKEEPING_INTERVAL);
+        loop {
+            tick.tick().await;
+            let idp = housekeeper.clone();
+            match web::block(move || idp.purge_expired()).await {
+                Ok(Ok(n)) => tracing::debug!(deleted = n, "housekeeping"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "housekeeping failed"),
+                Err(_) => tracing::warn!("housekeeping could not run"),
+            }
+        }
+    });
     let data = web::Data::new(idp);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-            .app_data(pages::form_config())
             .app_data(api::json_config())
             .app_data(api::query_config())
             .wrap(from_fn(csrf::ensure_cookie))

@@ -107,7 +107,7 @@ impl Idp {
             &account.locale,
             "email_changed",
             &[("new_email", &new_email)],
-            Action::Link(&self.link("/password/forgot")),
+            Action::None,
         ));
         Ok(EmailAddress::parse(&new_email)?)
     }

@@ -8,6 +8,7 @@ use super::{Account, AccountError, EmailAddress, FieldError};
 use crate::db::schema::accounts;
 use crate::email::{Action, Email};
 use crate::one_time::{self, CodeCheck, Purpose, RESET_CODE_LENGTH};
+use crate::throttle::{self, ThrottleKey};
 use crate::{now, sessions, Idp};
 
 /// Reset codes one account may be sent per hour.
@@ -148,6 +149,8 @@ impl Idp {
             sessions::end_all(conn, &account.id, None)?;
             Ok::<_, AccountError>(())
         })?;
+        // Whoever holds the mailbox may sign in again at once.
+        throttle::clear(&self.db, &ThrottleKey::Account(&account.email))?;
         self.deliver(&Email::compose(
             &account.email,
             &account.locale,

@@ -19,11 +19,14 @@ pub struct SignedIn {
 }
 
 impl Idp {
+    /// Signs in; `replaces` is the session token the browser held before,
+    /// which ends (a new session id at every sign-in: no fixation).
     pub fn sign_in(
         &self,
         email: &str,
         password: &str,
         client: &ClientInfo,
+        replaces: Option<&str>,
     ) -> Result<SignedIn, AccountError> {
         let typed = email.trim().to_lowercase();
         let keys = [
@@ -65,6 +68,9 @@ impl Idp {
         }
         throttle::clear(&self.db, &keys[0])?;
         let session = self.db.write(|conn| {
+            if let Some(old) = replaces {
+                sessions::end_by_token(conn, old)?;
+            }
             sessions::create(conn, self, &account.id, client).map_err(AccountError::from)
         })?;
         Ok(SignedIn { session, account })

@@ -9,6 +9,7 @@ use crate::crypto::new_id;
 use crate::db::schema::accounts;
 use crate::email::{Action, Email};
 use crate::one_time::{self, Purpose};
+use crate::throttle::{self, ThrottleKey};
 use crate::{i18n, now, Idp};
 
 /// The sign-up form as sent.
@@ -94,21 +95,39 @@ impl Idp {
                 self.send_verification(&account, &token);
                 Ok(())
             }
+            // The owner hears of it instead; an owner who never verified
+            // gets a fresh link, which is what they were after.
+            Ok(Outcome::Existing(owner)) if !owner.email_verified => {
+                self.resend_verification(&owner.email)
+            }
             Ok(Outcome::Existing(owner)) => {
-                let email = Email::compose(
-                    &owner.email,
-                    &owner.locale,
-                    "already_registered",
-                    &[],
-                    Action::Link(&self.link("/password/forgot")),
-                );
-                self.deliver(&email);
+                self.notify_owner(&owner, now)?;
                 Ok(())
             }
             // A concurrent submit of the same form created it a moment ago.
             Err(AccountError::Store(e)) if e.is_unique_violation() => Ok(()),
             Err(e) => Err(e),
         }
+    }
+
+    fn notify_owner(
+        &self,
+        owner: &Account,
+        now: chrono::NaiveDateTime,
+    ) -> Result<(), AccountError> {
+        let key = ThrottleKey::Notice(&owner.email);
+        if throttle::locked_for(&self.db, std::slice::from_ref(&key), now)?.is_some() {
+            return Ok(());
+        }
+        throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
+        self.deliver(&Email::compose(
+            &owner.email,
+            &owner.locale,
+            "already_registered",
+            &[],
+            Action::Link(&self.link("/password/forgot")),
+        ));
+        Ok(())
     }
 
     pub(crate) fn send_verification(&self, account: &Account, token: &str) {

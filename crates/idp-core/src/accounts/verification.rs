@@ -16,18 +16,27 @@ impl Idp {
     /// Uses a verification link; the account may sign in afterwards.
     pub fn verify_email(&self, token: &str) -> Result<Account, AccountError> {
         let now = now();
-        let account = self.db.write(|conn| {
+        let (account, newly_verified) = self.db.write(|conn| {
             let token = one_time::consume(conn, token, Purpose::VerifyEmail, now)?
                 .ok_or(AccountError::InvalidLink)?;
-            diesel::update(accounts::table.find(&token.account_id))
-                .set((
-                    accounts::email_verified.eq(true),
-                    accounts::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-            Account::find(conn, &token.account_id)?.ok_or(AccountError::InvalidLink)
+            // Links from earlier resends are spent too.
+            one_time::revoke_all(conn, &token.account_id, Purpose::VerifyEmail, now)?;
+            let newly = diesel::update(
+                accounts::table
+                    .find(&token.account_id)
+                    .filter(accounts::email_verified.eq(false)),
+            )
+            .set((
+                accounts::email_verified.eq(true),
+                accounts::updated_at.eq(now),
+            ))
+            .execute(conn)?
+                == 1;
+            let account =
+                Account::find(conn, &token.account_id)?.ok_or(AccountError::InvalidLink)?;
+            Ok::<_, AccountError>((account, newly))
         })?;
-        if account.marketing_opt_in {
+        if newly_verified && account.marketing_opt_in {
             let welcome = Email::compose(
                 &account.email,
                 &account.locale,

@@ -76,6 +76,11 @@ pub(crate) fn create(
     Ok(NewSession { token, session })
 }
 
+/// Ends the session a cookie token belongs to, if any.
+pub(crate) fn end_by_token(conn: &mut DbConnection, token: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(sha256_hex(token)))).execute(conn)
+}
+
 /// Ends every session of an account but `keep` (when given).
 pub(crate) fn end_all(
     conn: &mut DbConnection,
@@ -163,7 +168,7 @@ impl Idp {
     }
 
     /// Deletes sessions that have expired (housekeeping).
-    pub fn purge_expired_sessions(&self) -> Result<usize, AccountError> {
+    pub fn purge_expired_sessions(&self) -> Result<usize, crate::db::StoreError> {
         let now = now();
         let idle = Duration::minutes(self.settings.sessions.idle_timeout_minutes);
         self.db.write(|conn| {
@@ -175,7 +180,7 @@ impl Idp {
                 ),
             )
             .execute(conn)
-            .map_err(AccountError::from)
+            .map_err(crate::db::StoreError::from)
         })
     }
 }

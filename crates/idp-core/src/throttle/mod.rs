@@ -14,13 +14,20 @@ use crate::db::{Db, StoreError};
 pub enum ThrottleKey<'a> {
     Account(&'a str),
     Address(&'a str),
+    /// Unsolicited notices to an address ("someone tried to sign up with it"),
+    /// capped so nobody can flood a mailbox through the sign-up form.
+    Notice(&'a str),
 }
+
+/// Notices one address may receive per window.
+const MAX_NOTICES: i32 = 3;
 
 impl ThrottleKey<'_> {
     fn key(&self) -> String {
         match self {
             ThrottleKey::Account(email) => format!("acct:{}", sha256_hex(email)),
             ThrottleKey::Address(ip) => format!("ip:{ip}"),
+            ThrottleKey::Notice(email) => format!("notice:{}", sha256_hex(email)),
         }
     }
 
@@ -28,6 +35,7 @@ impl ThrottleKey<'_> {
         match self {
             ThrottleKey::Account(_) => settings.max_failures_per_account,
             ThrottleKey::Address(_) => settings.max_failures_per_address,
+            ThrottleKey::Notice(_) => MAX_NOTICES,
         }
     }
 }
@@ -95,6 +103,24 @@ pub fn record_failure(
         Err(e) if e.is_unique_violation() => db.write(attempt),
         other => other,
     }
+}
+
+/// Deletes counters whose window and lock are both over (housekeeping).
+pub fn purge_expired(
+    db: &Db,
+    settings: &ThrottleSettings,
+    now: NaiveDateTime,
+) -> Result<usize, StoreError> {
+    let window_start = now - Duration::minutes(settings.window_minutes);
+    db.write(|conn| {
+        diesel::delete(
+            t::table
+                .filter(t::window_start.le(window_start))
+                .filter(t::locked_until.is_null().or(t::locked_until.le(now))),
+        )
+        .execute(conn)
+        .map_err(StoreError::from)
+    })
 }
 
 /// Forgets the failures of `key` (after a successful sign-in).

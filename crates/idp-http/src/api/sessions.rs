@@ -19,13 +19,17 @@ pub struct SignInBody {
 }
 
 pub async fn sign_in(
+    req: HttpRequest,
     idp: web::Data<Idp>,
     body: web::Json<SignInBody>,
     client: Client,
 ) -> Result<HttpResponse, ApiError> {
     let core = idp.clone();
+    let previous = req
+        .cookie(crate::signed_in::COOKIE)
+        .map(|c| c.value().to_owned());
     let signed = blocking::run(move || {
-        core.sign_in(&body.email, &body.password, &client.0)
+        core.sign_in(&body.email, &body.password, &client.0, previous.as_deref())
             .map_err(ApiError::from)
     })
     .await?;

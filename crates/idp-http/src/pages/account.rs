@@ -7,8 +7,10 @@ use idp_core::Idp;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::form::Form;
+
 use super::check_csrf;
-use super::layout::{button, csrf_field, input, layout, ok, see_other, Errors};
+use super::layout::{button, csrf_field, input, input_with_id, layout, ok, see_other, Errors};
 use crate::blocking;
 use crate::csrf::CsrfToken;
 use crate::error::{classify, PageError};
@@ -155,7 +157,7 @@ async fn change(
 
 pub async fn update_profile(
     req: HttpRequest,
-    form: web::Form<ProfileForm>,
+    form: Form<ProfileForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
@@ -179,7 +181,7 @@ pub async fn update_profile(
 
 pub async fn change_password(
     req: HttpRequest,
-    form: web::Form<PasswordForm>,
+    form: Form<PasswordForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
@@ -207,7 +209,7 @@ pub async fn change_password(
 
 pub async fn change_email(
     req: HttpRequest,
-    form: web::Form<EmailForm>,
+    form: Form<EmailForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
@@ -229,7 +231,7 @@ pub async fn change_email(
 
 pub async fn marketing(
     req: HttpRequest,
-    form: web::Form<MarketingForm>,
+    form: Form<MarketingForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
@@ -249,7 +251,7 @@ pub async fn marketing(
 
 pub async fn end_session(
     req: HttpRequest,
-    form: web::Form<SessionForm>,
+    form: Form<SessionForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
@@ -269,7 +271,7 @@ pub async fn end_session(
 pub async fn end_all_sessions(
     req: HttpRequest,
     idp: web::Data<Idp>,
-    form: web::Form<CsrfOnly>,
+    form: Form<CsrfOnly>,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, &form.csrf_token)?;
     let user = match require(&req).await? {
@@ -290,7 +292,7 @@ pub async fn end_all_sessions(
 pub async fn delete(
     req: HttpRequest,
     idp: web::Data<Idp>,
-    form: web::Form<DeleteForm>,
+    form: Form<DeleteForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
@@ -383,7 +385,7 @@ async fn page(
             form method="post" action="/account/email" {
                 (csrf_field(csrf))
                 (input(lang, errors_for(Section::Email), "new_email", "email", "", "email"))
-                (input(lang, errors_for(Section::Email), "current_password", "password", "", "current-password"))
+                (input_with_id(lang, errors_for(Section::Email), "email_current_password", "current_password", "password", "", "current-password"))
                 (button(&lang.t("button.change_email")))
             }
         }
@@ -426,7 +428,7 @@ async fn page(
             p.hint { (lang.t("page.account.delete_hint")) }
             form method="post" action="/account/delete" {
                 (csrf_field(csrf))
-                (input(lang, errors_for(Section::Delete), "password", "password", "", "current-password"))
+                (input_with_id(lang, errors_for(Section::Delete), "delete_password", "password", "password", "", "current-password"))
                 (button(&lang.t("button.delete_account")))
             }
         }

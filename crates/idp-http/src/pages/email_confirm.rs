@@ -6,6 +6,8 @@ use idp_core::Idp;
 use maud::html;
 use serde::Deserialize;
 
+use super::form::Form;
+
 use super::check_csrf;
 use super::layout::{button, csrf_field, layout, ok, render, see_other};
 use crate::blocking;
@@ -42,7 +44,7 @@ pub async fn show(query: web::Query<TokenQuery>, lang: Lang, csrf: CsrfToken) ->
 pub async fn submit(
     req: HttpRequest,
     idp: web::Data<Idp>,
-    form: web::Form<TokenForm>,
+    form: Form<TokenForm>,
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, &form.csrf_token)?;

@@ -121,12 +121,26 @@ pub fn input(
     value: &str,
     autocomplete: &str,
 ) -> Markup {
+    input_with_id(lang, errors, name, name, kind, value, autocomplete)
+}
+
+/// [`input`] with an element id of its own, for a field name that appears
+/// in more than one form on a page (ids must be unique for labels to work).
+pub fn input_with_id(
+    lang: Lang,
+    errors: &Errors,
+    id: &str,
+    name: &str,
+    kind: &str,
+    value: &str,
+    autocomplete: &str,
+) -> Markup {
     let error = errors.get(name);
-    let error_id = format!("{name}-error");
+    let error_id = format!("{id}-error");
     html! {
         div.field {
-            label for=(name) { (lang.t(&format!("field.{name}"))) }
-            input id=(name) name=(name) type=(kind) value=(value) autocomplete=(autocomplete)
+            label for=(id) { (lang.t(&format!("field.{name}"))) }
+            input id=(id) name=(name) type=(kind) value=(value) autocomplete=(autocomplete)
                 required aria-invalid=[error.map(|_| "true")]
                 aria-describedby=[error.map(|_| error_id.as_str())];
             @if let Some(message) = error {

@@ -6,6 +6,8 @@ use idp_core::Idp;
 use maud::html;
 use serde::Deserialize;
 
+use super::form::Form;
+
 use super::layout::{button, csrf_field, input, layout, ok, render, see_other, Errors};
 use super::{check_csrf, safe_return_to};
 use crate::blocking;
@@ -52,7 +54,7 @@ pub async fn show(query: web::Query<LoginQuery>, lang: Lang, csrf: CsrfToken) ->
 pub async fn submit(
     req: HttpRequest,
     idp: web::Data<Idp>,
-    form: web::Form<LoginForm>,
+    form: Form<LoginForm>,
     lang: Lang,
     csrf: CsrfToken,
     client: Client,
@@ -60,20 +62,15 @@ pub async fn submit(
     check_csrf(&req, &form.csrf_token)?;
     let form = form.into_inner();
     let return_to = safe_return_to(form.return_to.as_deref()).to_owned();
-    let previous = signed_in::current::<PageError>(&req).await.ok().flatten();
+    let previous = req.cookie(signed_in::COOKIE).map(|c| c.value().to_owned());
     let (email, password) = (form.email.clone(), form.password);
     let core = idp.clone();
-    let outcome =
-        blocking::run(move || Ok::<_, PageError>(core.sign_in(&email, &password, &client.0)))
-            .await?;
+    let outcome = blocking::run(move || {
+        Ok::<_, PageError>(core.sign_in(&email, &password, &client.0, previous.as_deref()))
+    })
+    .await?;
     match outcome {
         Ok(signed) => {
-            if let Some(old) = previous {
-                let (core, id) = (idp.clone(), old.account.id.clone());
-                let sid = old.session.id;
-                let _ =
-                    blocking::run(move || Ok::<_, PageError>(core.end_session(&id, &sid))).await;
-            }
             let mut response = see_other(&return_to);
             response
                 .add_cookie(&session_cookie(&idp, signed.session.token))

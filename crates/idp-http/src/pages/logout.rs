@@ -6,6 +6,8 @@ use idp_core::Idp;
 use maud::html;
 use serde::Deserialize;
 
+use super::form::Form;
+
 use super::check_csrf;
 use super::layout::{button, csrf_field, layout, ok, see_other};
 use crate::blocking;
@@ -41,7 +43,7 @@ pub async fn show(lang: Lang, csrf: CsrfToken) -> HttpResponse {
 pub async fn submit(
     req: HttpRequest,
     idp: web::Data<Idp>,
-    form: web::Form<LogoutForm>,
+    form: Form<LogoutForm>,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, &form.csrf_token)?;
     if let Some(user) = signed_in::current::<PageError>(&req).await? {

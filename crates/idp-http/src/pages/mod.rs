@@ -3,6 +3,7 @@
 
 mod account;
 mod email_confirm;
+mod form;
 mod layout;
 mod login;
 mod logout;
@@ -83,23 +84,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .get(unsubscribe::show)
                 .post(unsubscribe::submit),
         );
-}
-
-/// Malformed or oversized form bodies get a readable 400 page.
-pub fn form_config() -> web::FormConfig {
-    web::FormConfig::default()
-        .limit(crate::startup::MAX_BODY_BYTES)
-        .error_handler(|err, _req| {
-            let message = format!(
-                "{} ({err})",
-                idp_core::i18n::text(idp_core::i18n::FALLBACK, "error.bad_form")
-            );
-            actix_web::error::InternalError::from_response(
-                err,
-                error_page(actix_web::http::StatusCode::BAD_REQUEST, "en", &message),
-            )
-            .into()
-        })
 }
 
 /// Refuses a form post whose `csrf_token` does not match the browser's cookie.

@@ -7,6 +7,8 @@ use idp_core::Idp;
 use maud::html;
 use serde::Deserialize;
 
+use super::form::Form;
+
 use super::check_csrf;
 use super::layout::{bot_check, button, csrf_field, input, layout, ok, render, see_other, Errors};
 use crate::blocking;
@@ -46,7 +48,7 @@ pub async fn show(idp: web::Data<Idp>, lang: Lang, csrf: CsrfToken) -> HttpRespo
 pub async fn request_code(
     req: HttpRequest,
     idp: web::Data<Idp>,
-    form: web::Form<EmailForm>,
+    form: Form<EmailForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
@@ -82,7 +84,7 @@ pub async fn request_code(
 pub async fn check_code(
     req: HttpRequest,
     idp: web::Data<Idp>,
-    form: web::Form<CodeForm>,
+    form: Form<CodeForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
@@ -102,7 +104,7 @@ pub async fn check_code(
 pub async fn set_password(
     req: HttpRequest,
     idp: web::Data<Idp>,
-    form: web::Form<NewPasswordForm>,
+    form: Form<NewPasswordForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {

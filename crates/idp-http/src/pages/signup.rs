@@ -7,6 +7,8 @@ use idp_core::Idp;
 use maud::html;
 use serde::Deserialize;
 
+use super::form::Form;
+
 use super::check_csrf;
 use super::layout::{bot_check, button, csrf_field, input, layout, ok, render, Errors};
 use crate::blocking;
@@ -43,7 +45,7 @@ pub async fn show(idp: web::Data<Idp>, lang: Lang, csrf: CsrfToken) -> HttpRespo
 pub async fn submit(
     req: HttpRequest,
     idp: web::Data<Idp>,
-    form: web::Form<SignUpForm>,
+    form: Form<SignUpForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {

@@ -8,6 +8,8 @@ use idp_core::Idp;
 use maud::html;
 use serde::Deserialize;
 
+use super::form::Form;
+
 use super::check_csrf;
 use super::layout::{button, csrf_field, input, layout, ok, render, see_other, Errors};
 use crate::blocking;
@@ -50,7 +52,7 @@ pub async fn show(query: web::Query<TokenQuery>, lang: Lang, csrf: CsrfToken) ->
 pub async fn submit(
     req: HttpRequest,
     idp: web::Data<Idp>,
-    form: web::Form<TokenForm>,
+    form: Form<TokenForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
@@ -70,7 +72,7 @@ pub async fn submit(
 pub async fn resend(
     req: HttpRequest,
     idp: web::Data<Idp>,
-    form: web::Form<ResendForm>,
+    form: Form<ResendForm>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {

@@ -1,1 +1,122 @@
+//! The `idp` command line, run as a process against both databases.
 
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use crate::helpers::*;
+use crate::on_both_databases;
+
+fn idp(data_dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_idp"))
+        .args(args)
+        .env_clear()
+        .env("IDP_DATA_DIR", data_dir)
+        .current_dir(data_dir)
+        .output()
+        .expect("idp runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+on_both_databases! {
+    async fn an_operator_creates_a_user_who_can_then_sign_in(app) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = app.database_url.clone();
+        let (ok, out, _) = idp(dir.path(), &["migrate", "--json", "--database-url", &url]);
+        assert!(ok, "{out}");
+        let migrated: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(migrated["migrations_applied"], 0, "the server already migrated");
+
+        let args = ["user", "create", "--email", "Op@Example.com", "--password", PASSWORD,
+            "--verified", "--admin", "--given-name", "Olga", "--json", "--database-url", &url];
+        let (ok, out, err) = idp(dir.path(), &args);
+        assert!(ok, "{out}{err}");
+        let created: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(created["email"], "op@example.com");
+        assert_eq!(created["admin"], true);
+        assert!(app.emails().is_empty(), "operators' accounts get no email");
+        assert_eq!(app.sign_in(&browser(), "op@example.com", PASSWORD).await.status(), 303);
+
+        // The same address again is reported plainly to the operator.
+        let (ok, out, _) = idp(dir.path(), &args);
+        assert!(!ok);
+        let error: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(error["error"], "invalid_input");
+        assert!(error["error_description"].as_str().unwrap().contains("--email"));
+
+        let (ok, _, err) = idp(dir.path(), &["user", "create", "--email", "w@example.com", "--password", "weak", "--database-url", &url]);
+        assert!(!ok);
+        assert!(err.contains("--password") && err.contains("at least 8"), "{err}");
+    }
+}
+
+#[test]
+fn configuration_errors_name_the_bad_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_idp"))
+        .args(["migrate"])
+        .env_clear()
+        .env("IDP_BOT_CHEK", "off")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("IDP_BOT_CHEK"), "{err}");
+
+    std::fs::write(dir.path().join("idp.toml"), "[password]\nmin_length = 3\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_idp"))
+        .args(["migrate"])
+        .env_clear()
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("password.min_length"), "{err}");
+}
+
+#[test]
+fn serve_needs_no_configuration_and_says_where_everything_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_idp"))
+        .arg("serve")
+        .env_clear()
+        .env("IDP_BIND", format!("127.0.0.1:{port}"))
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut banner = Vec::new();
+    // Until the banner's last line, or the end of output if the server died.
+    for line in BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+    {
+        let last = line.contains("idp user create");
+        banner.push(line);
+        if last {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let banner = banner.join("\n");
+    assert!(
+        banner.contains(&format!("listening on http://127.0.0.1:{port}")),
+        "{banner}"
+    );
+    assert!(banner.contains("sqlite://./data/idp.db"), "{banner}");
+    assert!(banner.contains("data/outbox"), "{banner}");
+    assert!(banner.contains("idp user create"), "{banner}");
+    assert!(dir.path().join("data/idp.db").exists());
+}

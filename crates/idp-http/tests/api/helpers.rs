@@ -62,21 +62,22 @@ pub struct TestApp {
     pub address: String,
     pub outbox: PathBuf,
     pub idp: Idp,
-    pub client: reqwest::Client,
     pub database_url: String,
     _dir: tempfile::TempDir,
     _pg: Option<PgTestDb>,
 }
 
 pub fn test_settings(backend: Backend, dir: &std::path::Path) -> (Settings, Option<PgTestDb>) {
-    let mut settings = Settings::default();
-    settings.data_dir = dir.to_path_buf();
-    settings.bot_check = Toggle::Off;
     let pg = (backend == Backend::Postgres).then(PgTestDb::create);
-    settings.database_url = Some(match &pg {
-        Some(db) => db.url.clone(),
-        None => format!("sqlite://{}", dir.join("idp.db").display()),
-    });
+    let settings = Settings {
+        data_dir: dir.to_path_buf(),
+        bot_check: Toggle::Off,
+        database_url: Some(match &pg {
+            Some(db) => db.url.clone(),
+            None => format!("sqlite://{}", dir.join("idp.db").display()),
+        }),
+        ..Settings::default()
+    };
     (settings, pg)
 }
 
@@ -104,7 +105,6 @@ impl TestApp {
             address: format!("http://127.0.0.1:{port}"),
             outbox,
             idp,
-            client: browser(),
             database_url,
             _dir: dir,
             _pg: pg,

@@ -93,6 +93,34 @@ on_both_databases! {
         assert!(app.emails_to("nobody@example.com").is_empty());
     }
 
+    async fn an_unverified_owner_signing_up_again_gets_a_fresh_link_and_notices_are_capped(app) {
+        let client = browser();
+        app.submit(&client, "/signup", "/signup", &signup_fields("slow@example.com", PASSWORD)).await;
+        let first = app.last_email_to("slow@example.com").await.link("token=");
+        app.submit(&client, "/signup", "/signup", &signup_fields("slow@example.com", PASSWORD)).await;
+        let second = app.last_email_to("slow@example.com").await;
+        assert_eq!(second.subject, "Activate your account");
+        let second = second.link("token=");
+        assert_ne!(first, second);
+        // Using the newest link spends the older one too, and welcomes once.
+        let token = |link: &str| link.split("token=").nth(1).unwrap().to_owned();
+        let (status, _) = app.api(&client, reqwest::Method::POST, "/api/v1/email/verify",
+            Some(serde_json::json!({"token": token(&second)}))).await;
+        assert_eq!(status, 204);
+        let (status, _) = app.api(&client, reqwest::Method::POST, "/api/v1/email/verify",
+            Some(serde_json::json!({"token": token(&first)}))).await;
+        assert_eq!(status, 400);
+        let welcomes = app.emails_to("slow@example.com").iter().filter(|m| m.subject == "Welcome to idp").count();
+        assert_eq!(welcomes, 1);
+        // A verified owner is told at most three times per window.
+        for _ in 0..5 {
+            app.submit(&client, "/signup", "/signup", &signup_fields("slow@example.com", PASSWORD)).await;
+        }
+        let notices = app.emails_to("slow@example.com").iter()
+            .filter(|m| m.subject == "Someone tried to sign up with your address").count();
+        assert_eq!(notices, 3);
+    }
+
     async fn two_identical_sign_ups_at_once_make_one_account(app) {
         let client = browser();
         let (_, html) = app.page(&client, "/signup").await;

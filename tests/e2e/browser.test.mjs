@@ -1,0 +1,273 @@
+// idp in a real browser (Chromium, headless), page by page, the way a person
+// uses it. Started by tests/e2e/run.sh, which runs the server and passes its
+// address (E2E_BASE_URL) and outbox folder (E2E_OUTBOX).
+
+import assert from 'node:assert/strict';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import {
+  ARTIFACTS,
+  BASE_URL,
+  OUTBOX,
+  alertText,
+  controlsAndLabels,
+  formatProblems,
+  heading,
+  labelProblems,
+  launch,
+  newContext,
+  newPerson,
+  notice,
+  problems,
+  seen,
+  signIn,
+  signUpAndVerify,
+  strongPassword,
+  submit,
+  url,
+  waitForRobotCheck,
+} from './lib/browser.mjs';
+import { waitForMail } from './lib/mail.mjs';
+
+let browser;
+const mailSeen = new Set();
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Runs `body` with a page in a fresh browser profile, closed afterwards. */
+async function withPage(label, body, options) {
+  const context = await newContext(browser, label, options);
+  try {
+    const page = await context.newPage();
+    await body(page, context);
+  } finally {
+    await context.close();
+  }
+}
+
+const path = (page) => new URL(page.url()).pathname;
+
+async function expectMyProfile(page, person) {
+  assert.equal(path(page), '/account', `signed in, on My Profile (at ${page.url()})`);
+  assert.equal(await heading(page), 'My Profile');
+  assert.match(await page.locator('main').innerText(), new RegExp(`Signed in as ${person.email.replace(/\./g, '\\.')}`));
+  const profile = page.locator('form[action="/account/profile"]');
+  assert.equal(await profile.getByLabel('First name').inputValue(), person.givenName);
+  assert.equal(await profile.getByLabel('Last name').inputValue(), person.familyName);
+}
+
+test('1. sign up in the browser, activate by email, sign in, see My Profile', async () => {
+  await withPage('signup', async (page) => {
+    const person = newPerson('Grace', 'Hopper');
+    await signUpAndVerify(page, person, mailSeen);
+
+    const res = await signIn(page, person.email, person.password);
+    assert.equal(res?.status(), 200);
+    await expectMyProfile(page, person);
+    const profile = page.locator('form[action="/account/profile"]');
+    assert.equal(await profile.getByLabel('Date of birth').inputValue(), person.birthdate);
+    // The marketing box was ticked at sign-up.
+    assert.match(await page.locator('main').innerText(), /You receive news, updates and offers by email\./);
+  });
+});
+
+test('2. My Profile: change the first name, change the password, sign out, sign in with the new one', async () => {
+  await withPage('profile', async (page) => {
+    const person = newPerson('Ada', 'Byron');
+    await signUpAndVerify(page, person, mailSeen);
+    await signIn(page, person.email, person.password);
+    await expectMyProfile(page, person);
+
+    // First name.
+    const profile = page.locator('form[action="/account/profile"]');
+    await profile.getByLabel('First name').fill('Augusta');
+    let res = await submit(page, profile.getByRole('button', { name: 'Save' }));
+    assert.equal(res?.status(), 200);
+    assert.equal(await notice(page), 'Your profile has been saved.');
+    person.givenName = 'Augusta';
+    await expectMyProfile(page, person);
+    await page.reload();
+    await expectMyProfile(page, person);
+
+    // Password: the form asks for the current one.
+    const newPassword = strongPassword();
+    const pw = page.locator('form[action="/account/password"]');
+    await pw.getByLabel('Current password').fill(person.password);
+    await pw.getByLabel('New password', { exact: true }).fill(newPassword);
+    await pw.getByLabel('Confirm new password').fill(newPassword);
+    res = await submit(page, pw.getByRole('button', { name: 'Change password' }));
+    assert.equal(res?.status(), 200);
+    assert.equal(path(page), '/account');
+    assert.equal(await notice(page), 'Your password has been changed. Your other sessions have ended.');
+    await waitForMail(OUTBOX, { to: person.email, subject: 'Your password was changed', seen: mailSeen });
+
+    // Sign out.
+    await page.goto(url('/logout'));
+    assert.equal(await heading(page), 'Log out');
+    res = await submit(page, page.getByRole('button', { name: 'Log out', exact: true }));
+    assert.equal(res?.status(), 200);
+    assert.equal(path(page), '/login');
+    assert.equal(await notice(page), 'You have signed out.');
+    await page.goto(url('/account'));
+    assert.equal(path(page), '/login', 'signed out: My Profile sends to the sign-in page');
+
+    // The old password no longer works; the new one does.
+    res = await signIn(page, person.email, person.password);
+    assert.equal(res?.status(), 401);
+    assert.equal(await alertText(page), 'The email address or password is wrong.');
+    res = await signIn(page, person.email, newPassword);
+    assert.equal(res?.status(), 200);
+    await expectMyProfile(page, person);
+  });
+});
+
+test('3. forgotten password: robot check, emailed 8-digit code, new password, sign in', async () => {
+  await withPage('forgot', async (page) => {
+    const person = newPerson('Katherine', 'Johnson');
+    await signUpAndVerify(page, person, mailSeen);
+
+    await page.goto(url('/login'));
+    await page.getByRole('link', { name: 'Forgotten your password?' }).click();
+    await page.waitForURL(url('/password/forgot'));
+    assert.equal(await heading(page), 'Reset your password');
+    const form = page.locator('form[action="/password/forgot"]');
+    await form.getByLabel('Email address').fill(person.email);
+    await waitForRobotCheck(form);
+    let res = await submit(page, form.getByRole('button', { name: 'Get code' }));
+    assert.equal(res?.status(), 200, await page.locator('main').innerText());
+    assert.equal(await heading(page), 'Enter the code');
+    assert.match(await page.locator('main').innerText(), /we sent a code to it/);
+
+    const mail = await waitForMail(OUTBOX, { to: person.email, subject: 'Your password reset code', seen: mailSeen });
+    const code = mail.text.match(/^[ \t]*(\d{8})[ \t]*$/m)?.[1];
+    assert.ok(code, `the email carries an 8-digit code:\n${mail.text}`);
+    assert.ok(mail.html.includes(code), 'the HTML part shows the same code');
+
+    await page.getByLabel('Code from the email').fill(code);
+    res = await submit(page, page.getByRole('button', { name: 'Next' }));
+    assert.equal(res?.status(), 200, await page.locator('main').innerText());
+    assert.equal(await heading(page), 'Choose a new password');
+
+    const newPassword = strongPassword();
+    await page.getByLabel('Password', { exact: true }).fill(newPassword);
+    await page.getByLabel('Confirm password').fill(newPassword);
+    res = await submit(page, page.getByRole('button', { name: 'Set new password' }));
+    assert.equal(res?.status(), 200);
+    assert.equal(path(page), '/login');
+    assert.equal(await notice(page), 'Your password has been reset. Sign in with your new password.');
+    await waitForMail(OUTBOX, { to: person.email, subject: 'Your password was reset', seen: mailSeen });
+
+    res = await signIn(page, person.email, person.password);
+    assert.equal(res?.status(), 401, 'the old password no longer works');
+    res = await signIn(page, person.email, newPassword);
+    assert.equal(res?.status(), 200);
+    await expectMyProfile(page, person);
+  });
+});
+
+test('4. a browser that refuses cookies is told so plainly', async () => {
+  await withPage('cookies', async (page, context) => {
+    await page.goto(url('/login'));
+    assert.equal(await heading(page), 'Sign in');
+    await context.clearCookies();
+    const res = await signIn(page, 'someone@example.test', 'Whatever-123');
+    assert.equal(res?.status(), 403);
+    assert.equal(await heading(page), 'Something went wrong');
+    assert.match(await alertText(page), /^Your browser is refusing cookies\. Signing in needs cookies/);
+  });
+});
+
+test('5. on a phone (390x844) the sign-in page fits and every input is labelled', async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await withPage(
+    'phone',
+    async (page) => {
+      for (const [pagePath, name] of [
+        ['/login', 'login'],
+        ['/signup', 'signup'],
+        ['/password/forgot', 'password-forgot'],
+      ]) {
+        await page.goto(url(pagePath));
+        const layout = await page.evaluate(() => {
+          const doc = document.documentElement;
+          window.scrollTo(200, 0);
+          const scrolledX = window.scrollX;
+          window.scrollTo(0, 0);
+          return {
+            innerWidth: window.innerWidth,
+            clientWidth: doc.clientWidth,
+            scrollWidth: Math.max(doc.scrollWidth, document.body.scrollWidth),
+            scrolledX,
+          };
+        });
+        assert.equal(layout.innerWidth, 390, `${pagePath}: the layout viewport is the phone's width`);
+        assert.ok(
+          layout.scrollWidth <= layout.clientWidth && layout.scrolledX === 0,
+          `${pagePath}: no horizontal scrolling (${JSON.stringify(layout)})`,
+        );
+
+        const controls = await controlsAndLabels(page);
+        assert.ok(controls.length > 0, `${pagePath} has inputs`);
+        assert.deepEqual(labelProblems(controls, pagePath), []);
+        for (const c of controls) {
+          assert.ok(c.right <= 390, `${pagePath}: #${c.id} fits on the screen (right edge ${c.right})`);
+        }
+
+        const file = join(ARTIFACTS, `${name}-390x844.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        assert.ok((await stat(file)).size > 0);
+      }
+    },
+    { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
+  );
+});
+
+// Known server bug, kept visible without failing the suite: on My Profile the
+// password form and the email form both render `<input id="current_password">`,
+// so the second "Current password" label points at the first form's field and
+// the email form's field has no label of its own (screen readers announce it
+// unlabelled; tapping the label focuses the wrong field). Remove `todo` once fixed.
+test(
+  '5b. on a phone, My Profile fits and every input has its own label',
+  { todo: 'server bug: id "current_password" is used twice on /account' },
+  async () => {
+    await withPage(
+      'profile-phone',
+      async (page) => {
+        const person = newPerson('Mary', 'Jackson');
+        await signUpAndVerify(page, person, mailSeen);
+        await signIn(page, person.email, person.password);
+        await expectMyProfile(page, person);
+        await mkdir(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, 'account-390x844.png'), fullPage: true });
+        const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+        assert.ok(width[0] <= width[1], `no horizontal scrolling on /account (${width})`);
+        assert.deepEqual(labelProblems(await controlsAndLabels(page), '/account'), []);
+      },
+      { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
+    );
+  },
+);
+
+test('6. no page logged a CSP violation or a JavaScript error', async () => {
+  // Also on its own (e.g. with --test-name-pattern): visit the pages with script.
+  await withPage('csp', async (page) => {
+    for (const pagePath of ['/login', '/signup', '/password/forgot']) {
+      await page.goto(url(pagePath));
+      const form = page.locator('form:has(.bot-check)');
+      if (await form.count()) await waitForRobotCheck(form);
+    }
+    await page.goto(url('/logout'));
+    await page.goto(url('/verify-email?token=nonsense'));
+  });
+  assert.ok(seen.documents >= 5, `pages were visited (${seen.documents})`);
+  assert.deepEqual(problems, [], `problems reported by pages at ${BASE_URL}:\n${formatProblems(problems)}`);
+});

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Real-browser end-to-end suite: starts target/debug/idp on a free loopback
+# port with a throw-away data folder (robot check ON, low difficulty), then
+# drives it with headless Chromium through playwright-core and node's test
+# runner. Run from anywhere after `cargo build --bin idp`:
+#
+#   tests/e2e/run.sh                         # everything
+#   tests/e2e/run.sh --test-name-pattern=phone   # extra arguments go to `node --test`
+#
+# Environment: IDP_BIN (default target/debug/idp), E2E_KEEP=1 keeps the data
+# folder (database, outbox, server log) for a look afterwards.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+bin="${IDP_BIN:-$root/target/debug/idp}"
+
+log() { printf 'e2e: %s\n' "$*" >&2; }
+
+if [ ! -x "$bin" ]; then
+  log "$bin is missing: run 'cargo build --bin idp' first"
+  exit 1
+fi
+
+# Chromium from Debian (browser downloads by test tools do not work here).
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing chromium from the Debian archive"
+  if [ "$(id -u)" -ne 0 ]; then
+    log "need root to install chromium (or install the 'chromium' package yourself)"
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# playwright-core, exactly as locked.
+if ! (cd "$here" && [ -d node_modules/playwright-core ] &&
+  node -e 'const l=require("./package-lock.json").packages["node_modules/playwright-core"].version;
+           const i=require("./node_modules/playwright-core/package.json").version;
+           process.exit(l===i?0:1)' 2>/dev/null); then
+  log "npm ci"
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+data_dir="$(mktemp -d -t idp-e2e-data.XXXXXX)"
+artifacts="$(mktemp -d -t idp-e2e-artifacts.XXXXXX)"
+server_pid=""
+
+cleanup() {
+  local status=$?
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [ "$status" -ne 0 ] && [ -f "$data_dir/server.log" ]; then
+    log "server log (last 60 lines):"
+    tail -n 60 "$data_dir/server.log" >&2 || true
+  fi
+  if [ "${E2E_KEEP:-}" = 1 ]; then
+    log "kept data folder $data_dir"
+  else
+    rm -rf "$data_dir"
+  fi
+  log "screenshots in $artifacts"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A free loopback port (the kernel picks one; a tiny race is acceptable).
+port="$(node -e '
+  const s = require("net").createServer();
+  s.listen(0, "127.0.0.1", () => { process.stdout.write(String(s.address().port)); s.close(); });
+')"
+base="http://127.0.0.1:$port"
+
+log "starting idp at $base (data in $data_dir)"
+# Started from the data folder so no ./idp.toml of the caller's is picked up.
+(
+  cd "$data_dir"
+  exec env IDP_DATA_DIR="$data_dir" IDP_BIND="127.0.0.1:$port" IDP_ISSUER="$base" \
+    IDP_BOT_CHECK_DIFFICULTY=12 "$bin" serve
+) >"$data_dir/server.log" 2>&1 &
+server_pid=$!
+
+# Wait (at most 30 s) for /healthz, giving up early if the server dies.
+if ! node -e '
+  const [url, pid] = process.argv.slice(1);
+  const deadline = Date.now() + 30000;
+  (async () => {
+    for (;;) {
+      try { process.kill(Number(pid), 0); } catch { console.error("e2e: idp exited during start-up"); process.exit(1); }
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+        if (res.ok) process.exit(0);
+      } catch {}
+      if (Date.now() > deadline) { console.error("e2e: no answer from " + url); process.exit(1); }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+' "$base/healthz" "$server_pid"; then
+  exit 1
+fi
+log "idp is up"
+
+cd "$here"
+# One file at a time (2 cores). Bounded: each test by --test-timeout, the
+# whole run by `timeout` (--foreground, so Ctrl-C still reaches node).
+E2E_BASE_URL="$base" E2E_OUTBOX="$data_dir/outbox" E2E_ARTIFACTS="$artifacts" \
+  timeout --foreground --kill-after=10 180 \
+  node --test --test-concurrency=1 --test-timeout=60000 "$@" mail.test.mjs browser.test.mjs
