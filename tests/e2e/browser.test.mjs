@@ -230,14 +230,10 @@ test('5. on a phone (390x844) the sign-in page fits and every input is labelled'
   );
 });
 
-// Known server bug, kept visible without failing the suite: on My Profile the
-// password form and the email form both render `<input id="current_password">`,
-// so the second "Current password" label points at the first form's field and
-// the email form's field has no label of its own (screen readers announce it
-// unlabelled; tapping the label focuses the wrong field). Remove `todo` once fixed.
+// My Profile has several forms asking for the current password; each field
+// must still have an id and a label of its own.
 test(
   '5b. on a phone, My Profile fits and every input has its own label',
-  { todo: 'server bug: id "current_password" is used twice on /account' },
   async () => {
     await withPage(
       'profile-phone',
