@@ -6,6 +6,7 @@ mod api_contract;
 mod bad_input;
 mod bot_check;
 mod cli;
+mod email_delivery;
 mod health;
 mod password_reset;
 mod profile;

@@ -119,3 +119,27 @@ async fn cookies_are_secure_when_the_issuer_is_https() {
         "{cookie}"
     );
 }
+
+on_both_databases! {
+    async fn passwords_are_rehashed_when_the_argon2_parameters_change(app) {
+        let _ = app.signed_up_and_verified("re@example.com", PASSWORD).await;
+        let stored = |idp: &idp_core::Idp| {
+            idp.db.read(|conn| {
+                use diesel::prelude::*;
+                use idp_core::db::schema::accounts;
+                accounts::table.select(accounts::password_hash).first::<Option<String>>(conn)
+                    .map_err(idp_core::db::StoreError::from)
+            }).unwrap().unwrap()
+        };
+        assert!(stored(&app.idp).contains("m=19456,t=2,p=1"), "OWASP parameters by default");
+        // Another node, configured with new parameters, on the same database.
+        let mut settings = (*app.idp.settings).clone();
+        settings.argon2.memory_kib = 12_288;
+        settings.argon2.iterations = 3;
+        let node = idp_core::Idp::open(settings).unwrap();
+        let client = idp_core::sessions::ClientInfo::default();
+        node.sign_in("re@example.com", PASSWORD, &client, None).unwrap();
+        assert!(stored(&node).contains("m=12288,t=3,p=1"), "{}", stored(&node));
+        assert!(node.sign_in("re@example.com", PASSWORD, &client, None).is_ok());
+    }
+}
