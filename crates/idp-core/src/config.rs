@@ -396,6 +396,18 @@ impl Settings {
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("idp.db").display()))
     }
 
+    /// The database URL without its password, for banners and logs.
+    pub fn database_url_for_display(&self) -> String {
+        let raw = self.database_url();
+        match url::Url::parse(&raw) {
+            Ok(mut parsed) if parsed.password().is_some() => {
+                let _ = parsed.set_password(Some("***"));
+                parsed.to_string()
+            }
+            _ => raw,
+        }
+    }
+
     pub fn outbox_dir(&self) -> PathBuf {
         self.email
             .outbox_dir
@@ -466,6 +478,12 @@ mod tests {
         let s = Settings::load(None, env(&[])).unwrap();
         assert_eq!(s.bind, "127.0.0.1:8080");
         assert_eq!(s.database_url(), "sqlite://./data/idp.db");
+        assert_eq!(s.database_url_for_display(), "sqlite://./data/idp.db");
+        let pg = Settings {
+            database_url: Some("postgres://idp:s3cret@db/idp".into()),
+            ..Settings::default()
+        };
+        assert_eq!(pg.database_url_for_display(), "postgres://idp:***@db/idp");
         assert_eq!(s.bot_check, Toggle::On);
     }
 

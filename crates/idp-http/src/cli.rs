@@ -100,7 +100,7 @@ fn fail(json: bool, code: &str, message: &str) -> ExitCode {
 }
 
 fn serve(settings: Settings) -> ExitCode {
-    let database = settings.database_url();
+    let database = settings.database_url_for_display();
     let issuer = settings.issuer.clone();
     let runtime = actix_web::rt::System::new();
     let result = runtime.block_on(async move {
@@ -135,7 +135,10 @@ fn migrate(settings: &Settings, json: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(n) => {
-            println!("{n} migration(s) applied to {}", settings.database_url());
+            println!(
+                "{n} migration(s) applied to {}",
+                settings.database_url_for_display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => fail(json, "migration_failed", &e.to_string()),

@@ -65,12 +65,15 @@ pub fn negotiate(preferences: &str) -> &'static str {
                 return None;
             }
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse().ok()))
-                .unwrap_or(1.0);
+                .find_map(|p| p.trim().strip_prefix("q=").map(|q| q.parse::<f32>()))
+                .unwrap_or(Ok(1.0))
+                .ok()
+                // NaN or out-of-range weights are malformed: drop the entry.
+                .filter(|q| (0.0..=1.0).contains(q))?;
             Some((q, tag))
         })
         .collect();
-    ranked.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
     ranked
         .iter()
         .filter(|(q, _)| *q > 0.0)
@@ -141,5 +144,8 @@ mod tests {
         assert_eq!(negotiate("en;q=0.1, de;q=0.9"), "de");
         assert_eq!(negotiate(""), "en");
         assert_eq!(format("en", "missing.key", &[]), "missing.key");
+        assert_eq!(negotiate("de;q=NaN, en;q=2, fr;q=inf"), "en");
+        let hostile = "x;q=0.5,x;q=NaN,".repeat(40) + "de;q=0.9";
+        assert_eq!(negotiate(&hostile), "de");
     }
 }

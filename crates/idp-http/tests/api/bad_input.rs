@@ -159,6 +159,10 @@ on_both_databases! {
         assert_eq!(status, 204);
         let (status, _) = app.api(&client, Method::POST, "/api/v1/email/verify", Some(json!({"token": token}))).await;
         assert_eq!(status, 400, "replayed");
+        // A hostile Accept-Language (NaN weights) is answered, not crashed on.
+        let weights = "x;q=0.5,x;q=NaN,".repeat(20);
+        let r = client.get(app.url("/login")).header("Accept-Language", weights).send().await.unwrap();
+        assert_eq!(r.status(), 200);
         // Hostile query strings on pages are answered, not crashed on.
         let (status, _) = app.page(&client, "/verify-email?token=%ZZ%00").await;
         assert!(status == 200 || status == 400, "{status}");
