@@ -60,6 +60,10 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// 32 bytes, base64url: encrypts signing keys at rest. When unset, a key
+    /// file `{data_dir}/master.key` is made on first start.
+    pub master_key: Option<String>,
+    pub oauth: OauthSettings,
     pub database: DatabaseSettings,
     pub email: EmailSettings,
     pub password: PasswordSettings,
@@ -112,10 +116,24 @@ pub struct SessionSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TokenLifetimes {
+    /// `RS256`, `ES256` or `EdDSA` (IDP_ACCESS_TOKEN_ALG).
+    pub access_token_alg: String,
+    pub access_token_minutes: i64,
+    pub id_token_minutes: i64,
+    pub authorization_code_seconds: i64,
+    pub refresh_token_idle_days: i64,
+    pub refresh_token_absolute_days: i64,
     pub email_verification_hours: i64,
     pub email_change_hours: i64,
     pub password_reset_code_minutes: i64,
     pub password_reset_code_attempts: i32,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OauthSettings {
+    /// Require PKCE (S256) from confidential clients too (public clients always need it).
+    pub require_pkce: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -139,6 +157,8 @@ impl Default for Settings {
             bot_check_difficulty: 16,
             log_format: LogFormat::Text,
             trust_forwarded_for: false,
+            master_key: None,
+            oauth: OauthSettings::default(),
             database: DatabaseSettings::default(),
             email: EmailSettings::default(),
             password: PasswordSettings::default(),
@@ -201,6 +221,12 @@ impl Default for SessionSettings {
 impl Default for TokenLifetimes {
     fn default() -> Self {
         Self {
+            access_token_alg: "RS256".into(),
+            access_token_minutes: 10,
+            id_token_minutes: 60,
+            authorization_code_seconds: 60,
+            refresh_token_idle_days: 30,
+            refresh_token_absolute_days: 90,
             email_verification_hours: 24,
             email_change_hours: 24,
             password_reset_code_minutes: 15,
@@ -253,7 +279,10 @@ impl Settings {
             if rest.starts_with("TEST_") || rest == "LOG" {
                 continue;
             }
-            let path: Vec<String> = rest.split("__").map(|p| p.to_ascii_lowercase()).collect();
+            let path: Vec<String> = match ENV_ALIASES.iter().find(|(name, _)| *name == rest) {
+                Some((_, key)) => key.split('.').map(str::to_owned).collect(),
+                None => rest.split("__").map(|p| p.to_ascii_lowercase()).collect(),
+            };
             if path.iter().any(|p| p.is_empty()) {
                 return Err(ConfigError::Env {
                     var,
@@ -374,6 +403,16 @@ impl Settings {
                 return Err(invalid(key, "must be a positive number"));
             }
         }
+        if crate::keys::Alg::parse(&self.tokens.access_token_alg).is_none() {
+            return Err(invalid(
+                "tokens.access_token_alg",
+                "must be RS256, ES256 or EdDSA",
+            ));
+        }
+        if let Some(key) = &self.master_key {
+            crate::keys::MasterKey::from_base64(key)
+                .map_err(|e| invalid("master_key", e.to_string()))?;
+        }
         if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(invalid(
                 "email.from",
@@ -421,6 +460,9 @@ impl Settings {
     }
 }
 
+/// Environment variables named in DESIGN.md whose key is in a section.
+const ENV_ALIASES: &[(&str, &str)] = &[("ACCESS_TOKEN_ALG", "tokens.access_token_alg")];
+
 /// Settings that are text even when they look like a number (`IDP_DATA_DIR=2024`).
 const STRING_KEYS: &[&str] = &[
     "issuer",
@@ -432,6 +474,8 @@ const STRING_KEYS: &[&str] = &[
     "log_format",
     "email.from",
     "email.outbox_dir",
+    "master_key",
+    "tokens.access_token_alg",
 ];
 
 /// Environment values are TOML literals when they parse as one (numbers,
@@ -496,6 +540,7 @@ mod tests {
                 ("IDP_BIND", "127.0.0.1:9999"),
                 ("IDP_PASSWORD__MAX_LENGTH", "20"),
                 ("IDP_DATA_DIR", "2024"),
+                ("IDP_ACCESS_TOKEN_ALG", "ES256"),
                 ("PATH", "/bin"),
             ]),
         )
@@ -504,6 +549,7 @@ mod tests {
         assert_eq!(s.bind, "127.0.0.1:9999");
         assert_eq!(s.password.max_length, 20);
         assert_eq!(s.data_dir, PathBuf::from("2024"));
+        assert_eq!(s.tokens.access_token_alg, "ES256");
     }
 
     #[test]

@@ -3,11 +3,14 @@
 
 pub mod accounts;
 pub mod botcheck;
+pub mod clients;
 pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod email;
 pub mod i18n;
+pub mod keys;
+pub mod oauth;
 pub mod one_time;
 pub mod secrets;
 pub mod sessions;
@@ -36,6 +39,8 @@ pub enum StartError {
     Argon2(argon2::Error),
     #[error("email: {0}")]
     Email(#[from] email::MailError),
+    #[error("signing keys: {0}")]
+    Keys(#[from] keys::KeyError),
 }
 
 /// Everything the domain needs, cheap to clone and shared by every worker.
@@ -47,6 +52,8 @@ pub struct Idp {
     pub keys: Arc<ServerKeys>,
     pub passwords: Arc<PasswordHasher>,
     pub policy: Arc<PasswordPolicy>,
+    /// Token signing keys (the JWKS).
+    pub signing: Arc<keys::Keys>,
 }
 
 impl Idp {
@@ -58,6 +65,11 @@ impl Idp {
         let mailer = Mailer::from_settings(&settings)?;
         let passwords = PasswordHasher::new(&settings.argon2).map_err(StartError::Argon2)?;
         let policy = PasswordPolicy::new(&settings.password);
+        let master = match &settings.master_key {
+            Some(encoded) => keys::MasterKey::from_base64(encoded)?,
+            None => keys::MasterKey::from_file(&settings.data_dir)?,
+        };
+        let signing = keys::Keys::open(db.clone(), master)?;
         Ok(Self {
             db,
             settings: Arc::new(settings),
@@ -65,6 +77,7 @@ impl Idp {
             keys: Arc::new(keys),
             passwords: Arc::new(passwords),
             policy: Arc::new(policy),
+            signing: Arc::new(signing),
         })
     }
 
@@ -83,6 +96,10 @@ impl Idp {
             .db
             .write(|conn| one_time::purge_expired(conn, now).map_err(StoreError::from))?;
         let counters = throttle::purge_expired(&self.db, &self.settings.throttle, now)?;
-        Ok(sessions + tokens + counters)
+        let keys = self.signing.purge_expired()?;
+        let grants = self
+            .db
+            .write(|conn| oauth::purge_expired(conn, now).map_err(StoreError::from))?;
+        Ok(sessions + tokens + counters + keys + grants)
     }
 }

@@ -41,6 +41,47 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage OAuth clients (the apps that sign people in with idp).
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Manage token signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum ClientCommand {
+    /// Register a client; its secret is printed once.
+    Create(ClientCreate),
+}
+
+#[derive(Args)]
+struct ClientCreate {
+    #[arg(long)]
+    name: String,
+    /// Where the app receives codes (exact match); repeat for several.
+    #[arg(long = "redirect-uri")]
+    redirect_uris: Vec<String>,
+    /// A browser or native app without a secret (PKCE is required).
+    #[arg(long)]
+    public: bool,
+    /// authorization_code, refresh_token, client_credentials; repeat for several.
+    #[arg(long = "grant-type")]
+    grant_types: Vec<String>,
+    /// Scopes the client may ask for; repeat for several.
+    #[arg(long = "scope")]
+    scopes: Vec<String>,
+    #[arg(long = "post-logout-redirect-uri")]
+    post_logout_redirect_uris: Vec<String>,
+    /// A first-party app: no consent page.
+    #[arg(long)]
+    skip_consent: bool,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Make new signing keys; the old ones stay published until their tokens expire.
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -84,6 +125,8 @@ pub fn run() -> ExitCode {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings, cli.json),
         Command::User(UserCommand::Create(args)) => create_user(settings, args, cli.json),
+        Command::Client(ClientCommand::Create(args)) => create_client(settings, args, cli.json),
+        Command::Keys(KeysCommand::Rotate) => rotate_keys(settings, cli.json),
     }
 }
 
@@ -186,5 +229,84 @@ fn create_user(settings: Settings, args: UserCreate, json: bool) -> ExitCode {
             fail(json, "invalid_input", &message)
         }
         Err(e) => fail(json, "failed", &e.to_string()),
+    }
+}
+
+fn create_client(settings: Settings, args: ClientCreate, json: bool) -> ExitCode {
+    let idp = match Idp::open(settings) {
+        Ok(idp) => idp,
+        Err(e) => return fail(json, "start_failed", &e.to_string()),
+    };
+    let new = idp_core::clients::NewClient {
+        name: args.name,
+        redirect_uris: args.redirect_uris,
+        post_logout_redirect_uris: args.post_logout_redirect_uris,
+        public: args.public,
+        grant_types: args.grant_types,
+        scopes: args.scopes,
+        skip_consent: args.skip_consent,
+    };
+    match idp.create_client(&new) {
+        Ok(created) => {
+            let c = &created.client;
+            let m = &c.metadata;
+            if json {
+                let mut out = serde_json::json!({
+                    "client_id": c.client_id,
+                    "client_name": c.name,
+                    "redirect_uris": m.redirect_uris,
+                    "post_logout_redirect_uris": m.post_logout_redirect_uris,
+                    "grant_types": m.grant_types.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+                    "scope": m.scopes.join(" "),
+                    "token_endpoint_auth_method": m.token_endpoint_auth_method.as_str(),
+                    "skip_consent": m.skip_consent,
+                });
+                if let Some(secret) = &created.secret {
+                    out["client_secret"] = serde_json::json!(secret);
+                }
+                println!("{out}");
+            } else {
+                println!("client_id:     {}", c.client_id);
+                if let Some(secret) = &created.secret {
+                    println!("client_secret: {secret}");
+                    println!("(the secret is shown only now; store it safely)");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(idp_core::clients::ClientError::Invalid { field, message }) => fail(
+            json,
+            "invalid_client_metadata",
+            &format!(
+                "--{}: {message}",
+                field.trim_end_matches('s').replace('_', "-")
+            ),
+        ),
+        Err(e) => fail(json, "failed", &e.to_string()),
+    }
+}
+
+fn rotate_keys(settings: Settings, json: bool) -> ExitCode {
+    // Old keys stay published as long as the longest-lived token they signed.
+    let publish_for = chrono::Duration::minutes(
+        settings
+            .tokens
+            .id_token_minutes
+            .max(settings.tokens.access_token_minutes),
+    ) + chrono::Duration::minutes(5);
+    let idp = match Idp::open(settings) {
+        Ok(idp) => idp,
+        Err(e) => return fail(json, "start_failed", &e.to_string()),
+    };
+    match idp.signing.rotate(publish_for) {
+        Ok(kids) if json => {
+            println!("{}", serde_json::json!({ "new_kids": kids }));
+            ExitCode::SUCCESS
+        }
+        Ok(kids) => {
+            println!("new signing keys: {}", kids.join(", "));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(json, "rotation_failed", &e.to_string()),
     }
 }

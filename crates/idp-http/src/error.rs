@@ -198,3 +198,33 @@ impl ResponseError for PageError {
         crate::pages::error_page(self.status_code(), lang, &message)
     }
 }
+
+/// A token-endpoint error as RFC 6749 §5.2 shapes it.
+pub fn oauth_error_response(error: &idp_core::oauth::OAuthError) -> HttpResponse {
+    use idp_core::oauth::OAuthError;
+    {
+        let status = match error {
+            OAuthError::InvalidClient(_) => StatusCode::UNAUTHORIZED,
+            OAuthError::Store(e) => {
+                tracing::error!(error = %e, "storage failure at the token endpoint");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            _ => StatusCode::BAD_REQUEST,
+        };
+        let description = match error {
+            OAuthError::Store(_) => "The service is temporarily unavailable.".to_owned(),
+            other => other.to_string(),
+        };
+        let mut response = HttpResponse::build(status);
+        response
+            .insert_header(("Cache-Control", "no-store"))
+            .insert_header(("Pragma", "no-cache"));
+        if matches!(error, OAuthError::InvalidClient(_)) {
+            response.insert_header(("WWW-Authenticate", "Basic realm=\"idp\""));
+        }
+        response.json(serde_json::json!({
+            "error": error.code(),
+            "error_description": description,
+        }))
+    }
+}

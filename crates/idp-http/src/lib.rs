@@ -9,6 +9,7 @@ pub mod csrf;
 pub mod error;
 pub mod health;
 pub mod lang;
+pub mod oidc;
 pub mod pages;
 pub mod security_headers;
 pub mod signed_in;

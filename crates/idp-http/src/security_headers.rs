@@ -1,10 +1,12 @@
 //! Headers every response carries: no framing, no sniffing, no referrer
-//! (links carry tokens), and a CSP that allows only our own files.
+//! (links carry tokens), and a CSP that allows only our own files. No
+//! `form-action`: browsers apply it to the redirects after a form is sent,
+//! and sign-in and consent end in a redirect to the app.
 
 use actix_web::middleware::DefaultHeaders;
 
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
-    style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+    style-src 'self'; img-src 'self' data:; connect-src 'self'; \
     frame-ancestors 'none'; base-uri 'none'";
 
 pub fn headers() -> DefaultHeaders {

@@ -8,7 +8,7 @@ use actix_web::{web, App, HttpServer};
 use idp_core::config::Settings;
 use idp_core::{Idp, StartError};
 
-use crate::{api, csrf, health, pages, security_headers, telemetry};
+use crate::{api, csrf, health, oidc, pages, security_headers, telemetry};
 
 /// Largest request body accepted anywhere (forms and JSON are small).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -96,6 +96,7 @@ fn serve(listener: TcpListener, idp: Idp) -> std::io::Result<Server> {
             .service(health::healthz)
             .service(health::readyz)
             .configure(pages::routes)
+            .configure(oidc::routes)
             .service(web::scope("/api/v1").configure(api::routes))
     })
     .listen(listener)?

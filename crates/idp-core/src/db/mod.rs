@@ -39,6 +39,8 @@ pub enum StoreError {
     Query(#[from] diesel::result::Error),
     #[error("migration failed: {0}")]
     Migration(String),
+    #[error("the server is too busy to reach the database; try again")]
+    Busy,
 }
 
 impl StoreError {

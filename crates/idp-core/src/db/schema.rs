@@ -79,3 +79,89 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     bot_check_used,
 );
+
+diesel::table! {
+    signing_keys (kid) {
+        kid -> Text,
+        alg -> Text,
+        private_key -> Text,
+        public_jwk -> Text,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+        publish_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    clients (client_id) {
+        client_id -> Text,
+        secret_hash -> Nullable<Text>,
+        name -> Text,
+        metadata -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    authorization_codes (code_hash) {
+        code_hash -> Text,
+        client_id -> Text,
+        account_id -> Text,
+        session_id -> Text,
+        redirect_uri -> Text,
+        scope -> Text,
+        nonce -> Nullable<Text>,
+        code_challenge -> Nullable<Text>,
+        auth_time -> Timestamp,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        issued_jti -> Nullable<Text>,
+        issued_family -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    consents (account_id, client_id) {
+        account_id -> Text,
+        client_id -> Text,
+        scope -> Text,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        family_id -> Text,
+        client_id -> Text,
+        account_id -> Text,
+        session_id -> Text,
+        scope -> Text,
+        nonce -> Nullable<Text>,
+        auth_time -> Timestamp,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        family_expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    revoked_access_tokens (jti) {
+        jti -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(authorization_codes -> clients (client_id));
+diesel::joinable!(refresh_tokens -> clients (client_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    clients,
+    consents,
+    refresh_tokens,
+    authorization_codes
+);

@@ -21,6 +21,8 @@ use crate::signed_in::{self, session_cookie};
 pub struct LoginQuery {
     return_to: Option<String>,
     notice: Option<String>,
+    /// An app's `login_hint`: the address to prefill.
+    login_hint: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -40,10 +42,15 @@ pub async fn show(query: web::Query<LoginQuery>, lang: Lang, csrf: CsrfToken) ->
         .as_deref()
         .filter(|n| NOTICES.contains(n))
         .map(|n| lang.t(&format!("notice.{n}")));
+    let hint = query.login_hint.as_deref().unwrap_or("");
     ok(login_form(
         lang,
         &csrf.0,
-        "",
+        if hint.len() <= idp_core::accounts::MAX_EMAIL_LENGTH {
+            hint
+        } else {
+            ""
+        },
         safe_return_to(query.return_to.as_deref()),
         &Errors::default(),
         notice,

@@ -1,15 +1,20 @@
-//! `/logout`: a page with a button (a GET must not sign anyone out, or any
-//! site could do it with an image tag), and the POST that ends the session.
+//! `/logout`, also the OpenID Connect `end_session_endpoint`. Opening it
+//! (GET, or an app's POST without our CSRF token) only shows the buttons: a
+//! GET must not sign anyone out, or any site could do it with an image tag.
+//! The button's POST ends the session, then returns to the app's registered
+//! `post_logout_redirect_uri` when the request named one.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use idp_core::oauth::LogoutParams;
 use idp_core::Idp;
-use maud::html;
+use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::form::Form;
 
 use super::check_csrf;
-use super::layout::{button, csrf_field, layout, ok, see_other};
+use super::layout::{button, csrf_field, error_page, layout, ok, see_other};
 use crate::blocking;
 use crate::csrf::CsrfToken;
 use crate::error::PageError;
@@ -18,34 +23,98 @@ use crate::signed_in::{self, removal_cookie};
 
 #[derive(Deserialize)]
 pub struct LogoutForm {
-    csrf_token: String,
+    csrf_token: Option<String>,
     everywhere: Option<String>,
+    #[serde(flatten)]
+    params: LogoutParams,
 }
 
-pub async fn show(lang: Lang, csrf: CsrfToken) -> HttpResponse {
-    ok(layout(
+/// Where to go after signing out, or the error page for a bad request.
+async fn target(
+    idp: &web::Data<Idp>,
+    params: &LogoutParams,
+    lang: Lang,
+) -> Result<Result<Option<String>, HttpResponse>, PageError> {
+    if params.is_empty() {
+        return Ok(Ok(None));
+    }
+    let (core, p) = (idp.clone(), params.clone());
+    let checked = blocking::run(move || Ok::<_, PageError>(core.check_logout(&p))).await?;
+    Ok(checked.map_err(|e| error_page(StatusCode::BAD_REQUEST, lang.0, &e.to_string())))
+}
+
+pub async fn show(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    params: web::Query<LogoutParams>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    confirm(&req, &idp, &params, lang, &csrf.0).await
+}
+
+async fn confirm(
+    req: &HttpRequest,
+    idp: &web::Data<Idp>,
+    params: &LogoutParams,
+    lang: Lang,
+    csrf: &str,
+) -> Result<HttpResponse, PageError> {
+    let target = match target(idp, params, lang).await? {
+        Ok(t) => t,
+        Err(page) => return Ok(page),
+    };
+    // Nobody is signed in here: nothing to confirm.
+    if signed_in::current::<PageError>(req).await?.is_none() {
+        if let Some(target) = target {
+            return Ok(see_other(&target));
+        }
+    }
+    let hidden = |everywhere: bool| -> Markup {
+        let fields = serde_json::to_value(params).unwrap_or_default();
+        html! {
+            (csrf_field(csrf))
+            @if let Some(map) = fields.as_object() {
+                @for (name, value) in map {
+                    @if let Some(v) = value.as_str() { input type="hidden" name=(name) value=(v); }
+                }
+            }
+            @if everywhere { input type="hidden" name="everywhere" value="yes"; }
+        }
+    };
+    Ok(ok(layout(
         lang,
         &lang.t("page.logout.title"),
         html! {
             form method="post" action="/logout" {
-                (csrf_field(&csrf.0))
+                (hidden(false))
                 (button(&lang.t("button.log_out")))
             }
             form method="post" action="/logout" {
-                (csrf_field(&csrf.0))
-                input type="hidden" name="everywhere" value="yes";
+                (hidden(true))
                 (button(&lang.t("button.log_out_everywhere")))
             }
         },
-    ))
+    )))
 }
 
 pub async fn submit(
     req: HttpRequest,
     idp: web::Data<Idp>,
     form: Form<LogoutForm>,
+    lang: Lang,
+    csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    check_csrf(&req, &form.csrf_token)?;
+    let form = form.into_inner();
+    // An app's POST to the end_session_endpoint: ask the person first.
+    let Some(token) = &form.csrf_token else {
+        return confirm(&req, &idp, &form.params, lang, &csrf.0).await;
+    };
+    check_csrf(&req, token)?;
+    let target = match target(&idp, &form.params, lang).await? {
+        Ok(t) => t,
+        Err(page) => return Ok(page),
+    };
     if let Some(user) = signed_in::current::<PageError>(&req).await? {
         let core = idp.clone();
         let everywhere = form.everywhere.is_some();
@@ -59,7 +128,7 @@ pub async fn submit(
         })
         .await?;
     }
-    let mut response = see_other("/login?notice=signed_out");
+    let mut response = see_other(target.as_deref().unwrap_or("/login?notice=signed_out"));
     let _ = response.add_cookie(&removal_cookie(&idp));
     Ok(response)
 }

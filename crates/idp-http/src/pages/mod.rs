@@ -4,7 +4,7 @@
 mod account;
 mod email_confirm;
 mod form;
-mod layout;
+pub mod layout;
 mod login;
 mod logout;
 mod password_forgot;
@@ -13,7 +13,8 @@ mod static_files;
 mod unsubscribe;
 mod verify_email;
 
-pub use layout::error_page;
+pub use form::Form;
+pub use layout::{error_page, see_other};
 
 use actix_web::{web, HttpRequest};
 
@@ -23,6 +24,7 @@ use crate::error::PageError;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(static_files::style)
         .service(static_files::botcheck)
+        .service(static_files::form_post)
         .route(
             "/",
             web::get().to(|| async { layout::see_other("/account") }),

@@ -17,3 +17,11 @@ pub async fn botcheck() -> HttpResponse {
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(include_str!("../../static/botcheck.js"))
 }
+
+#[get("/static/form_post.js")]
+pub async fn form_post() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(include_str!("../../static/form_post.js"))
+}

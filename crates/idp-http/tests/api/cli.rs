@@ -23,16 +23,17 @@ fn idp(data_dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
 
 on_both_databases! {
     async fn an_operator_creates_a_user_who_can_then_sign_in(app) {
-        let dir = tempfile::tempdir().unwrap();
+        // The operator's commands use the server's configuration and data folder.
+        let dir = app.data_dir.clone();
         let url = app.database_url.clone();
-        let (ok, out, _) = idp(dir.path(), &["migrate", "--json", "--database-url", &url]);
+        let (ok, out, _) = idp(&dir, &["migrate", "--json", "--database-url", &url]);
         assert!(ok, "{out}");
         let migrated: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(migrated["migrations_applied"], 0, "the server already migrated");
 
         let args = ["user", "create", "--email", "Op@Example.com", "--password", PASSWORD,
             "--verified", "--admin", "--given-name", "Olga", "--json", "--database-url", &url];
-        let (ok, out, err) = idp(dir.path(), &args);
+        let (ok, out, err) = idp(&dir, &args);
         assert!(ok, "{out}{err}");
         let created: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(created["email"], "op@example.com");
@@ -41,13 +42,13 @@ on_both_databases! {
         assert_eq!(app.sign_in(&browser(), "op@example.com", PASSWORD).await.status(), 303);
 
         // The same address again is reported plainly to the operator.
-        let (ok, out, _) = idp(dir.path(), &args);
+        let (ok, out, _) = idp(&dir, &args);
         assert!(!ok);
         let error: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(error["error"], "invalid_input");
         assert!(error["error_description"].as_str().unwrap().contains("--email"));
 
-        let (ok, _, err) = idp(dir.path(), &["user", "create", "--email", "w@example.com", "--password", "weak", "--database-url", &url]);
+        let (ok, _, err) = idp(&dir, &["user", "create", "--email", "w@example.com", "--password", "weak", "--database-url", &url]);
         assert!(!ok);
         assert!(err.contains("--password") && err.contains("at least 8"), "{err}");
     }

@@ -63,6 +63,8 @@ pub struct TestApp {
     pub outbox: PathBuf,
     pub idp: Idp,
     pub database_url: String,
+    /// The server's data folder (master key, outbox); commands share it.
+    pub data_dir: PathBuf,
     _dir: tempfile::TempDir,
     _pg: Option<PgTestDb>,
 }
@@ -106,6 +108,7 @@ impl TestApp {
             outbox,
             idp,
             database_url,
+            data_dir: dir.path().to_path_buf(),
             _dir: dir,
             _pg: pg,
         }

@@ -1,0 +1,212 @@
+//! Client metadata (the RFC 7591 names), checked when a client is made.
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::{invalid, ClientError, NewClient};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantType {
+    AuthorizationCode,
+    RefreshToken,
+    ClientCredentials,
+}
+
+impl GrantType {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "authorization_code" => Some(Self::AuthorizationCode),
+            "refresh_token" => Some(Self::RefreshToken),
+            "client_credentials" => Some(Self::ClientCredentials),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::RefreshToken => "refresh_token",
+            Self::ClientCredentials => "client_credentials",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenEndpointAuth {
+    ClientSecretBasic,
+    ClientSecretPost,
+    None,
+}
+
+impl TokenEndpointAuth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientMetadata {
+    pub redirect_uris: Vec<String>,
+    #[serde(default)]
+    pub post_logout_redirect_uris: Vec<String>,
+    pub grant_types: Vec<GrantType>,
+    pub token_endpoint_auth_method: TokenEndpointAuth,
+    /// The scopes this client may ask for.
+    pub scopes: Vec<String>,
+    pub id_token_signed_response_alg: String,
+    #[serde(default)]
+    pub skip_consent: bool,
+    #[serde(default)]
+    pub logo_uri: Option<String>,
+    #[serde(default)]
+    pub policy_uri: Option<String>,
+    #[serde(default)]
+    pub tos_uri: Option<String>,
+}
+
+/// Scopes a client gets when none are named.
+const DEFAULT_SCOPES: &[&str] = &["openid", "profile", "email", "offline_access"];
+
+impl ClientMetadata {
+    pub fn build(new: &NewClient) -> Result<Self, ClientError> {
+        let grant_types = if new.grant_types.is_empty() {
+            vec![GrantType::AuthorizationCode, GrantType::RefreshToken]
+        } else {
+            let mut grants = Vec::new();
+            for g in &new.grant_types {
+                let grant = GrantType::parse(g).ok_or_else(|| {
+                    invalid(
+                        "grant_types",
+                        format!("`{g}` is not one of authorization_code, refresh_token, client_credentials"),
+                    )
+                })?;
+                if !grants.contains(&grant) {
+                    grants.push(grant);
+                }
+            }
+            grants
+        };
+        if new.public && grant_types.contains(&GrantType::ClientCredentials) {
+            return Err(invalid(
+                "grant_types",
+                "a public client holds no secret, so it cannot use client_credentials",
+            ));
+        }
+        if grant_types.contains(&GrantType::AuthorizationCode) && new.redirect_uris.is_empty() {
+            return Err(invalid(
+                "redirect_uris",
+                "authorization_code needs at least one redirect URI",
+            ));
+        }
+        for uri in new
+            .redirect_uris
+            .iter()
+            .chain(&new.post_logout_redirect_uris)
+        {
+            check_redirect_uri(uri)?;
+        }
+        let scopes = if new.scopes.is_empty() {
+            DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
+        } else {
+            for s in &new.scopes {
+                if s.is_empty()
+                    || s.len() > 64
+                    || !s
+                        .chars()
+                        .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\')
+                {
+                    return Err(invalid("scope", format!("`{s}` is not a valid scope name")));
+                }
+            }
+            new.scopes.clone()
+        };
+        Ok(Self {
+            redirect_uris: new.redirect_uris.clone(),
+            post_logout_redirect_uris: new.post_logout_redirect_uris.clone(),
+            grant_types,
+            token_endpoint_auth_method: if new.public {
+                TokenEndpointAuth::None
+            } else {
+                TokenEndpointAuth::ClientSecretBasic
+            },
+            scopes,
+            id_token_signed_response_alg: "RS256".into(),
+            skip_consent: new.skip_consent,
+            logo_uri: None,
+            policy_uri: None,
+            tos_uri: None,
+        })
+    }
+}
+
+/// Absolute, no fragment; https, or http only on loopback, or a private-use
+/// scheme (`com.example.app:/cb`) for native apps (RFC 8252).
+fn check_redirect_uri(uri: &str) -> Result<(), ClientError> {
+    let parsed = Url::parse(uri)
+        .map_err(|_| invalid("redirect_uris", format!("`{uri}` is not an absolute URI")))?;
+    if parsed.fragment().is_some() || uri.len() > 2000 {
+        return Err(invalid(
+            "redirect_uris",
+            format!("`{uri}` must not have a fragment"),
+        ));
+    }
+    let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "[::1]" | "localhost"));
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(invalid(
+            "redirect_uris",
+            format!("`{uri}`: plain http is allowed only on loopback; use https"),
+        )),
+        "javascript" | "data" | "file" | "vbscript" => Err(invalid(
+            "redirect_uris",
+            format!("`{uri}` has a forbidden scheme"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new(uris: &[&str]) -> NewClient {
+        NewClient {
+            name: "shop".into(),
+            redirect_uris: uris.iter().map(|s| s.to_string()).collect(),
+            ..NewClient::default()
+        }
+    }
+
+    #[test]
+    fn redirect_uris_are_checked() {
+        assert!(ClientMetadata::build(&new(&["https://shop.example.com/cb"])).is_ok());
+        assert!(ClientMetadata::build(&new(&["http://127.0.0.1:9/cb"])).is_ok());
+        assert!(ClientMetadata::build(&new(&["com.example.app:/cb"])).is_ok());
+        for bad in [
+            "http://shop.example.com/cb",
+            "https://x/cb#frag",
+            "/relative",
+            "javascript:alert(1)",
+        ] {
+            assert!(ClientMetadata::build(&new(&[bad])).is_err(), "{bad}");
+        }
+        assert!(ClientMetadata::build(&new(&[])).is_err());
+    }
+
+    #[test]
+    fn public_clients_cannot_use_client_credentials() {
+        let mut c = new(&["https://a.example.com/cb"]);
+        c.public = true;
+        c.grant_types = vec!["client_credentials".into()];
+        assert!(ClientMetadata::build(&c).is_err());
+        c.grant_types = vec!["password".into()];
+        assert!(ClientMetadata::build(&c).is_err());
+    }
+}

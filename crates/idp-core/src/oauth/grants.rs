@@ -1,0 +1,422 @@
+//! The token endpoint's grants: authorization code (with PKCE), refresh
+//! token (rotated on every use; reuse revokes the family), client credentials.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::codes::{self, CodeRow};
+use super::{OAuthError, Scopes};
+use crate::accounts::Account;
+use crate::clients::{Client, GrantType};
+use crate::crypto::{constant_time_eq, new_id, random_token, sha256_hex};
+use crate::db::schema::{refresh_tokens as rt, revoked_access_tokens as rev};
+use crate::db::DbConnection;
+use crate::{now, Idp};
+
+#[derive(Debug)]
+pub enum TokenRequest {
+    AuthorizationCode {
+        code: String,
+        redirect_uri: Option<String>,
+        code_verifier: Option<String>,
+    },
+    RefreshToken {
+        refresh_token: String,
+        scope: Option<String>,
+    },
+    ClientCredentials {
+        scope: Option<String>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    pub scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    /// The access token's id, kept to revoke it if its code is replayed.
+    #[serde(skip)]
+    pub jti: String,
+}
+
+fn grant(message: &str) -> OAuthError {
+    OAuthError::InvalidGrant(message.into())
+}
+
+/// What a refresh token row carries forward.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = rt)]
+struct RefreshRow {
+    token_hash: String,
+    family_id: String,
+    client_id: String,
+    account_id: String,
+    session_id: String,
+    scope: String,
+    auth_time: NaiveDateTime,
+    expires_at: NaiveDateTime,
+    family_expires_at: NaiveDateTime,
+    used_at: Option<NaiveDateTime>,
+    revoked_at: Option<NaiveDateTime>,
+}
+
+/// Where a new refresh token belongs.
+struct Family<'a> {
+    id: &'a str,
+    expires_at: NaiveDateTime,
+}
+
+impl Idp {
+    pub fn token(
+        &self,
+        client: &Client,
+        request: TokenRequest,
+    ) -> Result<TokenResponse, OAuthError> {
+        match request {
+            TokenRequest::AuthorizationCode {
+                code,
+                redirect_uri,
+                code_verifier,
+            } => self.redeem_code(
+                client,
+                &code,
+                redirect_uri.as_deref(),
+                code_verifier.as_deref(),
+            ),
+            TokenRequest::RefreshToken {
+                refresh_token,
+                scope,
+            } => self.refresh(client, &refresh_token, scope.as_deref()),
+            TokenRequest::ClientCredentials { scope } => {
+                self.client_credentials(client, scope.as_deref())
+            }
+        }
+    }
+
+    fn redeem_code(
+        &self,
+        client: &Client,
+        code: &str,
+        redirect_uri: Option<&str>,
+        verifier: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
+        if !client.allows_grant(GrantType::AuthorizationCode) {
+            return Err(OAuthError::UnauthorizedClient(
+                "this client may not use authorization codes".into(),
+            ));
+        }
+        let now = now();
+        let row = self
+            .db
+            .read(|conn| codes::find(conn, code).map_err(OAuthError::from))?
+            .ok_or_else(|| grant("the code is invalid"))?;
+        if row.used_at.is_some() {
+            // RFC 6749 §4.1.2: a replayed code revokes what it issued.
+            self.db.write(|conn| revoke_issued(conn, &row))?;
+            return Err(grant("the code was used already; its tokens are revoked"));
+        }
+        if row.client_id != client.client_id {
+            return Err(grant("the code was issued to another client"));
+        }
+        if row.expires_at <= now {
+            return Err(grant("the code has expired"));
+        }
+        if redirect_uri != Some(row.redirect_uri.as_str()) {
+            return Err(grant(
+                "redirect_uri does not match the authorization request",
+            ));
+        }
+        match (&row.code_challenge, verifier) {
+            (Some(challenge), Some(verifier)) => {
+                let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+                if verifier.len() < 43
+                    || verifier.len() > 128
+                    || !constant_time_eq(&computed, challenge)
+                {
+                    return Err(grant("code_verifier does not match the code_challenge"));
+                }
+            }
+            (Some(_), None) => return Err(grant("code_verifier is required")),
+            (None, Some(_)) => return Err(grant("no code_challenge was sent for this code")),
+            (None, None) => {}
+        }
+        let account = self.account_for_grant(&row.account_id)?;
+        let scopes = Scopes::parse(&row.scope).unwrap_or_default();
+        self.db.write(|conn| {
+            if !codes::mark_used(conn, &row.code_hash, now)? {
+                return Err(grant("the code was used already"));
+            }
+            let family_id = new_id();
+            let family = Family {
+                id: &family_id,
+                expires_at: now + Duration::days(self.settings.tokens.refresh_token_absolute_days),
+            };
+            let response = self.issue(
+                conn,
+                client,
+                &account,
+                &scopes,
+                &row.session_id,
+                row.auth_time,
+                row.nonce.as_deref(),
+                Some(family),
+            )?;
+            let issued_family = response.refresh_token.as_ref().map(|_| family_id.as_str());
+            codes::record_issued(conn, &row.code_hash, &response.jti, issued_family)?;
+            Ok(response)
+        })
+    }
+
+    fn refresh(
+        &self,
+        client: &Client,
+        token: &str,
+        scope: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
+        if !client.allows_grant(GrantType::RefreshToken) {
+            return Err(OAuthError::UnauthorizedClient(
+                "this client may not use refresh tokens".into(),
+            ));
+        }
+        if token.is_empty() || token.len() > 128 {
+            return Err(grant("the refresh token is invalid"));
+        }
+        let now = now();
+        let row: RefreshRow = self
+            .db
+            .read(|conn| {
+                rt::table
+                    .find(sha256_hex(token))
+                    .select(RefreshRow::as_select())
+                    .first(conn)
+                    .optional()
+                    .map_err(OAuthError::from)
+            })?
+            .ok_or_else(|| grant("the refresh token is invalid"))?;
+        if row.client_id != client.client_id {
+            return Err(grant("the refresh token was issued to another client"));
+        }
+        if row.revoked_at.is_some() {
+            return Err(grant("the refresh token was revoked"));
+        }
+        if row.used_at.is_some() {
+            // A rotated token came back: someone holds a copy. End the family.
+            self.db
+                .write(|conn| revoke_family(conn, &row.family_id, now).map_err(OAuthError::from))?;
+            return Err(grant(
+                "the refresh token was used already; every token of its family is revoked",
+            ));
+        }
+        if row.expires_at <= now || row.family_expires_at <= now {
+            return Err(grant("the refresh token has expired"));
+        }
+        let granted = Scopes::parse(&row.scope).unwrap_or_default();
+        let scopes = match scope {
+            Some(s) => {
+                let asked = Scopes::parse(s)
+                    .ok_or_else(|| OAuthError::InvalidScope("scope is malformed".into()))?;
+                if !asked.is_subset_of(&granted) {
+                    return Err(OAuthError::InvalidScope(
+                        "scope exceeds what was granted".into(),
+                    ));
+                }
+                asked
+            }
+            None => granted,
+        };
+        let account = self.account_for_grant(&row.account_id)?;
+        self.db.write(|conn| {
+            let n = diesel::update(
+                rt::table
+                    .find(&row.token_hash)
+                    .filter(rt::used_at.is_null()),
+            )
+            .set(rt::used_at.eq(Some(now)))
+            .execute(conn)?;
+            if n != 1 {
+                return Err(grant("the refresh token was used already"));
+            }
+            let family = Family {
+                id: &row.family_id,
+                expires_at: row.family_expires_at,
+            };
+            self.issue(
+                conn,
+                client,
+                &account,
+                &scopes,
+                &row.session_id,
+                row.auth_time,
+                None,
+                Some(family),
+            )
+        })
+    }
+
+    fn client_credentials(
+        &self,
+        client: &Client,
+        scope: Option<&str>,
+    ) -> Result<TokenResponse, OAuthError> {
+        if !client.allows_grant(GrantType::ClientCredentials) {
+            return Err(OAuthError::UnauthorizedClient(
+                "this client may not use client_credentials".into(),
+            ));
+        }
+        let allowed: Vec<&str> = client
+            .metadata
+            .scopes
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !matches!(*s, "openid" | "offline_access" | "profile" | "email"))
+            .collect();
+        let scopes = match scope {
+            Some(s) => {
+                let asked = Scopes::parse(s)
+                    .ok_or_else(|| OAuthError::InvalidScope("scope is malformed".into()))?;
+                if let Some(bad) = asked.iter().find(|s| !allowed.contains(s)) {
+                    return Err(OAuthError::InvalidScope(format!(
+                        "this client may not ask for `{bad}`"
+                    )));
+                }
+                asked
+            }
+            None => Scopes::parse(&allowed.join(" ")).unwrap_or_default(),
+        };
+        let access = self.access_token(client, &client.client_id, &scopes, None);
+        Ok(TokenResponse {
+            access_token: access.token,
+            token_type: "Bearer",
+            expires_in: access.expires_in,
+            scope: scopes.to_string(),
+            refresh_token: None,
+            id_token: None,
+            jti: access.jti,
+        })
+    }
+
+    fn account_for_grant(&self, account_id: &str) -> Result<Account, OAuthError> {
+        self.db
+            .read(|conn| Account::find(conn, account_id).map_err(OAuthError::from))?
+            .ok_or_else(|| grant("the account no longer exists"))
+    }
+
+    /// Access token, ID token (with `openid`), refresh token (with
+    /// `offline_access`, for clients allowed to refresh).
+    #[allow(clippy::too_many_arguments)]
+    fn issue(
+        &self,
+        conn: &mut DbConnection,
+        client: &Client,
+        account: &Account,
+        scopes: &Scopes,
+        session_id: &str,
+        auth_time: NaiveDateTime,
+        nonce: Option<&str>,
+        family: Option<Family<'_>>,
+    ) -> Result<TokenResponse, OAuthError> {
+        let access = self.access_token(client, &account.id, scopes, Some(auth_time));
+        let id_token = scopes.contains("openid").then(|| {
+            self.id_token(
+                client,
+                account,
+                scopes,
+                session_id,
+                auth_time,
+                nonce,
+                &access.token,
+            )
+        });
+        let refresh_token = match family {
+            Some(family)
+                if scopes.contains("offline_access")
+                    && client.allows_grant(GrantType::RefreshToken) =>
+            {
+                let token = random_token(32);
+                let now = now();
+                let idle = now + Duration::days(self.settings.tokens.refresh_token_idle_days);
+                diesel::insert_into(rt::table)
+                    .values((
+                        rt::token_hash.eq(sha256_hex(&token)),
+                        rt::family_id.eq(family.id),
+                        rt::client_id.eq(&client.client_id),
+                        rt::account_id.eq(&account.id),
+                        rt::session_id.eq(session_id),
+                        rt::scope.eq(scopes.to_string()),
+                        rt::nonce.eq(nonce),
+                        rt::auth_time.eq(auth_time),
+                        rt::created_at.eq(now),
+                        rt::expires_at.eq(idle.min(family.expires_at)),
+                        rt::family_expires_at.eq(family.expires_at),
+                    ))
+                    .execute(conn)?;
+                Some(token)
+            }
+            _ => None,
+        };
+        Ok(TokenResponse {
+            access_token: access.token,
+            token_type: "Bearer",
+            expires_in: access.expires_in,
+            scope: scopes.to_string(),
+            refresh_token,
+            id_token,
+            jti: access.jti,
+        })
+    }
+}
+
+fn revoke_family(
+    conn: &mut DbConnection,
+    family_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        rt::table
+            .filter(rt::family_id.eq(family_id))
+            .filter(rt::revoked_at.is_null()),
+    )
+    .set(rt::revoked_at.eq(Some(now)))
+    .execute(conn)
+}
+
+fn revoke_issued(conn: &mut DbConnection, row: &CodeRow) -> Result<(), OAuthError> {
+    let now = now();
+    if let Some(family) = &row.issued_family {
+        revoke_family(conn, family, now)?;
+    }
+    if let Some(jti) = &row.issued_jti {
+        if !jti.is_empty() {
+            let known: i64 = rev::table
+                .filter(rev::jti.eq(jti))
+                .count()
+                .get_result(conn)?;
+            if known == 0 {
+                diesel::insert_into(rev::table)
+                    .values((
+                        rev::jti.eq(jti),
+                        rev::expires_at.eq(now + Duration::days(1)),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Deletes expired codes, refresh tokens and revocation entries (housekeeping).
+pub(crate) fn purge_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    let codes = codes::purge_expired(conn, now)?;
+    let refresh = diesel::delete(rt::table.filter(rt::family_expires_at.lt(now))).execute(conn)?;
+    let revoked = diesel::delete(rev::table.filter(rev::expires_at.lt(now))).execute(conn)?;
+    Ok(codes + refresh + revoked)
+}

@@ -1,0 +1,164 @@
+//! The tokens idp signs: RFC 9068 access tokens and OpenID Connect ID tokens.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256, Sha512};
+
+use super::{claims::userinfo_claims, Scopes};
+use crate::accounts::Account;
+use crate::clients::Client;
+use crate::crypto::random_token;
+use crate::db::schema::revoked_access_tokens as r;
+use crate::db::StoreError;
+use crate::keys::Alg;
+use crate::{now, Idp};
+
+/// An access token that verified: signature, type, issuer, expiry, not revoked.
+#[derive(Debug, Clone)]
+pub struct AccessTokenClaims {
+    pub sub: String,
+    pub client_id: String,
+    pub scopes: Scopes,
+    pub jti: String,
+    pub exp: i64,
+}
+
+pub(crate) struct IssuedAccessToken {
+    pub token: String,
+    pub jti: String,
+    pub expires_in: i64,
+}
+
+fn unix(t: NaiveDateTime) -> i64 {
+    t.and_utc().timestamp()
+}
+
+impl Idp {
+    fn access_alg(&self) -> Alg {
+        Alg::parse(&self.settings.tokens.access_token_alg).unwrap_or(Alg::RS256)
+    }
+
+    /// Signs an access token; `sub` is the person, or the client itself for
+    /// client credentials. Nothing is written to the database.
+    pub(crate) fn access_token(
+        &self,
+        client: &Client,
+        sub: &str,
+        scopes: &Scopes,
+        auth_time: Option<NaiveDateTime>,
+    ) -> IssuedAccessToken {
+        let now = now();
+        let lifetime = Duration::minutes(self.settings.tokens.access_token_minutes);
+        let jti = random_token(16);
+        let mut claims = json!({
+            "iss": self.settings.issuer,
+            "sub": sub,
+            "aud": self.settings.issuer,
+            "client_id": client.client_id,
+            "scope": scopes.to_string(),
+            "jti": jti,
+            "iat": unix(now),
+            "exp": unix(now + lifetime),
+        });
+        if let Some(t) = auth_time {
+            claims["auth_time"] = json!(unix(t));
+        }
+        IssuedAccessToken {
+            token: self.signing.sign_jwt(self.access_alg(), "at+jwt", &claims),
+            jti,
+            expires_in: lifetime.num_seconds(),
+        }
+    }
+
+    /// Signs an ID token for `client` about `account`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn id_token(
+        &self,
+        client: &Client,
+        account: &Account,
+        scopes: &Scopes,
+        session_id: &str,
+        auth_time: NaiveDateTime,
+        nonce: Option<&str>,
+        access_token: &str,
+    ) -> String {
+        let now = now();
+        let alg = Alg::parse(&client.metadata.id_token_signed_response_alg).unwrap_or(Alg::RS256);
+        let mut claims = json!({
+            "iss": self.settings.issuer,
+            "sub": account.id,
+            "aud": client.client_id,
+            "azp": client.client_id,
+            "iat": unix(now),
+            "exp": unix(now + Duration::minutes(self.settings.tokens.id_token_minutes)),
+            "auth_time": unix(auth_time),
+            "sid": session_id,
+            "amr": ["pwd"],
+            "at_hash": at_hash(alg, access_token),
+        });
+        if let Some(nonce) = nonce {
+            claims["nonce"] = json!(nonce);
+        }
+        if let Value::Object(map) = &mut claims {
+            for (k, v) in userinfo_claims(account, scopes) {
+                map.entry(k).or_insert(v);
+            }
+        }
+        self.signing.sign_jwt(alg, "JWT", &claims)
+    }
+
+    /// Checks an access token presented to one of idp's own endpoints.
+    pub fn verify_access_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<AccessTokenClaims>, StoreError> {
+        let Some((header, claims)) = self.signing.verify_jwt(token) else {
+            return Ok(None);
+        };
+        let str_claim = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
+        let valid = header.get("typ").and_then(Value::as_str) == Some("at+jwt")
+            && str_claim("iss").as_deref() == Some(self.settings.issuer.as_str());
+        let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
+        let (Some(sub), Some(client_id), Some(scope), Some(jti)) = (
+            str_claim("sub"),
+            str_claim("client_id"),
+            str_claim("scope"),
+            str_claim("jti"),
+        ) else {
+            return Ok(None);
+        };
+        if !valid || exp <= unix(now()) {
+            return Ok(None);
+        }
+        let revoked: i64 = self.db.read(|conn| {
+            r::table
+                .filter(r::jti.eq(&jti))
+                .count()
+                .get_result(conn)
+                .map_err(StoreError::from)
+        })?;
+        if revoked > 0 {
+            return Ok(None);
+        }
+        Ok(Some(AccessTokenClaims {
+            sub,
+            client_id,
+            scopes: Scopes::parse(&scope).unwrap_or_default(),
+            jti,
+            exp,
+        }))
+    }
+}
+
+/// OIDC Core §3.1.3.6: the left half of the hash of the access token, with
+/// the hash the signing algorithm uses (SHA-512 for Ed25519).
+fn at_hash(alg: Alg, access_token: &str) -> String {
+    let digest: Vec<u8> = match alg {
+        Alg::EdDSA => Sha512::digest(access_token.as_bytes()).to_vec(),
+        Alg::RS256 | Alg::ES256 => Sha256::digest(access_token.as_bytes()).to_vec(),
+    };
+    URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2])
+}

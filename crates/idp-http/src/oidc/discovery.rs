@@ -1,0 +1,55 @@
+//! `/.well-known/openid-configuration` (and the RFC 8414 twin) and the JWKS:
+//! only what is implemented is advertised.
+
+use actix_web::{web, HttpResponse};
+use idp_core::Idp;
+use serde_json::json;
+
+pub async fn openid_configuration(idp: web::Data<Idp>) -> HttpResponse {
+    let issuer = &idp.settings.issuer;
+    let languages: Vec<&str> = idp_core::i18n::languages().collect();
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .json(json!({
+            "issuer": issuer,
+            "authorization_endpoint": format!("{issuer}/authorize"),
+            "token_endpoint": format!("{issuer}/token"),
+            "userinfo_endpoint": format!("{issuer}/userinfo"),
+            "jwks_uri": format!("{issuer}/jwks"),
+            "end_session_endpoint": format!("{issuer}/logout"),
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256", "ES256", "EdDSA"],
+            "userinfo_signing_alg_values_supported": [],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "code_challenge_methods_supported": ["S256"],
+            "claims_supported": [
+                "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "azp", "sid", "at_hash",
+                "name", "given_name", "family_name", "birthdate", "locale", "updated_at",
+                "email", "email_verified"
+            ],
+            "prompt_values_supported": ["none", "login", "consent", "select_account", "create"],
+            "ui_locales_supported": languages,
+            "claims_parameter_supported": false,
+            "request_parameter_supported": false,
+            "request_uri_parameter_supported": false,
+            "require_request_uri_registration": false,
+            "authorization_response_iss_parameter_supported": true,
+        }))
+}
+
+pub async fn jwks(idp: web::Data<Idp>) -> HttpResponse {
+    let idp = idp.into_inner();
+    match web::block(move || idp.signing.jwks()).await {
+        Ok(jwks) => HttpResponse::Ok()
+            .insert_header(("Cache-Control", "public, max-age=60"))
+            .insert_header(("Access-Control-Allow-Origin", "*"))
+            .content_type("application/jwk-set+json")
+            .body(jwks.to_string()),
+        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+    }
+}

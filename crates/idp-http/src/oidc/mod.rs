@@ -1,0 +1,35 @@
+//! The OpenID Connect / OAuth 2.0 endpoints. Clients find them through
+//! discovery, not by these paths.
+
+mod authorize;
+mod consent;
+mod discovery;
+mod redirect;
+mod token;
+mod userinfo;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/.well-known/openid-configuration",
+        web::get().to(discovery::openid_configuration),
+    )
+    .route(
+        "/.well-known/oauth-authorization-server",
+        web::get().to(discovery::openid_configuration),
+    )
+    .route("/jwks", web::get().to(discovery::jwks))
+    .service(
+        web::resource("/authorize")
+            .route(web::get().to(authorize::get))
+            .route(web::post().to(authorize::post)),
+    )
+    .route("/authorize/consent", web::post().to(consent::submit))
+    .route("/token", web::post().to(token::token))
+    .service(
+        web::resource("/userinfo")
+            .route(web::get().to(userinfo::userinfo))
+            .route(web::post().to(userinfo::userinfo)),
+    );
+}
