@@ -54,6 +54,7 @@ pub struct Idp {
     pub policy: Arc<PasswordPolicy>,
     /// Token signing keys (the JWKS).
     pub signing: Arc<keys::Keys>,
+    pub client_cache: Arc<clients::ClientCache>,
 }
 
 impl Idp {
@@ -78,10 +79,14 @@ impl Idp {
             passwords: Arc::new(passwords),
             policy: Arc::new(policy),
             signing: Arc::new(signing),
+            client_cache: Arc::new(clients::ClientCache::default()),
         })
     }
 
     /// An absolute link to `path` on this server, for emails.
+    ///
+    /// Links that carry a place to return to afterwards go through
+    /// [`local_path`] first.
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.settings.issuer, path)
     }
@@ -101,5 +106,33 @@ impl Idp {
             .db
             .write(|conn| oauth::purge_expired(conn, now).map_err(StoreError::from))?;
         Ok(sessions + tokens + counters + keys + grants)
+    }
+}
+
+/// `raw` when it is a path on this server (no scheme, no `//host`), so that
+/// "return to" parameters cannot send anyone to another site.
+pub fn local_path(raw: &str) -> Option<&str> {
+    let ok = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.contains('\\')
+        && !raw.chars().any(char::is_control)
+        && raw.len() <= 4096;
+    ok.then_some(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(super::local_path("/authorize?x=1"), Some("/authorize?x=1"));
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "account",
+            "/a\nb",
+        ] {
+            assert_eq!(super::local_path(bad), None, "{bad}");
+        }
     }
 }

@@ -76,6 +76,22 @@ struct ClientCreate {
     /// A first-party app: no consent page.
     #[arg(long)]
     skip_consent: bool,
+    /// Shown on the consent page.
+    #[arg(long)]
+    logo_uri: Option<String>,
+    #[arg(long)]
+    policy_uri: Option<String>,
+    #[arg(long)]
+    tos_uri: Option<String>,
+    /// RS256 (default), ES256 or EdDSA.
+    #[arg(long)]
+    id_token_signed_response_alg: Option<String>,
+    /// client_secret_basic (default) or client_secret_post.
+    #[arg(long)]
+    token_endpoint_auth_method: Option<String>,
+    /// Receives a logout token when a session the app took part in ends.
+    #[arg(long)]
+    backchannel_logout_uri: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -245,6 +261,12 @@ fn create_client(settings: Settings, args: ClientCreate, json: bool) -> ExitCode
         grant_types: args.grant_types,
         scopes: args.scopes,
         skip_consent: args.skip_consent,
+        logo_uri: args.logo_uri,
+        policy_uri: args.policy_uri,
+        tos_uri: args.tos_uri,
+        id_token_signed_response_alg: args.id_token_signed_response_alg,
+        token_endpoint_auth_method: args.token_endpoint_auth_method,
+        backchannel_logout_uri: args.backchannel_logout_uri,
     };
     match idp.create_client(&new) {
         Ok(created) => {

@@ -90,6 +90,23 @@ impl ApiError {
     }
 }
 
+impl From<idp_core::clients::ClientError> for ApiError {
+    fn from(e: idp_core::clients::ClientError) -> Self {
+        use idp_core::clients::ClientError;
+        match e {
+            ClientError::Invalid { field, message } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_client_metadata",
+                format!("{field}: {message}"),
+            ),
+            ClientError::NotFound => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", "No client has that id.")
+            }
+            ClientError::Store(e) => ApiError::Account(AccountError::Store(e)),
+        }
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(_: actix_web::error::BlockingError) -> Self {
         ApiError::new(
@@ -144,6 +161,17 @@ impl ResponseError for ApiError {
         };
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header(("Cache-Control", "no-store"));
+        if let ApiError::Request {
+            code: code @ ("invalid_token" | "insufficient_scope"),
+            ..
+        } = self
+        {
+            // RFC 6750 §3: Bearer-protected resources say how to authenticate.
+            response.insert_header((
+                "WWW-Authenticate",
+                format!("Bearer realm=\"idp\", error=\"{code}\""),
+            ));
+        }
         if let ApiError::Account(AccountError::Throttled { retry_after_secs }) = self {
             response.insert_header(("Retry-After", retry_after_secs.to_string()));
         }

@@ -1,3 +1,4 @@
+DROP TABLE session_clients;
 DROP TABLE revoked_access_tokens;
 DROP TABLE refresh_tokens;
 DROP TABLE consents;

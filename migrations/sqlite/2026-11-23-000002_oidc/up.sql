@@ -58,11 +58,23 @@ CREATE TABLE refresh_tokens (
     expires_at TIMESTAMP NOT NULL,
     family_expires_at TIMESTAMP NOT NULL,
     used_at TIMESTAMP,
-    revoked_at TIMESTAMP
+    revoked_at TIMESTAMP,
+    -- the access token issued with this one, revoked with the family
+    access_jti TEXT NOT NULL,
+    access_expires_at TIMESTAMP NOT NULL
 );
 CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
 
 CREATE TABLE revoked_access_tokens (
     jti TEXT PRIMARY KEY,
     expires_at TIMESTAMP NOT NULL
+);
+
+-- Which apps took part in a sign-in session: they get a back-channel logout
+-- token when it ends.
+CREATE TABLE session_clients (
+    session_id TEXT NOT NULL,
+    client_id TEXT NOT NULL REFERENCES clients(client_id) ON DELETE CASCADE,
+    account_id TEXT NOT NULL,
+    PRIMARY KEY (session_id, client_id)
 );

@@ -12,11 +12,12 @@ impl Idp {
     pub fn delete_account(&self, account_id: &str, password: &str) -> Result<(), AccountError> {
         let account = self.account(account_id)?;
         self.confirm_password(&account, password, "password")?;
-        self.db.write(|conn| {
-            diesel::delete(accounts::table.find(&account.id))
-                .execute(conn)
-                .map_err(AccountError::from)
+        let ended = self.db.write(|conn| {
+            let ended = crate::sessions::end_all(conn, &account.id, None)?;
+            diesel::delete(accounts::table.find(&account.id)).execute(conn)?;
+            Ok::<_, AccountError>(ended)
         })?;
+        self.notify_logout(ended);
         self.deliver(&Email::compose(
             &account.email,
             &account.locale,

@@ -134,7 +134,7 @@ impl Idp {
         }
         AccountError::check(errors)?;
         let hash = self.passwords.hash(password);
-        self.db.write(|conn| {
+        let ended = self.db.write(|conn| {
             one_time::consume(conn, grant, Purpose::ResetGrant, now)?
                 .ok_or(AccountError::InvalidLink)?;
             diesel::update(accounts::table.find(&account.id))
@@ -146,9 +146,9 @@ impl Idp {
                 ))
                 .execute(conn)?;
             one_time::revoke_all(conn, &account.id, Purpose::ResetCode, now)?;
-            sessions::end_all(conn, &account.id, None)?;
-            Ok::<_, AccountError>(())
+            Ok::<_, AccountError>(sessions::end_all(conn, &account.id, None)?)
         })?;
+        self.notify_logout(ended);
         // Whoever holds the mailbox may sign in again at once.
         throttle::clear(&self.db, &ThrottleKey::Account(&account.email))?;
         self.deliver(&Email::compose(

@@ -67,12 +67,15 @@ impl Idp {
             return Err(AccountError::EmailNotVerified);
         }
         throttle::clear(&self.db, &keys[0])?;
-        let session = self.db.write(|conn| {
-            if let Some(old) = replaces {
-                sessions::end_by_token(conn, old)?;
-            }
-            sessions::create(conn, self, &account.id, client).map_err(AccountError::from)
+        let (session, ended) = self.db.write(|conn| {
+            let ended = match replaces {
+                Some(old) => sessions::end_by_token(conn, old)?,
+                None => Vec::new(),
+            };
+            let session = sessions::create(conn, self, &account.id, client)?;
+            Ok::<_, AccountError>((session, ended))
         })?;
+        self.notify_logout(ended);
         Ok(SignedIn { session, account })
     }
 
@@ -127,9 +130,10 @@ impl Idp {
         }
         AccountError::check(errors)?;
         self.store_password(&account.id, new)?;
-        self.db.write(|conn| {
+        let ended = self.db.write(|conn| {
             sessions::end_all(conn, &account.id, keep_session).map_err(AccountError::from)
         })?;
+        self.notify_logout(ended);
         self.deliver(&Email::compose(
             &account.email,
             &account.locale,

@@ -25,6 +25,8 @@ pub struct SignUp {
     pub locale: String,
     pub bot_challenge: String,
     pub bot_solution: String,
+    /// Where the verification link leads afterwards (an app's sign-in).
+    pub return_to: Option<String>,
 }
 
 enum Outcome {
@@ -92,7 +94,7 @@ impl Idp {
         });
         match outcome {
             Ok(Outcome::Created { account, token }) => {
-                self.send_verification(&account, &token);
+                self.send_verification(&account, &token, form.return_to.as_deref());
                 Ok(())
             }
             // The owner hears of it instead; an owner who never verified
@@ -130,8 +132,17 @@ impl Idp {
         Ok(())
     }
 
-    pub(crate) fn send_verification(&self, account: &Account, token: &str) {
-        let link = self.link(&format!("/verify-email?token={token}"));
+    pub(crate) fn send_verification(
+        &self,
+        account: &Account,
+        token: &str,
+        return_to: Option<&str>,
+    ) {
+        let mut link = self.link(&format!("/verify-email?token={token}"));
+        if let Some(path) = return_to.and_then(crate::local_path) {
+            link.push_str("&return_to=");
+            link.extend(url::form_urlencoded::byte_serialize(path.as_bytes()));
+        }
         let hours = self.settings.tokens.email_verification_hours.to_string();
         let email = Email::compose(
             &account.email,

@@ -74,7 +74,7 @@ impl Idp {
             Ok(Some((account, token)))
         })?;
         if let Some((account, token)) = sent {
-            self.send_verification(&account, &token);
+            self.send_verification(&account, &token, None);
         }
         Ok(())
     }

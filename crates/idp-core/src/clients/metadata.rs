@@ -68,6 +68,9 @@ pub struct ClientMetadata {
     pub policy_uri: Option<String>,
     #[serde(default)]
     pub tos_uri: Option<String>,
+    /// Where logout tokens are POSTed when a session the client took part in ends.
+    #[serde(default)]
+    pub backchannel_logout_uri: Option<String>,
 }
 
 /// Scopes a client gets when none are named.
@@ -126,21 +129,65 @@ impl ClientMetadata {
             }
             new.scopes.clone()
         };
+        let token_endpoint_auth_method = match (new.public, new.token_endpoint_auth_method.as_deref()) {
+            (true, None | Some("none")) => TokenEndpointAuth::None,
+            (false, None | Some("client_secret_basic")) => TokenEndpointAuth::ClientSecretBasic,
+            (false, Some("client_secret_post")) => TokenEndpointAuth::ClientSecretPost,
+            (_, Some(other)) => {
+                return Err(invalid(
+                    "token_endpoint_auth_method",
+                    format!("`{other}` does not fit this client (none for public clients; client_secret_basic or client_secret_post otherwise)"),
+                ))
+            }
+        };
+        let alg = new
+            .id_token_signed_response_alg
+            .as_deref()
+            .unwrap_or("RS256");
+        if crate::keys::Alg::parse(alg).is_none() {
+            return Err(invalid(
+                "id_token_signed_response_alg",
+                "must be RS256, ES256 or EdDSA",
+            ));
+        }
+        let web_uri =
+            |field: &'static str, value: &Option<String>| -> Result<Option<String>, ClientError> {
+                match value {
+                    Some(v) => match Url::parse(v) {
+                        Ok(u) if matches!(u.scheme(), "https" | "http") && v.len() <= 2000 => {
+                            Ok(Some(v.clone()))
+                        }
+                        _ => Err(invalid(field, format!("`{v}` is not an http(s) URL"))),
+                    },
+                    None => Ok(None),
+                }
+            };
         Ok(Self {
             redirect_uris: new.redirect_uris.clone(),
             post_logout_redirect_uris: new.post_logout_redirect_uris.clone(),
             grant_types,
-            token_endpoint_auth_method: if new.public {
-                TokenEndpointAuth::None
-            } else {
-                TokenEndpointAuth::ClientSecretBasic
-            },
+            token_endpoint_auth_method,
             scopes,
-            id_token_signed_response_alg: "RS256".into(),
+            id_token_signed_response_alg: alg.to_owned(),
             skip_consent: new.skip_consent,
-            logo_uri: None,
-            policy_uri: None,
-            tos_uri: None,
+            logo_uri: web_uri("logo_uri", &new.logo_uri)?,
+            policy_uri: web_uri("policy_uri", &new.policy_uri)?,
+            tos_uri: web_uri("tos_uri", &new.tos_uri)?,
+            backchannel_logout_uri: match &new.backchannel_logout_uri {
+                Some(uri) => {
+                    check_redirect_uri(uri).map_err(|_| {
+                        invalid(
+                            "backchannel_logout_uri",
+                            format!("`{uri}` must be https (http only on loopback)"),
+                        )
+                    })?;
+                    if !uri.starts_with("http") {
+                        return Err(invalid("backchannel_logout_uri", "must be an http(s) URL"));
+                    }
+                    Some(uri.clone())
+                }
+                None => None,
+            },
         })
     }
 }

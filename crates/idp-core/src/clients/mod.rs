@@ -2,7 +2,10 @@
 //! metadata and secrets. Secrets are 256 random bits, shown once, stored as
 //! SHA-256 and compared in constant time.
 
+mod cache;
 mod metadata;
+
+pub use cache::ClientCache;
 
 pub use metadata::{ClientMetadata, GrantType, TokenEndpointAuth};
 
@@ -70,6 +73,14 @@ impl Client {
     }
 }
 
+fn check_name(name: &str) -> Result<String, ClientError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(invalid("name", "must be 1 to 100 characters of text"));
+    }
+    Ok(name.to_owned())
+}
+
 /// What `idp client create` and the admin API accept.
 #[derive(Debug, Clone, Default)]
 pub struct NewClient {
@@ -80,6 +91,14 @@ pub struct NewClient {
     pub grant_types: Vec<String>,
     pub scopes: Vec<String>,
     pub skip_consent: bool,
+    pub logo_uri: Option<String>,
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
+    /// `RS256` (default), `ES256` or `EdDSA`.
+    pub id_token_signed_response_alg: Option<String>,
+    /// For confidential clients: `client_secret_basic` (default) or `client_secret_post`.
+    pub token_endpoint_auth_method: Option<String>,
+    pub backchannel_logout_uri: Option<String>,
 }
 
 pub struct CreatedClient {
@@ -103,15 +122,12 @@ fn from_row((client_id, secret_hash, name, metadata): ClientRow) -> Result<Clien
 
 impl Idp {
     pub fn create_client(&self, new: &NewClient) -> Result<CreatedClient, ClientError> {
-        let name = new.name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(invalid("name", "must be 1 to 100 characters"));
-        }
+        let name = check_name(&new.name)?;
         let metadata = ClientMetadata::build(new)?;
         let secret = (!new.public).then(|| random_token(32));
         let client = Client {
             client_id: random_token(16),
-            name: name.to_owned(),
+            name,
             secret_hash: secret.as_deref().map(sha256_hex),
             metadata,
         };
@@ -130,14 +146,24 @@ impl Idp {
                 .execute(conn)
                 .map_err(ClientError::from)
         })?;
+        self.client_cache.forget(&client.client_id);
         Ok(CreatedClient { client, secret })
     }
 
-    /// The client with this id, if registered.
+    /// The client with this id, if registered (cached briefly per node).
     pub fn client(&self, client_id: &str) -> Result<Option<Client>, ClientError> {
         if client_id.is_empty() || client_id.len() > 128 {
             return Ok(None);
         }
+        if let Some(cached) = self.client_cache.get(client_id) {
+            return Ok(cached);
+        }
+        let found = self.load_client(client_id)?;
+        self.client_cache.put(client_id, found.clone());
+        Ok(found)
+    }
+
+    fn load_client(&self, client_id: &str) -> Result<Option<Client>, ClientError> {
         let row: Option<ClientRow> = self.db.read(|conn| {
             c::table
                 .find(client_id)
@@ -147,5 +173,88 @@ impl Idp {
                 .map_err(ClientError::from)
         })?;
         row.map(from_row).transpose()
+    }
+}
+
+impl Idp {
+    /// Every client, by name.
+    pub fn list_clients(&self) -> Result<Vec<Client>, ClientError> {
+        let rows: Vec<ClientRow> = self.db.read(|conn| {
+            c::table
+                .order((c::name, c::client_id))
+                .select((c::client_id, c::secret_hash, c::name, c::metadata))
+                .load(conn)
+                .map_err(ClientError::from)
+        })?;
+        rows.into_iter().map(from_row).collect()
+    }
+
+    /// Replaces a client's metadata (its id and secret stay). Whether it is
+    /// public cannot change: that would leave a secret without a use, or none.
+    pub fn update_client(
+        &self,
+        client_id: &str,
+        update: &NewClient,
+    ) -> Result<Client, ClientError> {
+        let current = self.client(client_id)?.ok_or(ClientError::NotFound)?;
+        if update.public != current.is_public() {
+            return Err(invalid(
+                "public",
+                "a client cannot switch between public and confidential; make a new one",
+            ));
+        }
+        let name = check_name(&update.name)?;
+        let metadata = ClientMetadata::build(update)?;
+        let json = serde_json::to_string(&metadata).expect("metadata serialises");
+        self.db.write(|conn| {
+            diesel::update(c::table.find(client_id))
+                .set((
+                    c::name.eq(&name),
+                    c::metadata.eq(&json),
+                    c::updated_at.eq(now()),
+                ))
+                .execute(conn)
+                .map_err(ClientError::from)
+        })?;
+        self.client_cache.forget(client_id);
+        Ok(Client {
+            name,
+            metadata,
+            ..current
+        })
+    }
+
+    /// Deletes a client with its codes, consents and refresh tokens.
+    pub fn delete_client(&self, client_id: &str) -> Result<(), ClientError> {
+        let n = self.db.write(|conn| {
+            diesel::delete(c::table.find(client_id))
+                .execute(conn)
+                .map_err(ClientError::from)
+        })?;
+        self.client_cache.forget(client_id);
+        if n == 0 {
+            return Err(ClientError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// A new secret for a confidential client; the old one stops working.
+    pub fn rotate_client_secret(&self, client_id: &str) -> Result<String, ClientError> {
+        let client = self.client(client_id)?.ok_or(ClientError::NotFound)?;
+        if client.is_public() {
+            return Err(invalid("client_id", "a public client has no secret"));
+        }
+        let secret = random_token(32);
+        self.db.write(|conn| {
+            diesel::update(c::table.find(client_id))
+                .set((
+                    c::secret_hash.eq(Some(sha256_hex(&secret))),
+                    c::updated_at.eq(now()),
+                ))
+                .execute(conn)
+                .map_err(ClientError::from)
+        })?;
+        self.client_cache.forget(client_id);
+        Ok(secret)
     }
 }

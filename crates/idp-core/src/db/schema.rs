@@ -146,6 +146,8 @@ diesel::table! {
         family_expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        access_jti -> Text,
+        access_expires_at -> Timestamp,
     }
 }
 
@@ -158,6 +160,7 @@ diesel::table! {
 
 diesel::joinable!(authorization_codes -> clients (client_id));
 diesel::joinable!(refresh_tokens -> clients (client_id));
+diesel::joinable!(consents -> clients (client_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     clients,
@@ -165,3 +168,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     authorization_codes
 );
+
+diesel::table! {
+    session_clients (session_id, client_id) {
+        session_id -> Text,
+        client_id -> Text,
+        account_id -> Text,
+    }
+}

@@ -4,7 +4,8 @@
 
 use super::OAuthError;
 use crate::clients::{Client, TokenEndpointAuth};
-use crate::Idp;
+use crate::throttle::{self, ThrottleKey};
+use crate::{now, Idp};
 
 #[derive(Debug, Default)]
 pub struct ClientCredentials {
@@ -12,6 +13,8 @@ pub struct ClientCredentials {
     pub basic: Option<(String, String)>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+    /// Where the request came from (failures are throttled per address).
+    pub client_ip: String,
 }
 
 fn unknown() -> OAuthError {
@@ -49,17 +52,29 @@ impl Idp {
                 TokenEndpointAuth::None,
             ),
         };
-        let client = self.client(&client_id)?.ok_or_else(unknown)?;
-        let ok = match (method, secret) {
-            (TokenEndpointAuth::None, None) => client.is_public(),
-            // A confidential client may use either secret method.
-            (_, Some(secret)) => !client.is_public() && client.secret_matches(&secret),
-            _ => false,
-        };
-        if ok {
-            Ok(client)
-        } else {
-            Err(unknown())
+        let key = ThrottleKey::Client(&client_id, &creds.client_ip);
+        let now = now();
+        if let Some(seconds) = throttle::locked_for(&self.db, std::slice::from_ref(&key), now)? {
+            return Err(OAuthError::InvalidClient(format!(
+                "too many failed attempts; try again in {} minute(s)",
+                (seconds + 59) / 60
+            )));
+        }
+        let client = self.client(&client_id)?;
+        let ok = client
+            .as_ref()
+            .is_some_and(|client| match (method, &secret) {
+                (TokenEndpointAuth::None, None) => client.is_public(),
+                // A confidential client may use either secret method.
+                (_, Some(secret)) => !client.is_public() && client.secret_matches(secret),
+                _ => false,
+            });
+        match client {
+            Some(client) if ok => Ok(client),
+            _ => {
+                throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
+                Err(unknown())
+            }
         }
     }
 }

@@ -55,8 +55,9 @@ impl Idp {
                     a::created_at.eq(now),
                     a::expires_at.eq(now + lifetime),
                 ))
-                .execute(conn)
-                .map_err(StoreError::from)
+                .execute(conn)?;
+            super::record_participant(conn, session_id, &request.client.client_id, account_id)?;
+            Ok::<_, StoreError>(())
         })?;
         Ok(code)
     }

@@ -1,11 +1,21 @@
 //! What a person allowed an app to have, remembered per person and app.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::Scopes;
-use crate::db::schema::consents as c;
+use crate::db::schema::{clients, consents as c, refresh_tokens as rt};
 use crate::db::StoreError;
 use crate::{now, Idp};
+
+/// An app a person has allowed, for "My Profile".
+#[derive(Debug, Clone)]
+pub struct AuthorizedApp {
+    pub client_id: String,
+    pub name: String,
+    pub scope: String,
+    pub since: NaiveDateTime,
+}
 
 impl Idp {
     /// Whether the person already allowed the app at least `scopes`.
@@ -59,6 +69,67 @@ impl Idp {
                     c::granted_at.eq(now()),
                 ))
                 .execute(conn)?;
+            Ok(())
+        })
+    }
+}
+
+impl Idp {
+    /// Apps the person allowed, or that still hold a refresh token of theirs.
+    pub fn authorized_apps(&self, account_id: &str) -> Result<Vec<AuthorizedApp>, StoreError> {
+        let now = now();
+        self.db.read(|conn| {
+            let mut apps: Vec<AuthorizedApp> = c::table
+                .inner_join(clients::table)
+                .filter(c::account_id.eq(account_id))
+                .select((c::client_id, clients::name, c::scope, c::granted_at))
+                .load::<(String, String, String, NaiveDateTime)>(conn)?
+                .into_iter()
+                .map(|(client_id, name, scope, since)| AuthorizedApp {
+                    client_id,
+                    name,
+                    scope,
+                    since,
+                })
+                .collect();
+            let holding: Vec<(String, String, String, NaiveDateTime)> = rt::table
+                .inner_join(clients::table)
+                .filter(rt::account_id.eq(account_id))
+                .filter(rt::used_at.is_null())
+                .filter(rt::revoked_at.is_null())
+                .filter(rt::expires_at.gt(now))
+                .select((rt::client_id, clients::name, rt::scope, rt::created_at))
+                .load(conn)?;
+            for (client_id, name, scope, since) in holding {
+                if !apps.iter().any(|a| a.client_id == client_id) {
+                    apps.push(AuthorizedApp {
+                        client_id,
+                        name,
+                        scope,
+                        since,
+                    });
+                }
+            }
+            apps.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(apps)
+        })
+    }
+
+    /// Withdraws consent: the app must ask again, and its refresh tokens
+    /// (with the access tokens issued beside them) stop working.
+    pub fn withdraw_consent(&self, account_id: &str, client_id: &str) -> Result<(), StoreError> {
+        let now = now();
+        self.db.write(|conn| {
+            diesel::delete(c::table.find((account_id, client_id))).execute(conn)?;
+            let families: Vec<String> = rt::table
+                .filter(rt::account_id.eq(account_id))
+                .filter(rt::client_id.eq(client_id))
+                .select(rt::family_id)
+                .distinct()
+                .load(conn)?;
+            for family in families {
+                super::grants::revoke_family(conn, &family, now)?;
+            }
             Ok(())
         })
     }

@@ -357,6 +357,8 @@ impl Idp {
                         rt::created_at.eq(now),
                         rt::expires_at.eq(idle.min(family.expires_at)),
                         rt::family_expires_at.eq(family.expires_at),
+                        rt::access_jti.eq(&access.jti),
+                        rt::access_expires_at.eq(now + Duration::seconds(access.expires_in)),
                     ))
                     .execute(conn)?;
                 Some(token)
@@ -375,11 +377,20 @@ impl Idp {
     }
 }
 
-fn revoke_family(
+/// Revokes every refresh token of a family and the access tokens issued with them.
+pub(crate) fn revoke_family(
     conn: &mut DbConnection,
     family_id: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    let issued: Vec<(String, NaiveDateTime)> = rt::table
+        .filter(rt::family_id.eq(family_id))
+        .filter(rt::access_expires_at.gt(now))
+        .select((rt::access_jti, rt::access_expires_at))
+        .load(conn)?;
+    for (jti, expires_at) in issued {
+        revoke_access_token(conn, &jti, expires_at)?;
+    }
     diesel::update(
         rt::table
             .filter(rt::family_id.eq(family_id))
@@ -389,26 +400,31 @@ fn revoke_family(
     .execute(conn)
 }
 
+/// Denies an access token until it would have expired anyway.
+pub(crate) fn revoke_access_token(
+    conn: &mut DbConnection,
+    jti: &str,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
+    let known: i64 = rev::table
+        .filter(rev::jti.eq(jti))
+        .count()
+        .get_result(conn)?;
+    if known == 0 {
+        diesel::insert_into(rev::table)
+            .values((rev::jti.eq(jti), rev::expires_at.eq(expires_at)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 fn revoke_issued(conn: &mut DbConnection, row: &CodeRow) -> Result<(), OAuthError> {
     let now = now();
     if let Some(family) = &row.issued_family {
         revoke_family(conn, family, now)?;
     }
-    if let Some(jti) = &row.issued_jti {
-        if !jti.is_empty() {
-            let known: i64 = rev::table
-                .filter(rev::jti.eq(jti))
-                .count()
-                .get_result(conn)?;
-            if known == 0 {
-                diesel::insert_into(rev::table)
-                    .values((
-                        rev::jti.eq(jti),
-                        rev::expires_at.eq(now + Duration::days(1)),
-                    ))
-                    .execute(conn)?;
-            }
-        }
+    if let Some(jti) = row.issued_jti.as_deref().filter(|j| !j.is_empty()) {
+        revoke_access_token(conn, jti, now + Duration::days(1))?;
     }
     Ok(())
 }

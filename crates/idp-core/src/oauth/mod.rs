@@ -2,21 +2,27 @@
 //! the token endpoint's grants, and the claims about a person.
 
 mod authorize;
+mod backchannel;
 mod claims;
 mod client_auth;
 mod codes;
 mod consent;
 mod error;
 mod grants;
+mod introspection;
 mod logout;
 mod scope;
 mod tokens;
 
 pub use authorize::{AuthorizationRequest, AuthorizeError, AuthorizeParams, Prompt, ResponseMode};
+pub use backchannel::LogoutNotice;
+pub(crate) use backchannel::{record_participant, take_participants};
 pub use claims::userinfo_claims;
 pub use client_auth::ClientCredentials;
+pub use consent::AuthorizedApp;
 pub use error::OAuthError;
 pub use grants::{TokenRequest, TokenResponse};
+pub use introspection::INTROSPECT_SCOPE;
 pub use logout::{LogoutError, LogoutParams};
 pub use scope::Scopes;
 pub use tokens::AccessTokenClaims;

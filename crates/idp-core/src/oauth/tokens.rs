@@ -133,6 +133,20 @@ impl Idp {
         if !valid || exp <= unix(now()) {
             return Ok(None);
         }
+        let scopes = Scopes::parse(&scope).unwrap_or_default();
+        // A deleted client's tokens die with it, and so do scopes it lost.
+        let client = self.client(&client_id).map_err(|e| match e {
+            crate::clients::ClientError::Store(s) => s,
+            other => StoreError::Migration(other.to_string()),
+        })?;
+        let still_allowed = client.is_some_and(|c| {
+            scopes
+                .iter()
+                .all(|s| c.metadata.scopes.iter().any(|allowed| allowed == s))
+        });
+        if !still_allowed {
+            return Ok(None);
+        }
         let revoked: i64 = self.db.read(|conn| {
             r::table
                 .filter(r::jti.eq(&jti))
@@ -146,7 +160,7 @@ impl Idp {
         Ok(Some(AccessTokenClaims {
             sub,
             client_id,
-            scopes: Scopes::parse(&scope).unwrap_or_default(),
+            scopes,
             jti,
             exp,
         }))

@@ -8,6 +8,7 @@ use crate::accounts::{Account, AccountError};
 use crate::crypto::{new_id, random_token, sha256_hex};
 use crate::db::schema::{accounts, sessions};
 use crate::db::DbConnection;
+use crate::oauth::{take_participants, LogoutNotice};
 use crate::{now, Idp};
 
 /// Longest user agent kept with a session (for the "active sessions" list).
@@ -77,21 +78,33 @@ pub(crate) fn create(
 }
 
 /// Ends the session a cookie token belongs to, if any.
-pub(crate) fn end_by_token(conn: &mut DbConnection, token: &str) -> QueryResult<usize> {
-    diesel::delete(sessions::table.filter(sessions::token_hash.eq(sha256_hex(token)))).execute(conn)
+pub(crate) fn end_by_token(conn: &mut DbConnection, token: &str) -> QueryResult<Vec<LogoutNotice>> {
+    let ids: Vec<String> = sessions::table
+        .filter(sessions::token_hash.eq(sha256_hex(token)))
+        .select(sessions::id)
+        .load(conn)?;
+    end_ids(conn, &ids)
 }
 
-/// Ends every session of an account but `keep` (when given).
+/// Ends every session of an account but `keep` (when given); returns the
+/// apps to tell (back-channel logout).
 pub(crate) fn end_all(
     conn: &mut DbConnection,
     account_id: &str,
     keep: Option<&str>,
-) -> QueryResult<usize> {
-    let all = sessions::table.filter(sessions::account_id.eq(account_id));
-    match keep {
-        Some(id) => diesel::delete(all.filter(sessions::id.ne(id))).execute(conn),
-        None => diesel::delete(all).execute(conn),
-    }
+) -> QueryResult<Vec<LogoutNotice>> {
+    let ids: Vec<String> = sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::id.ne(keep.unwrap_or("")))
+        .select(sessions::id)
+        .load(conn)?;
+    end_ids(conn, &ids)
+}
+
+fn end_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<LogoutNotice>> {
+    let notices = take_participants(conn, ids)?;
+    diesel::delete(sessions::table.filter(sessions::id.eq_any(ids))).execute(conn)?;
+    Ok(notices)
 }
 
 impl Idp {
@@ -147,24 +160,28 @@ impl Idp {
 
     /// Ends one session of the account; `NotFound` when it is not theirs.
     pub fn end_session(&self, account_id: &str, session_id: &str) -> Result<(), AccountError> {
-        self.db.write(|conn| {
-            let n = diesel::delete(
-                sessions::table
-                    .filter(sessions::id.eq(session_id))
-                    .filter(sessions::account_id.eq(account_id)),
-            )
-            .execute(conn)?;
-            if n == 0 {
+        let notices = self.db.write(|conn| {
+            let ids: Vec<String> = sessions::table
+                .filter(sessions::id.eq(session_id))
+                .filter(sessions::account_id.eq(account_id))
+                .select(sessions::id)
+                .load(conn)?;
+            if ids.is_empty() {
                 return Err(AccountError::NotFound);
             }
-            Ok(())
-        })
+            end_ids(conn, &ids).map_err(AccountError::from)
+        })?;
+        self.notify_logout(notices);
+        Ok(())
     }
 
     /// "Log out everywhere": ends every session of the account.
-    pub fn end_all_sessions(&self, account_id: &str) -> Result<usize, AccountError> {
-        self.db
-            .write(|conn| end_all(conn, account_id, None).map_err(AccountError::from))
+    pub fn end_all_sessions(&self, account_id: &str) -> Result<(), AccountError> {
+        let notices = self
+            .db
+            .write(|conn| end_all(conn, account_id, None).map_err(AccountError::from))?;
+        self.notify_logout(notices);
+        Ok(())
     }
 
     /// Deletes sessions that have expired (housekeeping).

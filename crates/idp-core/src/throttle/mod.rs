@@ -17,7 +17,13 @@ pub enum ThrottleKey<'a> {
     /// Unsolicited notices to an address ("someone tried to sign up with it"),
     /// capped so nobody can flood a mailbox through the sign-up form.
     Notice(&'a str),
+    /// Failed client authentication, per client and caller address, so a
+    /// stranger cannot lock a real client out.
+    Client(&'a str, &'a str),
 }
+
+/// Failed client authentications allowed per window from one address.
+const MAX_CLIENT_FAILURES: i32 = 20;
 
 /// Notices one address may receive per window.
 const MAX_NOTICES: i32 = 3;
@@ -28,6 +34,7 @@ impl ThrottleKey<'_> {
             ThrottleKey::Account(email) => format!("acct:{}", sha256_hex(email)),
             ThrottleKey::Address(ip) => format!("ip:{ip}"),
             ThrottleKey::Notice(email) => format!("notice:{}", sha256_hex(email)),
+            ThrottleKey::Client(client_id, ip) => format!("client:{}:{ip}", sha256_hex(client_id)),
         }
     }
 
@@ -36,6 +43,7 @@ impl ThrottleKey<'_> {
             ThrottleKey::Account(_) => settings.max_failures_per_account,
             ThrottleKey::Address(_) => settings.max_failures_per_address,
             ThrottleKey::Notice(_) => MAX_NOTICES,
+            ThrottleKey::Client(..) => MAX_CLIENT_FAILURES,
         }
     }
 }

@@ -59,6 +59,7 @@ pub async fn sign_up(
         locale: lang.0.to_owned(),
         bot_challenge: b.bot_challenge,
         bot_solution: b.bot_solution,
+        return_to: None,
     };
     blocking::run(move || idp.sign_up(&form).map_err(ApiError::from)).await?;
     Ok(accepted("check_email"))

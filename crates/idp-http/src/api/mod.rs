@@ -3,6 +3,9 @@
 //! something sends `X-CSRF-Token`, obtained from `GET /api/v1/csrf`.
 
 mod accounts;
+mod admin_clients;
+
+pub use admin_clients::ADMIN_SCOPE;
 mod profile;
 mod sessions;
 
@@ -51,6 +54,12 @@ operations! {
     GET "/sessions" => sessions::list,
     DELETE "/sessions" => sessions::end_all,
     DELETE "/sessions/{id}" => sessions::end_one,
+    POST "/admin/clients" => admin_clients::create,
+    GET "/admin/clients" => admin_clients::list,
+    GET "/admin/clients/{client_id}" => admin_clients::get,
+    PUT "/admin/clients/{client_id}" => admin_clients::update,
+    DELETE "/admin/clients/{client_id}" => admin_clients::delete,
+    POST "/admin/clients/{client_id}/secret" => admin_clients::rotate_secret,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -73,13 +82,16 @@ async fn unknown_operation() -> HttpResponse {
 
 /// Paths whose own signed token authorises the call (RFC 8058 one-click).
 const CSRF_EXEMPT: &[&str] = &["/api/v1/unsubscribe"];
+/// The admin API takes Bearer tokens only, never cookies: nothing to forge.
+const BEARER_ONLY_PREFIX: &str = "/api/v1/admin/";
 
 async fn require_csrf_header(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && !CSRF_EXEMPT.contains(&req.path()) {
+    let exempt = CSRF_EXEMPT.contains(&req.path()) || req.path().starts_with(BEARER_ONLY_PREFIX);
+    if !safe && !exempt {
         let token = req
             .headers()
             .get(csrf::HEADER)

@@ -86,7 +86,7 @@ async fn handle(
         Err(e) => return reject(e, &issuer, lang, status),
     };
     if request.has_prompt(Prompt::Create) {
-        return Ok(crate::pages::see_other("/signup"));
+        return Ok(send_to_sign_up(params));
     }
     let user = signed_in::current::<PageError>(&req).await?;
     let user = match user {
@@ -97,6 +97,10 @@ async fn handle(
         }
         _ => return Ok(send_to_sign_in(&request, params)),
     };
+    if request.scopes.contains(crate::api::ADMIN_SCOPE) && !user.account.is_admin {
+        let e = request.error("access_denied", "scope admin is for administrators only");
+        return reject(e, &issuer, lang, status);
+    }
     let needs_consent = !request.client.metadata.skip_consent
         && (request.has_prompt(Prompt::Consent) || {
             let (idp, account, client, scopes) = (
@@ -149,6 +153,18 @@ fn send_to_sign_in(request: &AuthorizationRequest, mut params: AuthorizeParams) 
         login.append_pair("login_hint", hint);
     }
     crate::pages::see_other(&format!("/login?{}", login.finish()))
+}
+
+/// To the sign-up page; once the address is verified and the person signs
+/// in, the same request goes on (without asking to create again).
+fn send_to_sign_up(mut params: AuthorizeParams) -> HttpResponse {
+    params.prompt = None;
+    let query = serde_urlencoded::to_string(&params).unwrap_or_default();
+    let return_to = format!("/authorize?{query}");
+    let target: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("return_to", &return_to)
+        .finish();
+    crate::pages::see_other(&format!("/signup?{target}"))
 }
 
 /// Issues the code and sends it back.

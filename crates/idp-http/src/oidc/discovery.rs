@@ -18,6 +18,10 @@ pub async fn openid_configuration(idp: web::Data<Idp>) -> HttpResponse {
             "userinfo_endpoint": format!("{issuer}/userinfo"),
             "jwks_uri": format!("{issuer}/jwks"),
             "end_session_endpoint": format!("{issuer}/logout"),
+            "introspection_endpoint": format!("{issuer}/introspect"),
+            "revocation_endpoint": format!("{issuer}/revoke"),
+            "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "scopes_supported": ["openid", "profile", "email", "offline_access"],
             "response_types_supported": ["code"],
             "response_modes_supported": ["query", "fragment", "form_post"],
@@ -39,6 +43,8 @@ pub async fn openid_configuration(idp: web::Data<Idp>) -> HttpResponse {
             "request_uri_parameter_supported": false,
             "require_request_uri_registration": false,
             "authorization_response_iss_parameter_supported": true,
+            "backchannel_logout_supported": true,
+            "backchannel_logout_session_supported": true,
         }))
 }
 

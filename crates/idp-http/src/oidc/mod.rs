@@ -2,8 +2,10 @@
 //! discovery, not by these paths.
 
 mod authorize;
+mod client_request;
 mod consent;
 mod discovery;
+mod introspection;
 mod redirect;
 mod token;
 mod userinfo;
@@ -27,6 +29,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/authorize/consent", web::post().to(consent::submit))
     .route("/token", web::post().to(token::token))
+    .route("/introspect", web::post().to(introspection::introspect))
+    .route("/revoke", web::post().to(introspection::revoke))
     .service(
         web::resource("/userinfo")
             .route(web::get().to(userinfo::userinfo))

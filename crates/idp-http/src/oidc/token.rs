@@ -1,52 +1,14 @@
 //! The token endpoint (RFC 6749 §3.2): a form POST, client authentication,
 //! one grant; answers with `Cache-Control: no-store` and RFC 6749 §5 errors.
 
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::web::Bytes;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use idp_core::oauth::{ClientCredentials, OAuthError, TokenRequest};
+use actix_web::{HttpRequest, HttpResponse};
+use idp_core::oauth::{OAuthError, TokenRequest};
+
+use super::client_request::client_request;
 
 use crate::error::oauth_error_response;
 use crate::signed_in;
-
-/// Parses the body; every parameter at most once (RFC 6749 §3.2).
-fn parse_form(body: &[u8]) -> Result<Vec<(String, String)>, OAuthError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-        .map_err(|_| OAuthError::InvalidRequest("the body is not a valid form".into()))?;
-    for (i, (name, _)) in pairs.iter().enumerate() {
-        if pairs[..i].iter().any(|(n, _)| n == name) {
-            return Err(OAuthError::InvalidRequest(format!("`{name}` is repeated")));
-        }
-    }
-    Ok(pairs)
-}
-
-/// `Authorization: Basic` with both parts form-urlencoded (RFC 6749 §2.3.1).
-fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, OAuthError> {
-    let Some(header) = req.headers().get(AUTHORIZATION) else {
-        return Ok(None);
-    };
-    let bad = || OAuthError::InvalidClient("the Authorization header is malformed".into());
-    let value = header.to_str().map_err(|_| bad())?;
-    let Some(encoded) = value
-        .strip_prefix("Basic ")
-        .or_else(|| value.strip_prefix("basic "))
-    else {
-        return Err(bad());
-    };
-    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).map_err(|_| bad())?)
-        .map_err(|_| bad())?;
-    let (id, secret) = decoded.split_once(':').ok_or_else(bad)?;
-    let unescape = |s: &str| {
-        url::form_urlencoded::parse(format!("v={s}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default()
-    };
-    Ok(Some((unescape(id), unescape(secret))))
-}
 
 pub async fn token(req: HttpRequest, body: Bytes) -> HttpResponse {
     match handle(&req, &body).await {
@@ -56,18 +18,8 @@ pub async fn token(req: HttpRequest, body: Bytes) -> HttpResponse {
 }
 
 async fn handle(req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, OAuthError> {
-    if req.content_type() != "application/x-www-form-urlencoded" {
-        return Err(OAuthError::InvalidRequest(
-            "send the parameters as application/x-www-form-urlencoded".into(),
-        ));
-    }
-    let form = parse_form(body)?;
-    let param = |name: &str| form.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
-    let credentials = ClientCredentials {
-        basic: basic_credentials(req)?,
-        client_id: param("client_id"),
-        client_secret: param("client_secret"),
-    };
+    let (form, credentials) = client_request(req, body)?;
+    let param = |name: &str| form.param(name);
     let request = match param("grant_type").as_deref() {
         Some("authorization_code") => TokenRequest::AuthorizationCode {
             code: param("code")

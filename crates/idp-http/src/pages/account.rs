@@ -34,6 +34,7 @@ const NOTICES: &[&str] = &[
     "marketing_off",
     "session_ended",
     "sessions_ended",
+    "app_removed",
 ];
 
 #[derive(Deserialize)]
@@ -73,6 +74,12 @@ pub struct MarketingForm {
 #[derive(Deserialize)]
 pub struct SessionForm {
     session_id: String,
+    csrf_token: String,
+}
+
+#[derive(Deserialize)]
+pub struct AppForm {
+    client_id: String,
     csrf_token: String,
 }
 
@@ -268,6 +275,28 @@ pub async fn end_session(
     .await
 }
 
+pub async fn remove_app(
+    req: HttpRequest,
+    form: Form<AppForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    change(
+        req,
+        lang,
+        csrf,
+        &form.csrf_token,
+        Section::Profile,
+        "app_removed",
+        move |idp, user| {
+            idp.withdraw_consent(&user.account.id, &form.client_id)
+                .map_err(AccountError::Store)
+        },
+    )
+    .await
+}
+
 pub async fn end_all_sessions(
     req: HttpRequest,
     idp: web::Data<Idp>,
@@ -345,7 +374,12 @@ async fn page(
 ) -> Result<HttpResponse, PageError> {
     let idp = signed_in::idp(req);
     let id = user.account.id.clone();
-    let sessions = blocking::run(move || idp.list_sessions(&id).map_err(PageError::from)).await?;
+    let (sessions, apps) = blocking::run(move || {
+        let sessions = idp.list_sessions(&id)?;
+        let apps = idp.authorized_apps(&id).map_err(AccountError::Store)?;
+        Ok::<_, PageError>((sessions, apps))
+    })
+    .await?;
     let none = Errors::default();
     let errors_for = |s: Section| match &failed {
         Some((section, errors)) if *section == s => errors,
@@ -421,6 +455,25 @@ async fn page(
                 (button(&lang.t("button.log_out_everywhere")))
             }
             p { a href="/logout" { (lang.t("nav.log_out")) } }
+        }
+        section aria-labelledby="apps-h" {
+            h2 id="apps-h" { (lang.t("page.account.apps")) }
+            @if apps.is_empty() {
+                p { (lang.t("page.account.no_apps")) }
+            }
+            ul.sessions {
+                @for app in &apps {
+                    li {
+                        strong { (app.name) }
+                        " · " (app.scope) " · " (app.since.format("%Y-%m-%d"))
+                        form.inline method="post" action="/account/apps/remove" {
+                            (csrf_field(csrf))
+                            input type="hidden" name="client_id" value=(app.client_id);
+                            (button(&lang.f("button.remove_app", &[("app", &app.name)])))
+                        }
+                    }
+                }
+            }
         }
         section aria-labelledby="delete-h" {
             h2 id="delete-h" { (lang.t("page.account.delete")) }

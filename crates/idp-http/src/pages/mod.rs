@@ -71,6 +71,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(account::end_all_sessions),
         )
         .route("/account/delete", web::post().to(account::delete))
+        .route("/account/apps/remove", web::post().to(account::remove_app))
         .service(
             web::resource("/email/confirm")
                 .get(email_confirm::show)
@@ -95,8 +96,5 @@ pub fn check_csrf(req: &HttpRequest, token: &str) -> Result<(), PageError> {
 
 /// Only local paths may be returned to after sign-in (no open redirect).
 pub fn safe_return_to(raw: Option<&str>) -> &str {
-    match raw {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
-        _ => "/account",
-    }
+    raw.and_then(idp_core::local_path).unwrap_or("/account")
 }

@@ -30,14 +30,30 @@ pub struct SignUpForm {
     bot_challenge: String,
     #[serde(default)]
     bot_solution: String,
+    /// Where to go once the address is verified (an app's sign-in).
+    return_to: Option<String>,
 }
 
-pub async fn show(idp: web::Data<Idp>, lang: Lang, csrf: CsrfToken) -> HttpResponse {
+#[derive(Deserialize)]
+pub struct SignUpQuery {
+    return_to: Option<String>,
+}
+
+pub async fn show(
+    idp: web::Data<Idp>,
+    query: web::Query<SignUpQuery>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> HttpResponse {
+    let values = SignUpForm {
+        return_to: query.into_inner().return_to,
+        ..SignUpForm::default()
+    };
     ok(signup_form(
         &idp,
         lang,
         &csrf.0,
-        &SignUpForm::default(),
+        &values,
         &Errors::default(),
     ))
 }
@@ -61,6 +77,11 @@ pub async fn submit(
         locale: lang.0.to_owned(),
         bot_challenge: form.bot_challenge.clone(),
         bot_solution: form.bot_solution.clone(),
+        return_to: form
+            .return_to
+            .as_deref()
+            .and_then(idp_core::local_path)
+            .map(str::to_owned),
     };
     let core = idp.clone();
     match blocking::run(move || Ok::<_, PageError>(core.sign_up(&signup))).await? {
@@ -88,6 +109,9 @@ fn signup_form(
             (errors.summary())
             form method="post" action="/signup" {
                 (csrf_field(csrf))
+                @if let Some(path) = values.return_to.as_deref().and_then(idp_core::local_path) {
+                    input type="hidden" name="return_to" value=(path);
+                }
                 (input(lang, errors, "email", "email", &values.email, "email"))
                 (input(lang, errors, "password", "password", "", "new-password"))
                 p.hint { (lang.f("page.signup.password_rule", &[

@@ -21,12 +21,14 @@ use crate::lang::Lang;
 pub struct TokenQuery {
     #[serde(default)]
     token: String,
+    return_to: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub struct TokenForm {
     token: String,
     csrf_token: String,
+    return_to: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +45,9 @@ pub async fn show(query: web::Query<TokenQuery>, lang: Lang, csrf: CsrfToken) ->
             form method="post" action="/verify-email" {
                 (csrf_field(&csrf.0))
                 input type="hidden" name="token" value=(query.token);
+                @if let Some(path) = query.return_to.as_deref().and_then(idp_core::local_path) {
+                    input type="hidden" name="return_to" value=(path);
+                }
                 (button(&lang.t("button.verify_email")))
             }
         },
@@ -57,9 +62,17 @@ pub async fn submit(
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, &form.csrf_token)?;
-    let token = form.into_inner().token;
+    let form = form.into_inner();
+    let next = match form.return_to.as_deref().and_then(idp_core::local_path) {
+        Some(path) => format!(
+            "/login?notice=verified&return_to={}",
+            url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>()
+        ),
+        None => "/login?notice=verified".to_owned(),
+    };
+    let token = form.token;
     match blocking::run(move || Ok::<_, PageError>(idp.verify_email(&token))).await? {
-        Ok(_) => Ok(see_other("/login?notice=verified")),
+        Ok(_) => Ok(see_other(&next)),
         Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
         Err(e) => Ok(render(
             classify(&e).0,

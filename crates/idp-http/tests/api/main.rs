@@ -1,13 +1,19 @@
 //! End-to-end tests of idp through HTTP, each on SQLite and on PostgreSQL.
 
 mod helpers;
+mod oidc_helpers;
 
+mod admin_clients;
 mod api_contract;
 mod bad_input;
 mod bot_check;
 mod cli;
 mod email_delivery;
 mod health;
+mod introspection;
+mod oidc_cluster;
+mod oidc_errors;
+mod oidc_flows;
 mod password_reset;
 mod profile;
 mod sign_in;

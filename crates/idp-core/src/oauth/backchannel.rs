@@ -1,0 +1,144 @@
+//! Back-channel logout (OpenID Connect Back-Channel Logout 1.0): when a
+//! sign-in session ends, every app that took part in it and registered a
+//! `backchannel_logout_uri` receives a signed logout token, so the shop and
+//! the forum sign the person out together.
+
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::clients::Client;
+use crate::crypto::random_token;
+use crate::db::schema::session_clients as sc;
+use crate::db::DbConnection;
+use crate::keys::Alg;
+use crate::{now, Idp};
+
+const EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
+/// How long one app may take to answer.
+const DELIVERY_TIMEOUT: StdDuration = StdDuration::from_secs(5);
+
+/// One app to tell about one ended session.
+#[derive(Debug, Clone)]
+pub struct LogoutNotice {
+    pub client_id: String,
+    pub account_id: String,
+    pub session_id: String,
+}
+
+/// Remembers that `client_id` took part in a session.
+pub(crate) fn record_participant(
+    conn: &mut DbConnection,
+    session_id: &str,
+    client_id: &str,
+    account_id: &str,
+) -> QueryResult<()> {
+    let known: i64 = sc::table
+        .filter(sc::session_id.eq(session_id))
+        .filter(sc::client_id.eq(client_id))
+        .count()
+        .get_result(conn)?;
+    if known == 0 {
+        diesel::insert_into(sc::table)
+            .values((
+                sc::session_id.eq(session_id),
+                sc::client_id.eq(client_id),
+                sc::account_id.eq(account_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The apps of the sessions about to end; their records go with them.
+pub(crate) fn take_participants(
+    conn: &mut DbConnection,
+    session_ids: &[String],
+) -> QueryResult<Vec<LogoutNotice>> {
+    if session_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(String, String, String)> = sc::table
+        .filter(sc::session_id.eq_any(session_ids))
+        .select((sc::session_id, sc::client_id, sc::account_id))
+        .load(conn)?;
+    diesel::delete(sc::table.filter(sc::session_id.eq_any(session_ids))).execute(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(session_id, client_id, account_id)| LogoutNotice {
+            client_id,
+            account_id,
+            session_id,
+        })
+        .collect())
+}
+
+impl Idp {
+    /// Sends logout tokens in the background; failures are logged, never
+    /// returned, because the session has ended whatever the apps answer.
+    pub fn notify_logout(&self, notices: Vec<LogoutNotice>) {
+        let mut deliveries = Vec::new();
+        for notice in notices {
+            let client: Option<Client> = match self.client(&notice.client_id) {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::warn!(error = %e, "back-channel logout: client lookup failed");
+                    continue;
+                }
+            };
+            let Some(uri) = client.and_then(|c| c.metadata.backchannel_logout_uri) else {
+                continue;
+            };
+            deliveries.push((uri, notice.client_id.clone(), self.logout_token(&notice)));
+        }
+        if deliveries.is_empty() {
+            return;
+        }
+        std::thread::spawn(move || {
+            let http = match reqwest::blocking::Client::builder()
+                .timeout(DELIVERY_TIMEOUT)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+            {
+                Ok(h) => h,
+                Err(e) => return tracing::error!(error = %e, "back-channel logout: no HTTP client"),
+            };
+            for (uri, client_id, token) in deliveries {
+                let result = http
+                    .post(&uri)
+                    .form(&[("logout_token", token.as_str())])
+                    .send();
+                match result {
+                    Ok(r) if r.status().is_success() => {
+                        tracing::info!(client_id, "back-channel logout delivered")
+                    }
+                    Ok(r) => tracing::warn!(
+                        client_id,
+                        status = r.status().as_u16(),
+                        "back-channel logout refused"
+                    ),
+                    Err(e) => {
+                        tracing::warn!(client_id, error = %e, "back-channel logout not delivered")
+                    }
+                }
+            }
+        });
+    }
+
+    fn logout_token(&self, notice: &LogoutNotice) -> String {
+        let now = now();
+        let claims = json!({
+            "iss": self.settings.issuer,
+            "aud": notice.client_id,
+            "sub": notice.account_id,
+            "sid": notice.session_id,
+            "iat": now.and_utc().timestamp(),
+            "exp": (now + Duration::minutes(2)).and_utc().timestamp(),
+            "jti": random_token(16),
+            "events": { EVENT: {} },
+        });
+        self.signing.sign_jwt(Alg::RS256, "logout+jwt", &claims)
+    }
+}

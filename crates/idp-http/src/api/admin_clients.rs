@@ -1,0 +1,253 @@
+//! `/api/v1/admin/clients`: service owners register and manage OAuth
+//! clients. Callers present a Bearer access token with scope `admin`: an
+//! administrator's, or a client-credentials token of a client granted `admin`.
+
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use idp_core::accounts::Account;
+use idp_core::clients::{Client, NewClient};
+use idp_core::db::StoreError;
+use idp_core::Idp;
+use serde::{Deserialize, Serialize};
+
+use super::{json, no_content};
+use crate::blocking;
+use crate::error::ApiError;
+
+pub const ADMIN_SCOPE: &str = "admin";
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(|t| t.trim().to_owned())
+}
+
+/// Checks the caller's token; the caller's identity is not needed further.
+async fn require_admin(req: &HttpRequest, idp: &web::Data<Idp>) -> Result<(), ApiError> {
+    let token = bearer(req).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Send an access token with scope admin as `Authorization: Bearer …`.",
+        )
+    })?;
+    let idp = idp.clone();
+    blocking::run(move || {
+        let claims = idp
+            .verify_access_token(&token)
+            .map_err(store)?
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_token",
+                    "The access token is invalid, expired or revoked.",
+                )
+            })?;
+        if !claims.scopes.contains(ADMIN_SCOPE) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "insufficient_scope",
+                "The access token lacks scope admin.",
+            ));
+        }
+        // A client-credentials token names the client itself; its scopes
+        // were limited to what the client was granted.
+        if claims.sub == claims.client_id {
+            return Ok(());
+        }
+        let admin = idp
+            .db
+            .read(|conn| Account::find(conn, &claims.sub).map_err(StoreError::from))
+            .map_err(store)?
+            .is_some_and(|a| a.is_admin);
+        if admin {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "insufficient_scope",
+                "Only administrators manage clients.",
+            ))
+        }
+    })
+    .await
+}
+
+fn store(e: StoreError) -> ApiError {
+    ApiError::from(idp_core::accounts::AccountError::Store(e))
+}
+
+/// Client metadata as RFC 7591 names it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientBody {
+    client_name: String,
+    #[serde(default)]
+    redirect_uris: Vec<String>,
+    #[serde(default)]
+    post_logout_redirect_uris: Vec<String>,
+    #[serde(default)]
+    grant_types: Vec<String>,
+    /// Space-separated scopes the client may ask for.
+    #[serde(default)]
+    scope: Option<String>,
+    /// `none` makes a public client.
+    #[serde(default)]
+    token_endpoint_auth_method: Option<String>,
+    #[serde(default)]
+    skip_consent: bool,
+    logo_uri: Option<String>,
+    policy_uri: Option<String>,
+    tos_uri: Option<String>,
+    id_token_signed_response_alg: Option<String>,
+    backchannel_logout_uri: Option<String>,
+}
+
+impl From<ClientBody> for NewClient {
+    fn from(b: ClientBody) -> Self {
+        let public = b.token_endpoint_auth_method.as_deref() == Some("none");
+        NewClient {
+            name: b.client_name,
+            redirect_uris: b.redirect_uris,
+            post_logout_redirect_uris: b.post_logout_redirect_uris,
+            public,
+            grant_types: b.grant_types,
+            scopes: b
+                .scope
+                .map(|s| s.split_whitespace().map(str::to_owned).collect())
+                .unwrap_or_default(),
+            skip_consent: b.skip_consent,
+            logo_uri: b.logo_uri,
+            policy_uri: b.policy_uri,
+            tos_uri: b.tos_uri,
+            id_token_signed_response_alg: b.id_token_signed_response_alg,
+            token_endpoint_auth_method: b.token_endpoint_auth_method.filter(|m| m != "none"),
+            backchannel_logout_uri: b.backchannel_logout_uri,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ClientView {
+    client_id: String,
+    client_name: String,
+    redirect_uris: Vec<String>,
+    post_logout_redirect_uris: Vec<String>,
+    grant_types: Vec<&'static str>,
+    response_types: Vec<&'static str>,
+    scope: String,
+    token_endpoint_auth_method: &'static str,
+    id_token_signed_response_alg: String,
+    skip_consent: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tos_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    backchannel_logout_uri: Option<String>,
+    /// Only when it was just made: it is never shown again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_secret: Option<String>,
+}
+
+impl ClientView {
+    pub fn new(c: &Client, secret: Option<String>) -> Self {
+        let m = &c.metadata;
+        Self {
+            client_id: c.client_id.clone(),
+            client_name: c.name.clone(),
+            redirect_uris: m.redirect_uris.clone(),
+            post_logout_redirect_uris: m.post_logout_redirect_uris.clone(),
+            grant_types: m.grant_types.iter().map(|g| g.as_str()).collect(),
+            response_types: vec!["code"],
+            scope: m.scopes.join(" "),
+            token_endpoint_auth_method: m.token_endpoint_auth_method.as_str(),
+            id_token_signed_response_alg: m.id_token_signed_response_alg.clone(),
+            skip_consent: m.skip_consent,
+            logo_uri: m.logo_uri.clone(),
+            policy_uri: m.policy_uri.clone(),
+            tos_uri: m.tos_uri.clone(),
+            backchannel_logout_uri: m.backchannel_logout_uri.clone(),
+            client_secret: secret,
+        }
+    }
+}
+
+pub async fn create(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    body: web::Json<ClientBody>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&req, &idp).await?;
+    let new = NewClient::from(body.into_inner());
+    let created = blocking::run(move || idp.create_client(&new).map_err(ApiError::from)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(ClientView::new(&created.client, created.secret)))
+}
+
+pub async fn list(req: HttpRequest, idp: web::Data<Idp>) -> Result<HttpResponse, ApiError> {
+    require_admin(&req, &idp).await?;
+    let clients = blocking::run(move || idp.list_clients().map_err(ApiError::from)).await?;
+    let views: Vec<ClientView> = clients.iter().map(|c| ClientView::new(c, None)).collect();
+    Ok(json(&serde_json::json!({ "clients": views })))
+}
+
+pub async fn get(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&req, &idp).await?;
+    let id = path.into_inner();
+    let client = blocking::run(move || idp.client(&id).map_err(ApiError::from)).await?;
+    let client = client.ok_or_else(|| ApiError::from(idp_core::clients::ClientError::NotFound))?;
+    Ok(json(&ClientView::new(&client, None)))
+}
+
+pub async fn update(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    path: web::Path<String>,
+    body: web::Json<ClientBody>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&req, &idp).await?;
+    let (id, update) = (path.into_inner(), NewClient::from(body.into_inner()));
+    let client =
+        blocking::run(move || idp.update_client(&id, &update).map_err(ApiError::from)).await?;
+    Ok(json(&ClientView::new(&client, None)))
+}
+
+pub async fn delete(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&req, &idp).await?;
+    let id = path.into_inner();
+    blocking::run(move || idp.delete_client(&id).map_err(ApiError::from)).await?;
+    Ok(no_content())
+}
+
+pub async fn rotate_secret(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&req, &idp).await?;
+    let id = path.into_inner();
+    let (core, client_id) = (idp.clone(), id.clone());
+    let secret = blocking::run(move || {
+        core.rotate_client_secret(&client_id)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    let client = blocking::run(move || idp.client(&id).map_err(ApiError::from)).await?;
+    let client = client.ok_or_else(|| ApiError::from(idp_core::clients::ClientError::NotFound))?;
+    Ok(json(&ClientView::new(&client, Some(secret))))
+}
