@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use crate::introspection::{
+use crate::oauth_helpers::{
     client_credentials, client_token, code_flow, service_client, signed_in_person, web_app,
 };
 use crate::on_both_databases;
@@ -296,7 +296,7 @@ on_both_databases! {
         let introspect = |t: String| {
             let app = &app;
             async move {
-                let (s, b, _) = crate::introspection::form_post(app, "/introspect", Some(rs), &[("token", &t)]).await;
+                let (s, b, _) = crate::oauth_helpers::form_post(app, "/introspect", Some(rs), &[("token", &t)]).await;
                 assert_eq!(s, 200, "{b}");
                 b
             }
@@ -306,7 +306,7 @@ on_both_databases! {
         let (status, body) = admin(&app, &token, Method::DELETE, &format!("/admin/clients/{}", web.0), None).await;
         assert_eq!(status, 204, "{body}");
         assert_eq!(introspect(refresh_token.to_owned()).await, json!({"active": false}));
-        let (status, body) = crate::introspection::refresh(&app, (&web.0, &web.1), refresh_token).await;
+        let (status, body) = crate::oauth_helpers::refresh(&app, (&web.0, &web.1), refresh_token).await;
         assert_eq!((status, &body["error"]), (401, &json!("invalid_client")), "{body}");
     }
 
@@ -447,7 +447,7 @@ on_both_databases! {
 
         // Its unexpired tokens die with it, everywhere idp checks them.
         let (status, body) = admin(&app, &old_token, Method::GET, "/admin/clients", None).await;
-        let (_, introspected, _) = crate::introspection::form_post(&app, "/introspect",
+        let (_, introspected, _) = crate::oauth_helpers::form_post(&app, "/introspect",
             Some((&resource_server.0, &resource_server.1)), &[("token", &old_token)]).await;
         assert_eq!(
             ((status, &body["error"]), &introspected),
