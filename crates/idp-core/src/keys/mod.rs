@@ -75,6 +75,8 @@ struct Ring {
     active: HashMap<Alg, Arc<Signer>>,
     /// Every published key by kid (active and retired-but-published).
     by_kid: HashMap<String, Arc<Signer>>,
+    /// The newest published key per algorithm, retired or not.
+    newest: HashMap<Alg, Arc<Signer>>,
     jwks: Value,
     loaded: Instant,
 }
@@ -99,7 +101,7 @@ impl Keys {
             .filter(|a| !keys.current().active.contains_key(a))
             .collect();
         if !missing.is_empty() {
-            keys.create(&missing)?;
+            keys.create(&missing, None)?;
         }
         Ok(keys)
     }
@@ -128,13 +130,22 @@ impl Keys {
         Ok(())
     }
 
-    /// The active key for `alg`.
+    /// The active key for `alg`. Rotation stores the new keys in the same
+    /// transaction that retires the old, so one is always there; should an
+    /// operator have deleted rows by hand, the newest published key serves.
     pub fn signer(&self, alg: Alg) -> Arc<Signer> {
-        self.current()
-            .active
+        let ring = self.current();
+        if let Some(active) = ring.active.get(&alg) {
+            return active.clone();
+        }
+        tracing::error!(
+            alg = alg.as_str(),
+            "no active signing key; using the newest published one"
+        );
+        ring.newest
             .get(&alg)
             .cloned()
-            .expect("every algorithm has an active key")
+            .expect("keys are made at start for every algorithm")
     }
 
     /// The JWKS document: every published public key.
@@ -157,42 +168,44 @@ impl Keys {
     /// Makes new keys for every algorithm; the old ones stop signing now and
     /// stay published for `publish_for` (the longest a token they signed lives).
     pub fn rotate(&self, publish_for: Duration) -> Result<Vec<String>, KeyError> {
-        let now = now();
-        let retired = self.db.write(|conn| {
-            diesel::update(k::table.filter(k::retired_at.is_null()))
-                .set((
-                    k::retired_at.eq(Some(now)),
-                    k::publish_until.eq(Some(now + publish_for)),
-                ))
-                .execute(conn)
-                .map_err(KeyError::from)
-        })?;
-        tracing::info!(retired, "signing keys rotated");
-        self.create(&Alg::ALL)
+        let kids = self.create(&Alg::ALL, Some(publish_for))?;
+        tracing::info!(?kids, "signing keys rotated");
+        Ok(kids)
     }
 
-    fn create(&self, algs: &[Alg]) -> Result<Vec<String>, KeyError> {
-        let mut kids = Vec::new();
+    /// Generates first, then retires the old keys and stores the new ones in
+    /// one transaction, so no node ever finds an algorithm without a key.
+    fn create(&self, algs: &[Alg], retire_old: Option<Duration>) -> Result<Vec<String>, KeyError> {
+        let mut fresh = Vec::new();
         for alg in algs {
             let (signer, der) = Signer::generate(*alg)?;
-            let sealed = self.master.seal(&der);
-            let jwk = signer.public_jwk().to_string();
-            self.db.write(|conn| {
+            fresh.push((signer, self.master.seal(&der), *alg));
+        }
+        let now = now();
+        self.db.write(|conn| {
+            if let Some(publish_for) = retire_old {
+                diesel::update(k::table.filter(k::retired_at.is_null()))
+                    .set((
+                        k::retired_at.eq(Some(now)),
+                        k::publish_until.eq(Some(now + publish_for)),
+                    ))
+                    .execute(conn)?;
+            }
+            for (signer, sealed, alg) in &fresh {
                 diesel::insert_into(k::table)
                     .values((
                         k::kid.eq(&signer.kid),
                         k::alg.eq(alg.as_str()),
-                        k::private_key.eq(&sealed),
-                        k::public_jwk.eq(&jwk),
-                        k::created_at.eq(now()),
+                        k::private_key.eq(sealed),
+                        k::public_jwk.eq(signer.public_jwk().to_string()),
+                        k::created_at.eq(now),
                     ))
-                    .execute(conn)
-                    .map_err(KeyError::from)
-            })?;
-            kids.push(signer.kid);
-        }
+                    .execute(conn)?;
+            }
+            Ok::<_, KeyError>(())
+        })?;
         self.reload()?;
-        Ok(kids)
+        Ok(fresh.into_iter().map(|(s, _, _)| s.kid).collect())
     }
 
     /// Drops retired keys whose publication period is over (housekeeping).
@@ -233,6 +246,7 @@ fn load(db: &Db, master: &MasterKey) -> Result<Ring, KeyError> {
             .map_err(KeyError::from)
     })?;
     let mut active = HashMap::new();
+    let mut newest = HashMap::new();
     let mut by_kid = HashMap::new();
     let mut jwks = Vec::new();
     for (kid, alg, sealed, _, retired_at, _) in rows {
@@ -245,10 +259,12 @@ fn load(db: &Db, master: &MasterKey) -> Result<Ring, KeyError> {
         if retired_at.is_none() {
             active.entry(alg).or_insert_with(|| signer.clone());
         }
+        newest.entry(alg).or_insert_with(|| signer.clone());
         by_kid.insert(kid, signer);
     }
     Ok(Ring {
         active,
+        newest,
         by_kid,
         jwks: serde_json::json!({ "keys": jwks }),
         loaded: Instant::now(),

@@ -130,7 +130,12 @@ impl Idp {
         if row.expires_at <= now {
             return Err(grant("the code has expired"));
         }
-        if redirect_uri != Some(row.redirect_uri.as_str()) {
+        let Some(redirect_uri) = redirect_uri else {
+            return Err(OAuthError::InvalidRequest(
+                "redirect_uri is required: the same one as in the authorization request".into(),
+            ));
+        };
+        if redirect_uri != row.redirect_uri {
             return Err(grant(
                 "redirect_uri does not match the authorization request",
             ));

@@ -210,7 +210,8 @@ on_both_databases! {
         let body = form(&[("grant_type", "authorization_code"), ("code", callback.code()),
             ("code_verifier", started.verifier.as_ref().unwrap().secret())]);
         let (status, _, json) = token_post(&app.address, Some((&shop.client_id, shop.secret.as_deref().unwrap())), body).await;
-        assert_eq!((status, json["error"].as_str()), (400, Some("invalid_grant")));
+        // RFC 6749 §4.1.3: required when the authorization request had one.
+        assert_eq!((status, json["error"].as_str()), (400, Some("invalid_request")));
 
         // Someone else's verifier, or none.
         let (callback, _) = code_for(&app, &shop, &browser).await;
