@@ -134,6 +134,11 @@ pub struct TokenLifetimes {
 pub struct OauthSettings {
     /// Require PKCE (S256) from confidential clients too (public clients always need it).
     pub require_pkce: bool,
+    /// Dynamic client registration (RFC 7591) at `/register`.
+    pub dynamic_registration: bool,
+    /// The initial access token `/register` requires (Bearer). Without one,
+    /// registration is open to anyone: only for tests and closed networks.
+    pub registration_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -409,6 +414,14 @@ impl Settings {
                 "must be RS256, ES256 or EdDSA",
             ));
         }
+        if let Some(token) = &self.oauth.registration_token {
+            if token.len() < 32 {
+                return Err(invalid(
+                    "oauth.registration_token",
+                    "must be at least 32 characters (make one with `openssl rand -base64 32`)",
+                ));
+            }
+        }
         if let Some(key) = &self.master_key {
             crate::keys::MasterKey::from_base64(key)
                 .map_err(|e| invalid("master_key", e.to_string()))?;
@@ -476,6 +489,7 @@ const STRING_KEYS: &[&str] = &[
     "email.outbox_dir",
     "master_key",
     "tokens.access_token_alg",
+    "oauth.registration_token",
 ];
 
 /// Environment values are TOML literals when they parse as one (numbers,

@@ -86,12 +86,15 @@ struct ClientCreate {
     /// RS256 (default), ES256 or EdDSA.
     #[arg(long)]
     id_token_signed_response_alg: Option<String>,
-    /// client_secret_basic (default) or client_secret_post.
+    /// client_secret_basic (default), client_secret_post or private_key_jwt.
     #[arg(long)]
     token_endpoint_auth_method: Option<String>,
     /// Receives a logout token when a session the app took part in ends.
     #[arg(long)]
     backchannel_logout_uri: Option<String>,
+    /// The app's public keys, for --token-endpoint-auth-method private_key_jwt.
+    #[arg(long)]
+    jwks_uri: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -267,6 +270,9 @@ fn create_client(settings: Settings, args: ClientCreate, json: bool) -> ExitCode
         id_token_signed_response_alg: args.id_token_signed_response_alg,
         token_endpoint_auth_method: args.token_endpoint_auth_method,
         backchannel_logout_uri: args.backchannel_logout_uri,
+        jwks: None,
+        jwks_uri: args.jwks_uri,
+        userinfo_signed_response_alg: None,
     };
     match idp.create_client(&new) {
         Ok(created) => {

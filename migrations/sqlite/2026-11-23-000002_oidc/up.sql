@@ -13,6 +13,8 @@ CREATE TABLE signing_keys (
 CREATE TABLE clients (
     client_id TEXT PRIMARY KEY,
     secret_hash TEXT,
+    -- RFC 7592: the token that manages a dynamically registered client
+    registration_token_hash TEXT,
     name TEXT NOT NULL,
     metadata TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
@@ -77,4 +79,10 @@ CREATE TABLE session_clients (
     client_id TEXT NOT NULL REFERENCES clients(client_id) ON DELETE CASCADE,
     account_id TEXT NOT NULL,
     PRIMARY KEY (session_id, client_id)
+);
+
+-- jti of client assertions (private_key_jwt) already used, until they expire
+CREATE TABLE used_client_assertions (
+    jti_hash TEXT PRIMARY KEY,
+    expires_at TIMESTAMP NOT NULL
 );

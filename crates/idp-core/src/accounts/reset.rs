@@ -146,6 +146,7 @@ impl Idp {
                 ))
                 .execute(conn)?;
             one_time::revoke_all(conn, &account.id, Purpose::ResetCode, now)?;
+            crate::oauth::revoke_account_grants(conn, &account.id, now)?;
             Ok::<_, AccountError>(sessions::end_all(conn, &account.id, None)?)
         })?;
         self.notify_logout(ended);

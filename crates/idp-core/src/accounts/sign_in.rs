@@ -131,6 +131,7 @@ impl Idp {
         AccountError::check(errors)?;
         self.store_password(&account.id, new)?;
         let ended = self.db.write(|conn| {
+            crate::oauth::revoke_account_grants(conn, &account.id, now())?;
             sessions::end_all(conn, &account.id, keep_session).map_err(AccountError::from)
         })?;
         self.notify_logout(ended);

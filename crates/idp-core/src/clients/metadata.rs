@@ -37,6 +37,8 @@ impl GrantType {
 pub enum TokenEndpointAuth {
     ClientSecretBasic,
     ClientSecretPost,
+    /// RFC 7523: a JWT signed with a key from the client's `jwks`/`jwks_uri`.
+    PrivateKeyJwt,
     None,
 }
 
@@ -45,6 +47,7 @@ impl TokenEndpointAuth {
         match self {
             Self::ClientSecretBasic => "client_secret_basic",
             Self::ClientSecretPost => "client_secret_post",
+            Self::PrivateKeyJwt => "private_key_jwt",
             Self::None => "none",
         }
     }
@@ -71,6 +74,14 @@ pub struct ClientMetadata {
     /// Where logout tokens are POSTed when a session the client took part in ends.
     #[serde(default)]
     pub backchannel_logout_uri: Option<String>,
+    /// The client's public keys (private_key_jwt), inline or by URL.
+    #[serde(default)]
+    pub jwks: Option<serde_json::Value>,
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
+    /// When set, UserInfo answers with a JWT signed with this algorithm.
+    #[serde(default)]
+    pub userinfo_signed_response_alg: Option<String>,
 }
 
 /// Scopes a client gets when none are named.
@@ -133,13 +144,22 @@ impl ClientMetadata {
             (true, None | Some("none")) => TokenEndpointAuth::None,
             (false, None | Some("client_secret_basic")) => TokenEndpointAuth::ClientSecretBasic,
             (false, Some("client_secret_post")) => TokenEndpointAuth::ClientSecretPost,
+            (false, Some("private_key_jwt")) => TokenEndpointAuth::PrivateKeyJwt,
             (_, Some(other)) => {
                 return Err(invalid(
                     "token_endpoint_auth_method",
-                    format!("`{other}` does not fit this client (none for public clients; client_secret_basic or client_secret_post otherwise)"),
+                    format!("`{other}` does not fit this client (none for public clients; client_secret_basic, client_secret_post or private_key_jwt otherwise)"),
                 ))
             }
         };
+        if token_endpoint_auth_method == TokenEndpointAuth::PrivateKeyJwt
+            && new.jwks.is_some() == new.jwks_uri.is_some()
+        {
+            return Err(invalid(
+                "jwks",
+                "private_key_jwt needs the client's keys: jwks or jwks_uri (one of them)",
+            ));
+        }
         let alg = new
             .id_token_signed_response_alg
             .as_deref()
@@ -185,6 +205,22 @@ impl ClientMetadata {
                         return Err(invalid("backchannel_logout_uri", "must be an http(s) URL"));
                     }
                     Some(uri.clone())
+                }
+                None => None,
+            },
+            jwks: match &new.jwks {
+                Some(jwks) if jwks.get("keys").is_some_and(|k| k.is_array()) => Some(jwks.clone()),
+                Some(_) => return Err(invalid("jwks", "must be a JWK Set: {\"keys\": [...]}")),
+                None => None,
+            },
+            jwks_uri: web_uri("jwks_uri", &new.jwks_uri)?,
+            userinfo_signed_response_alg: match new.userinfo_signed_response_alg.as_deref() {
+                Some(a) if crate::keys::Alg::parse(a).is_some() => Some(a.to_owned()),
+                Some(_) => {
+                    return Err(invalid(
+                        "userinfo_signed_response_alg",
+                        "must be RS256, ES256 or EdDSA",
+                    ))
                 }
                 None => None,
             },

@@ -4,10 +4,12 @@
 
 mod cache;
 mod metadata;
+mod registration;
 
 pub use cache::ClientCache;
 
 pub use metadata::{ClientMetadata, GrantType, TokenEndpointAuth};
+pub use registration::{RegistrationError, RegistrationRequest};
 
 use diesel::prelude::*;
 
@@ -60,6 +62,10 @@ impl Client {
         self.metadata.grant_types.contains(&grant)
     }
 
+    pub fn uses_private_key_jwt(&self) -> bool {
+        self.metadata.token_endpoint_auth_method == TokenEndpointAuth::PrivateKeyJwt
+    }
+
     pub fn secret_matches(&self, presented: &str) -> bool {
         match &self.secret_hash {
             Some(hash) => constant_time_eq(&sha256_hex(presented), hash),
@@ -99,6 +105,9 @@ pub struct NewClient {
     /// For confidential clients: `client_secret_basic` (default) or `client_secret_post`.
     pub token_endpoint_auth_method: Option<String>,
     pub backchannel_logout_uri: Option<String>,
+    pub jwks: Option<serde_json::Value>,
+    pub jwks_uri: Option<String>,
+    pub userinfo_signed_response_alg: Option<String>,
 }
 
 pub struct CreatedClient {
@@ -124,7 +133,11 @@ impl Idp {
     pub fn create_client(&self, new: &NewClient) -> Result<CreatedClient, ClientError> {
         let name = check_name(&new.name)?;
         let metadata = ClientMetadata::build(new)?;
-        let secret = (!new.public).then(|| random_token(32));
+        let uses_secret = matches!(
+            metadata.token_endpoint_auth_method,
+            TokenEndpointAuth::ClientSecretBasic | TokenEndpointAuth::ClientSecretPost
+        );
+        let secret = uses_secret.then(|| random_token(32));
         let client = Client {
             client_id: random_token(16),
             name,

@@ -71,14 +71,6 @@ diesel::table! {
 
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(one_time_tokens -> accounts (account_id));
-diesel::allow_tables_to_appear_in_same_query!(
-    server_secrets,
-    accounts,
-    sessions,
-    one_time_tokens,
-    login_throttle,
-    bot_check_used,
-);
 
 diesel::table! {
     signing_keys (kid) {
@@ -96,6 +88,7 @@ diesel::table! {
     clients (client_id) {
         client_id -> Text,
         secret_hash -> Nullable<Text>,
+        registration_token_hash -> Nullable<Text>,
         name -> Text,
         metadata -> Text,
         created_at -> Timestamp,
@@ -161,13 +154,6 @@ diesel::table! {
 diesel::joinable!(authorization_codes -> clients (client_id));
 diesel::joinable!(refresh_tokens -> clients (client_id));
 diesel::joinable!(consents -> clients (client_id));
-diesel::allow_tables_to_appear_in_same_query!(
-    accounts,
-    clients,
-    consents,
-    refresh_tokens,
-    authorization_codes
-);
 
 diesel::table! {
     session_clients (session_id, client_id) {
@@ -176,3 +162,27 @@ diesel::table! {
         account_id -> Text,
     }
 }
+
+diesel::table! {
+    used_client_assertions (jti_hash) {
+        jti_hash -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    server_secrets,
+    accounts,
+    sessions,
+    one_time_tokens,
+    login_throttle,
+    bot_check_used,
+    signing_keys,
+    clients,
+    authorization_codes,
+    consents,
+    refresh_tokens,
+    revoked_access_tokens,
+    session_clients,
+    used_client_assertions,
+);

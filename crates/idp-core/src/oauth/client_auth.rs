@@ -15,6 +15,9 @@ pub struct ClientCredentials {
     pub client_secret: Option<String>,
     /// Where the request came from (failures are throttled per address).
     pub client_ip: String,
+    /// private_key_jwt: `client_assertion_type` and `client_assertion`.
+    pub assertion_type: Option<String>,
+    pub assertion: Option<String>,
 }
 
 fn unknown() -> OAuthError {
@@ -23,6 +26,9 @@ fn unknown() -> OAuthError {
 
 impl Idp {
     pub fn authenticate_client(&self, creds: &ClientCredentials) -> Result<Client, OAuthError> {
+        if creds.assertion.is_some() || creds.assertion_type.is_some() {
+            return self.authenticate_with_assertion(creds);
+        }
         let (client_id, secret, method) = match (&creds.basic, &creds.client_secret) {
             (Some(_), Some(_)) => {
                 return Err(OAuthError::InvalidRequest(
@@ -75,6 +81,56 @@ impl Idp {
                 throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
                 Err(unknown())
             }
+        }
+    }
+}
+
+impl Idp {
+    fn authenticate_with_assertion(&self, creds: &ClientCredentials) -> Result<Client, OAuthError> {
+        if creds.basic.is_some() || creds.client_secret.is_some() {
+            return Err(OAuthError::InvalidRequest(
+                "use one client authentication method, not two".into(),
+            ));
+        }
+        if creds.assertion_type.as_deref() != Some(super::JWT_BEARER) {
+            return Err(OAuthError::InvalidRequest(format!(
+                "client_assertion_type must be {}",
+                super::JWT_BEARER
+            )));
+        }
+        let assertion = creds
+            .assertion
+            .as_deref()
+            .ok_or_else(|| OAuthError::InvalidRequest("client_assertion is required".into()))?;
+        let client_id = super::client_assertion::claimed_client(assertion).ok_or_else(unknown)?;
+        if creds.client_id.as_ref().is_some_and(|c| *c != client_id) {
+            return Err(OAuthError::InvalidRequest(
+                "client_id does not match the assertion".into(),
+            ));
+        }
+        let key = ThrottleKey::Client(&client_id, &creds.client_ip);
+        let now = now();
+        if throttle::locked_for(&self.db, std::slice::from_ref(&key), now)?.is_some() {
+            return Err(OAuthError::InvalidClient(
+                "too many failed attempts; try again later".into(),
+            ));
+        }
+        let client = self
+            .client(&client_id)?
+            .filter(|c| c.uses_private_key_jwt());
+        let verified = match &client {
+            Some(c) => self.verify_client_assertion(c, assertion),
+            None => Err(unknown()),
+        };
+        match (client, verified) {
+            (Some(client), Ok(())) => Ok(client),
+            (_, Err(e)) => {
+                if !matches!(e, OAuthError::Store(_)) {
+                    throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
+                }
+                Err(e)
+            }
+            (None, Ok(())) => Err(unknown()),
         }
     }
 }

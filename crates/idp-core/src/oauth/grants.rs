@@ -434,9 +434,39 @@ fn revoke_issued(conn: &mut DbConnection, row: &CodeRow) -> Result<(), OAuthErro
     Ok(())
 }
 
+/// Revokes every refresh token family of an account (its password changed:
+/// whoever knew the old one must not keep access through an app).
+pub(crate) fn revoke_account_grants(
+    conn: &mut DbConnection,
+    account_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let families: Vec<String> = rt::table
+        .filter(rt::account_id.eq(account_id))
+        .filter(rt::revoked_at.is_null())
+        .select(rt::family_id)
+        .distinct()
+        .load(conn)?;
+    for family in &families {
+        revoke_family(conn, family, now)?;
+    }
+    Ok(families.len())
+}
+
 /// Deletes expired codes, refresh tokens and revocation entries (housekeeping).
 pub(crate) fn purge_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
-    let codes = codes::purge_expired(conn, now)?;
+    use crate::db::schema::{session_clients as sc, sessions, used_client_assertions as u};
+    let assertions = diesel::delete(u::table.filter(u::expires_at.lt(now))).execute(conn)?;
+    // Sessions that simply expired leave their participant records behind.
+    let orphans: Vec<String> = sc::table
+        .filter(diesel::dsl::not(
+            sc::session_id.eq_any(sessions::table.select(sessions::id)),
+        ))
+        .select(sc::session_id)
+        .load(conn)?;
+    let participants =
+        diesel::delete(sc::table.filter(sc::session_id.eq_any(&orphans))).execute(conn)?;
+    let codes = codes::purge_expired(conn, now)? + assertions + participants;
     let refresh = diesel::delete(rt::table.filter(rt::family_expires_at.lt(now))).execute(conn)?;
     let revoked = diesel::delete(rev::table.filter(rev::expires_at.lt(now))).execute(conn)?;
     Ok(codes + refresh + revoked)

@@ -4,6 +4,7 @@
 mod authorize;
 mod backchannel;
 mod claims;
+mod client_assertion;
 mod client_auth;
 mod codes;
 mod consent;
@@ -18,6 +19,7 @@ pub use authorize::{AuthorizationRequest, AuthorizeError, AuthorizeParams, Promp
 pub use backchannel::LogoutNotice;
 pub(crate) use backchannel::{record_participant, take_participants};
 pub use claims::userinfo_claims;
+pub use client_assertion::JWT_BEARER;
 pub use client_auth::ClientCredentials;
 pub use consent::AuthorizedApp;
 pub use error::OAuthError;
@@ -27,4 +29,4 @@ pub use logout::{LogoutError, LogoutParams};
 pub use scope::Scopes;
 pub use tokens::AccessTokenClaims;
 
-pub(crate) use grants::purge_expired;
+pub(crate) use grants::{purge_expired, revoke_account_grants};

@@ -104,6 +104,8 @@ pub struct ClientBody {
     tos_uri: Option<String>,
     id_token_signed_response_alg: Option<String>,
     backchannel_logout_uri: Option<String>,
+    jwks: Option<serde_json::Value>,
+    jwks_uri: Option<String>,
 }
 
 impl From<ClientBody> for NewClient {
@@ -126,6 +128,9 @@ impl From<ClientBody> for NewClient {
             id_token_signed_response_alg: b.id_token_signed_response_alg,
             token_endpoint_auth_method: b.token_endpoint_auth_method.filter(|m| m != "none"),
             backchannel_logout_uri: b.backchannel_logout_uri,
+            jwks: b.jwks,
+            jwks_uri: b.jwks_uri,
+            userinfo_signed_response_alg: None,
         }
     }
 }
@@ -150,6 +155,10 @@ pub struct ClientView {
     tos_uri: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     backchannel_logout_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jwks: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jwks_uri: Option<String>,
     /// Only when it was just made: it is never shown again.
     #[serde(skip_serializing_if = "Option::is_none")]
     client_secret: Option<String>,
@@ -173,6 +182,8 @@ impl ClientView {
             policy_uri: m.policy_uri.clone(),
             tos_uri: m.tos_uri.clone(),
             backchannel_logout_uri: m.backchannel_logout_uri.clone(),
+            jwks: m.jwks.clone(),
+            jwks_uri: m.jwks_uri.clone(),
             client_secret: secret,
         }
     }

@@ -34,6 +34,8 @@ pub fn client_request(
         client_id: form.param("client_id"),
         client_secret: form.param("client_secret"),
         client_ip: crate::client::address(req),
+        assertion_type: form.param("client_assertion_type"),
+        assertion: form.param("client_assertion"),
     };
     Ok((form, credentials))
 }

@@ -8,10 +8,18 @@ use serde_json::json;
 pub async fn openid_configuration(idp: web::Data<Idp>) -> HttpResponse {
     let issuer = &idp.settings.issuer;
     let languages: Vec<&str> = idp_core::i18n::languages().collect();
+    let mut document = metadata(issuer, &languages);
+    if idp.settings.oauth.dynamic_registration {
+        document["registration_endpoint"] = json!(format!("{issuer}/register"));
+    }
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))
         .insert_header(("Access-Control-Allow-Origin", "*"))
-        .json(json!({
+        .json(document)
+}
+
+fn metadata(issuer: &str, languages: &[&str]) -> serde_json::Value {
+    json!({
             "issuer": issuer,
             "authorization_endpoint": format!("{issuer}/authorize"),
             "token_endpoint": format!("{issuer}/token"),
@@ -20,16 +28,17 @@ pub async fn openid_configuration(idp: web::Data<Idp>) -> HttpResponse {
             "end_session_endpoint": format!("{issuer}/logout"),
             "introspection_endpoint": format!("{issuer}/introspect"),
             "revocation_endpoint": format!("{issuer}/revoke"),
-            "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+            "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
             "scopes_supported": ["openid", "profile", "email", "offline_access"],
             "response_types_supported": ["code"],
             "response_modes_supported": ["query", "fragment", "form_post"],
             "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256", "ES256", "EdDSA"],
-            "userinfo_signing_alg_values_supported": [],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "userinfo_signing_alg_values_supported": ["RS256", "ES256", "EdDSA"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+            "token_endpoint_auth_signing_alg_values_supported": ["RS256", "PS256", "ES256", "EdDSA"],
             "code_challenge_methods_supported": ["S256"],
             "claims_supported": [
                 "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "azp", "sid", "at_hash",
@@ -45,7 +54,7 @@ pub async fn openid_configuration(idp: web::Data<Idp>) -> HttpResponse {
             "authorization_response_iss_parameter_supported": true,
             "backchannel_logout_supported": true,
             "backchannel_logout_session_supported": true,
-        }))
+    })
 }
 
 pub async fn jwks(idp: web::Data<Idp>) -> HttpResponse {

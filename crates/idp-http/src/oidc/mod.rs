@@ -7,6 +7,7 @@ mod consent;
 mod discovery;
 mod introspection;
 mod redirect;
+mod registration;
 mod token;
 mod userinfo;
 
@@ -31,6 +32,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/token", web::post().to(token::token))
     .route("/introspect", web::post().to(introspection::introspect))
     .route("/revoke", web::post().to(introspection::revoke))
+    .route("/register", web::post().to(registration::register))
+    .service(
+        web::resource("/register/{client_id}")
+            .route(web::get().to(registration::read))
+            .route(web::put().to(registration::replace))
+            .route(web::delete().to(registration::remove)),
+    )
     .service(
         web::resource("/userinfo")
             .route(web::get().to(userinfo::userinfo))

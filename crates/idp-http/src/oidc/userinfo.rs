@@ -75,11 +75,26 @@ pub async fn userinfo(req: HttpRequest, body: Bytes) -> HttpResponse {
         let account = idp.db.read(|conn| {
             Account::find(conn, &claims.sub).map_err(idp_core::db::StoreError::from)
         })?;
-        Ok(account.map(|a| (claims, a)))
+        let Some(account) = account else {
+            return Ok(None);
+        };
+        let mut body = userinfo_claims(&account, &claims.scopes);
+        let client = idp.client(&claims.client_id).ok().flatten();
+        let signed = client
+            .as_ref()
+            .and_then(|c| c.metadata.userinfo_signed_response_alg.as_deref())
+            .and_then(idp_core::keys::Alg::parse)
+            .map(|alg| {
+                body.insert("iss".into(), serde_json::json!(idp.settings.issuer));
+                body.insert("aud".into(), serde_json::json!(claims.client_id));
+                idp.signing
+                    .sign_jwt(alg, "JWT", &serde_json::Value::Object(body.clone()))
+            });
+        Ok(Some((claims, body, signed)))
     })
     .await;
     match found {
-        Ok(Ok(Some((claims, account)))) => {
+        Ok(Ok(Some((claims, body, signed)))) => {
             if !claims.scopes.contains("openid") {
                 return bearer_error(
                     StatusCode::FORBIDDEN,
@@ -89,9 +104,13 @@ pub async fn userinfo(req: HttpRequest, body: Bytes) -> HttpResponse {
                     )),
                 );
             }
-            HttpResponse::Ok()
-                .insert_header(("Cache-Control", "no-store"))
-                .json(userinfo_claims(&account, &claims.scopes))
+            let mut response = HttpResponse::Ok();
+            response.insert_header(("Cache-Control", "no-store"));
+            match signed {
+                // The client registered userinfo_signed_response_alg.
+                Some(jwt) => response.content_type("application/jwt").body(jwt),
+                None => response.json(body),
+            }
         }
         Ok(Ok(None)) => bearer_error(
             StatusCode::UNAUTHORIZED,

@@ -1,0 +1,841 @@
+//! Dynamic client registration (RFC 7591), its management API (RFC 7592),
+//! and signed UserInfo answers for the apps that register for them.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use idp_core::clients::NewClient;
+use reqwest::header::HeaderMap;
+use reqwest::Method;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::*;
+use crate::oauth_helpers::*;
+use crate::oidc_helpers::{hidden_fields, jwks_at, verify_jwt_with};
+use crate::on_both_databases;
+
+/// The initial access token of the apps that require one (≥ 32 characters).
+const INITIAL_TOKEN: &str = "initial-access-token-0123456789-abcdefghij";
+
+/// Generates a SQLite and a PostgreSQL test from `async fn name(Backend)`.
+macro_rules! registration_tests {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name(crate::helpers::Backend::Sqlite).await;
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                super::$name(crate::helpers::Backend::Postgres).await;
+            }
+        }
+    )*};
+}
+
+registration_tests! {
+    open_registration_issues_credentials_and_the_app_signs_people_in,
+    bad_metadata_is_refused,
+    an_initial_access_token_guards_registration,
+    a_registered_client_reads_replaces_and_deletes_itself,
+    userinfo_is_signed_for_clients_that_registered_for_it,
+}
+
+async fn with_registration(backend: Backend, initial_token: Option<&str>) -> TestApp {
+    let token = initial_token.map(str::to_owned);
+    TestApp::spawn_with(backend, move |s| {
+        s.oauth.dynamic_registration = true;
+        s.oauth.registration_token = token;
+    })
+    .await
+}
+
+/// A JSON call to `url` (the registration endpoint or a client's
+/// configuration URL) with an optional Bearer token: status, headers, body.
+async fn call(
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    body: Option<Value>,
+) -> (u16, HeaderMap, Value) {
+    let mut request = reqwest::Client::new().request(method, url);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("registration call");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+    };
+    (status, headers, body)
+}
+
+async fn register(app: &TestApp, bearer: Option<&str>, body: Value) -> (u16, HeaderMap, Value) {
+    call(Method::POST, &app.url("/register"), bearer, Some(body)).await
+}
+
+/// Registers `body`, which must succeed; the response.
+async fn registered(app: &TestApp, bearer: Option<&str>, body: Value) -> Value {
+    let (status, headers, response) = register(app, bearer, body).await;
+    assert_eq!(status, 201, "{response}");
+    assert_eq!(headers["cache-control"], "no-store");
+    response
+}
+
+fn text<'a>(body: &'a Value, name: &str) -> &'a str {
+    body[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("no `{name}` in {body}"))
+}
+
+/// An RFC 7591/7592 error: its status, code and `Cache-Control`; a 401 also
+/// carries a Bearer challenge naming the error.
+fn assert_error((status, headers, body): &(u16, HeaderMap, Value), expected: u16, code: &str) {
+    assert_eq!((*status, body["error"].as_str()), (expected, Some(code)), "{body}");
+    assert!(body["error_description"].is_string(), "{body}");
+    assert_eq!(headers["cache-control"], "no-store");
+    if expected == 401 {
+        let challenge = headers["www-authenticate"].to_str().unwrap();
+        assert!(
+            challenge.starts_with("Bearer ") && challenge.contains(&format!("error=\"{code}\"")),
+            "{challenge}"
+        );
+    }
+}
+
+async fn discovery(app: &TestApp, path: &str) -> Value {
+    reqwest::get(app.url(path)).await.unwrap().json().await.unwrap()
+}
+
+/// Status of a token request authenticated with this secret: 400
+/// `invalid_grant` (the code is made up) shows the secret was accepted.
+async fn secret_works(app: &TestApp, client_id: &str, secret: &str) -> bool {
+    let (status, body, _) = form_post(
+        app,
+        "/token",
+        Some((client_id, secret)),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", "made-up-code"),
+            ("redirect_uri", REDIRECT_URI),
+        ],
+    )
+    .await;
+    match status {
+        400 => {
+            assert_eq!(body["error"], "invalid_grant", "{body}");
+            true
+        }
+        401 => {
+            assert_eq!(body["error"], "invalid_client", "{body}");
+            false
+        }
+        other => panic!("unexpected {other}: {body}"),
+    }
+}
+
+/// The code flow (with PKCE) for a client that asks for consent: the consent
+/// page is shown, the person allows, the code is exchanged (with HTTP Basic
+/// when the client has a secret). The token response.
+async fn code_flow_with_consent(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    client_id: &str,
+    secret: Option<&str>,
+    scope: &str,
+) -> Value {
+    let verifier = format!("{client_id}-a-verifier-long-enough-for-pkce-0123456789");
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let authorize = url::Url::parse_with_params(
+        &app.url("/authorize"),
+        &[
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", REDIRECT_URI),
+            ("scope", scope),
+            ("state", "reg-state"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ],
+    )
+    .unwrap();
+    let r = browser.get(authorize).send().await.unwrap();
+    assert_eq!(r.status(), 200, "a registered client gets a consent page");
+    let html = r.text().await.unwrap();
+    let mut form = hidden_fields(&html, "/authorize/consent");
+    form.push(("decision".into(), "allow".into()));
+    let r = browser
+        .post(app.url("/authorize/consent"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let location = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    assert!(location.as_str().starts_with(REDIRECT_URI), "{location}");
+    let code = location
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| panic!("no code in {location}"));
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", verifier.as_str()),
+    ];
+    if secret.is_none() {
+        form.push(("client_id", client_id));
+    }
+    let (status, body, _) = form_post(app, "/token", secret.map(|s| (client_id, s)), &form).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+on_both_databases! {
+    async fn registration_is_off_by_default(app) {
+        let body = json!({"redirect_uris": [REDIRECT_URI]});
+        let refused = register(&app, None, body.clone()).await;
+        assert_error(&refused, 404, "not_found");
+        // Not even an initial access token opens it.
+        assert_eq!(register(&app, Some(INITIAL_TOKEN), body).await.0, 404);
+        assert!(app.idp.list_clients().unwrap().is_empty());
+
+        let (id, _) = web_app(&app, "Shop", &["openid"]);
+        let uri = app.url(&format!("/register/{id}"));
+        for method in [Method::GET, Method::DELETE] {
+            let (status, _, _) = call(method, &uri, Some("anything"), None).await;
+            assert_eq!(status, 404);
+        }
+        let (status, _, _) = call(Method::PUT, &uri, Some("anything"), Some(json!({"redirect_uris": [REDIRECT_URI]}))).await;
+        assert_eq!(status, 404);
+
+        for path in ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"] {
+            let document = discovery(&app, path).await;
+            assert!(document.get("registration_endpoint").is_none(), "{document}");
+        }
+    }
+}
+
+async fn open_registration_issues_credentials_and_the_app_signs_people_in(backend: Backend) {
+    let app = with_registration(backend, None).await;
+    for path in [
+        "/.well-known/openid-configuration",
+        "/.well-known/oauth-authorization-server",
+    ] {
+        let document = discovery(&app, path).await;
+        assert_eq!(document["registration_endpoint"], app.url("/register"));
+    }
+
+    let body = registered(
+        &app,
+        None,
+        json!({
+            "client_name": "Recipe Box",
+            "redirect_uris": [REDIRECT_URI],
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            "scope": "openid email offline_access",
+            "token_endpoint_auth_method": "client_secret_basic",
+            "logo_uri": "https://recipes.example.com/logo.png",
+            "policy_uri": "https://recipes.example.com/privacy",
+            // Not client metadata: a registering app cannot skip consent.
+            "skip_consent": true,
+            // Unknown members are ignored (RFC 7591 §2).
+            "software_id": "4NRB1-0XZABZI9E6-5SM3R",
+        }),
+    )
+    .await;
+    let client_id = text(&body, "client_id").to_owned();
+    let secret = text(&body, "client_secret").to_owned();
+    let registration_token = text(&body, "registration_access_token");
+    assert!(client_id.len() >= 16 && secret.len() >= 32 && registration_token.len() >= 32);
+    assert_ne!(secret, registration_token);
+    assert_eq!(body["client_secret_expires_at"], 0);
+    assert_eq!(
+        body["registration_client_uri"],
+        format!("{}/register/{client_id}", app.address)
+    );
+    // client_id_issued_at is OPTIONAL (RFC 7591 §3.2.1); idp does not send
+    // it today. When it does, it must be a number of seconds.
+    if let Some(issued) = body.get("client_id_issued_at") {
+        assert!(issued.is_i64(), "{body}");
+    }
+    assert_eq!(body["client_name"], "Recipe Box");
+    assert_eq!(body["redirect_uris"], json!([REDIRECT_URI]));
+    assert_eq!(
+        body["grant_types"],
+        json!(["authorization_code", "refresh_token"])
+    );
+    assert_eq!(body["response_types"], json!(["code"]));
+    assert_eq!(body["token_endpoint_auth_method"], "client_secret_basic");
+    assert_eq!(body["scope"], "openid email offline_access");
+    assert_eq!(body["logo_uri"], "https://recipes.example.com/logo.png");
+    assert_eq!(body["policy_uri"], "https://recipes.example.com/privacy");
+    assert_eq!(body["subject_type"], "public");
+    assert_eq!(body["id_token_signed_response_alg"], "RS256");
+    assert!(body.get("skip_consent").is_none() && body.get("software_id").is_none());
+
+    let stored = app.idp.client(&client_id).unwrap().expect("stored");
+    assert!(!stored.metadata.skip_consent, "registered clients never skip consent");
+    assert_eq!(stored.name, "Recipe Box");
+
+    // A person uses the app: consent, code, tokens for this client.
+    let (account_id, browser) = signed_in_person(&app, "reg@example.com", false).await;
+    let tokens = code_flow_with_consent(
+        &app,
+        &browser,
+        &client_id,
+        Some(&secret),
+        "openid email",
+    )
+    .await;
+    let (_, claims) = app
+        .idp
+        .signing
+        .verify_jwt(text(&tokens, "id_token"))
+        .expect("an ID token signed by idp");
+    assert_eq!(claims["aud"], client_id.as_str());
+    assert_eq!(claims["sub"], account_id.as_str());
+    // Without userinfo_signed_response_alg, UserInfo is plain JSON.
+    let (status, info) = userinfo(&app, text(&tokens, "access_token")).await;
+    assert_eq!(status, 200, "{info}");
+    assert_eq!(info["email"], "reg@example.com");
+
+    // Defaults: the code grant, the default scopes, client_secret_basic.
+    let body = registered(&app, None, json!({"redirect_uris": [REDIRECT_URI]})).await;
+    assert_eq!(body["grant_types"], json!(["authorization_code"]));
+    assert_eq!(body["response_types"], json!(["code"]));
+    assert_eq!(body["token_endpoint_auth_method"], "client_secret_basic");
+    assert_eq!(body["scope"], "openid profile email offline_access");
+    assert!(body["client_name"].is_string());
+    assert!(body["client_secret"].is_string());
+
+    // A public client (a native app) gets no secret and still needs consent.
+    let body = registered(
+        &app,
+        None,
+        json!({
+            "client_name": "Recipe Box for phones",
+            "redirect_uris": ["com.example.recipes:/cb", REDIRECT_URI],
+            "token_endpoint_auth_method": "none",
+            "scope": "openid",
+        }),
+    )
+    .await;
+    assert_eq!(body["token_endpoint_auth_method"], "none");
+    assert!(body.get("client_secret").is_none(), "{body}");
+    assert!(body.get("client_secret_expires_at").is_none(), "{body}");
+    assert!(body["registration_access_token"].is_string());
+    let public_id = text(&body, "client_id").to_owned();
+    let tokens = code_flow_with_consent(&app, &browser, &public_id, None, "openid").await;
+    assert!(tokens["id_token"].is_string());
+
+    // client_secret_post is honoured too.
+    let body = registered(
+        &app,
+        None,
+        json!({"redirect_uris": [REDIRECT_URI], "token_endpoint_auth_method": "client_secret_post"}),
+    )
+    .await;
+    assert_eq!(body["token_endpoint_auth_method"], "client_secret_post");
+    assert!(body["client_secret"].is_string());
+}
+
+async fn bad_metadata_is_refused(backend: Backend) {
+    let app = with_registration(backend, None).await;
+    let ok_uri = json!([REDIRECT_URI]);
+    let cases: Vec<(Value, &str)> = vec![
+        // Plain http is for loopback only.
+        (
+            json!({"redirect_uris": ["http://recipes.example.com/cb"]}),
+            "invalid_redirect_uri",
+        ),
+        (
+            json!({"redirect_uris": ["https://recipes.example.com/cb#frag"]}),
+            "invalid_redirect_uri",
+        ),
+        (json!({"redirect_uris": ["/cb"]}), "invalid_redirect_uri"),
+        (
+            json!({"redirect_uris": ["javascript:alert(1)"]}),
+            "invalid_redirect_uri",
+        ),
+        // The code grant needs somewhere to send codes.
+        (json!({"client_name": "No URIs"}), "invalid_redirect_uri"),
+        (
+            json!({"redirect_uris": ok_uri, "response_types": ["token"]}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "response_types": ["code", "id_token"]}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "subject_type": "pairwise"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "sector_identifier_uri": "https://recipes.example.com/s.json"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "scope": "openid admin"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "scope": "introspect"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "grant_types": ["password"]}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "grant_types": ["implicit"]}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "token_endpoint_auth_method": "client_secret_jwt"}),
+            "invalid_client_metadata",
+        ),
+        // A public client holds no secret, so no client credentials.
+        (
+            json!({"grant_types": ["client_credentials"], "token_endpoint_auth_method": "none"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "id_token_signed_response_alg": "HS256"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "userinfo_signed_response_alg": "none"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "id_token_encrypted_response_alg": "RSA-OAEP"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "jwks": {"kty": "RSA"}}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "jwks_uri": "ftp://recipes.example.com/jwks"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "logo_uri": "javascript:alert(1)"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": ok_uri, "client_name": "   "}),
+            "invalid_client_metadata",
+        ),
+        // Wrong JSON types.
+        (
+            json!({"redirect_uris": REDIRECT_URI}),
+            "invalid_client_metadata",
+        ),
+        (json!(["not", "an", "object"]), "invalid_client_metadata"),
+    ];
+    for (body, code) in cases {
+        let refused = register(&app, None, body.clone()).await;
+        assert_eq!(refused.2["error"], code, "{body}: {}", refused.2);
+        assert_error(&refused, 400, code);
+    }
+    // A body that is not JSON at all.
+    let r = reqwest::Client::new()
+        .post(app.url("/register"))
+        .header("Content-Type", "application/json")
+        .body("redirect_uris=http://127.0.0.1:9/cb")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_client_metadata");
+    assert!(app.idp.list_clients().unwrap().is_empty(), "nothing was registered");
+
+    // SERVER BUG: RFC 7591 §2 says `jwks` and `jwks_uri` MUST NOT both be
+    // present; idp accepts both (and silently prefers `jwks`).
+    let both = json!({
+        "redirect_uris": ok_uri,
+        "token_endpoint_auth_method": "private_key_jwt",
+        "jwks": {"keys": []},
+        "jwks_uri": "https://recipes.example.com/jwks.json",
+    });
+    let refused = register(&app, None, both).await;
+    assert_eq!(
+        (refused.0, refused.2["error"].as_str()),
+        (400, Some("invalid_client_metadata")),
+        "SERVER BUG: jwks and jwks_uri together were accepted: {}",
+        refused.2
+    );
+}
+
+async fn an_initial_access_token_guards_registration(backend: Backend) {
+    let app = with_registration(backend, Some(INITIAL_TOKEN)).await;
+    let document = discovery(&app, "/.well-known/openid-configuration").await;
+    assert_eq!(document["registration_endpoint"], app.url("/register"));
+    let body = json!({"client_name": "Guarded", "redirect_uris": [REDIRECT_URI]});
+
+    assert_error(&register(&app, None, body.clone()).await, 401, "invalid_token");
+    assert_error(
+        &register(&app, Some("initial-access-token-0123456789-abcdefghiX"), body.clone()).await,
+        401,
+        "invalid_token",
+    );
+    assert_error(
+        &register(&app, Some(&INITIAL_TOKEN[..20]), body.clone()).await,
+        401,
+        "invalid_token",
+    );
+    // The token as HTTP Basic is not a Bearer token.
+    let r = reqwest::Client::new()
+        .post(app.url("/register"))
+        .basic_auth(INITIAL_TOKEN, Some(""))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // The token in the body does not count either.
+    let mut in_body = body.clone();
+    in_body["access_token"] = json!(INITIAL_TOKEN);
+    assert_error(&register(&app, None, in_body).await, 401, "invalid_token");
+    assert!(app.idp.list_clients().unwrap().is_empty());
+
+    let created = registered(&app, Some(INITIAL_TOKEN), body.clone()).await;
+    assert_eq!(created["client_name"], "Guarded");
+    // The initial token is reusable (it is not a registration access token).
+    let again = registered(&app, Some(INITIAL_TOKEN), body).await;
+    assert_ne!(again["client_id"], created["client_id"]);
+    assert_eq!(app.idp.list_clients().unwrap().len(), 2);
+
+    // The initial access token does not manage clients; each client's own
+    // registration access token does.
+    let uri = text(&created, "registration_client_uri").to_owned();
+    assert_error(
+        &call(Method::GET, &uri, Some(INITIAL_TOKEN), None).await,
+        401,
+        "invalid_token",
+    );
+    let (status, _, read) = call(
+        Method::GET,
+        &uri,
+        Some(text(&created, "registration_access_token")),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(read["client_id"], created["client_id"]);
+}
+
+async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend) {
+    let app = with_registration(backend, None).await;
+    let created = registered(
+        &app,
+        None,
+        json!({
+            "client_name": "Recipe Box",
+            "redirect_uris": [REDIRECT_URI],
+            "scope": "openid email",
+            "tos_uri": "https://recipes.example.com/terms",
+        }),
+    )
+    .await;
+    let client_id = text(&created, "client_id").to_owned();
+    let secret = text(&created, "client_secret").to_owned();
+    let token = text(&created, "registration_access_token").to_owned();
+    let uri = text(&created, "registration_client_uri").to_owned();
+    let other = registered(&app, None, json!({"redirect_uris": [REDIRECT_URI]})).await;
+    let other_token = text(&other, "registration_access_token").to_owned();
+
+    // Read (RFC 7592 §2.1).
+    let (status, headers, read) = call(Method::GET, &uri, Some(&token), None).await;
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(read["client_id"], client_id.as_str());
+    assert_eq!(read["client_name"], "Recipe Box");
+    assert_eq!(read["redirect_uris"], json!([REDIRECT_URI]));
+    assert_eq!(read["scope"], "openid email");
+    assert_eq!(read["tos_uri"], "https://recipes.example.com/terms");
+    assert_eq!(read["token_endpoint_auth_method"], "client_secret_basic");
+    assert_eq!(read["registration_client_uri"], uri.as_str());
+    // Secrets are stored hashed, so they are never shown again. (RFC 7592 §3
+    // lists registration_access_token, and client_secret for confidential
+    // clients, in this response; idp cannot echo what it keeps only hashed.)
+    assert!(read.get("client_secret").is_none(), "{read}");
+
+    // Without, with a wrong, or with another client's token: 401.
+    assert_error(&call(Method::GET, &uri, None, None).await, 401, "invalid_token");
+    assert_error(
+        &call(Method::GET, &uri, Some("wrong-token"), None).await,
+        401,
+        "invalid_token",
+    );
+    assert_error(
+        &call(Method::GET, &uri, Some(&other_token), None).await,
+        401,
+        "invalid_token",
+    );
+    // The client secret is not a registration access token.
+    assert_error(
+        &call(Method::GET, &uri, Some(&secret), None).await,
+        401,
+        "invalid_token",
+    );
+    // Unknown clients look the same as a wrong token.
+    assert_error(
+        &call(Method::GET, &app.url("/register/no-such-client"), Some(&token), None).await,
+        401,
+        "invalid_token",
+    );
+    // Clients an administrator made have no registration access token.
+    let (admin_made, _) = web_app(&app, "Shop", &["openid"]);
+    let admin_uri = app.url(&format!("/register/{admin_made}"));
+    for bearer in [token.as_str(), ""] {
+        let (status, _, _) = call(Method::GET, &admin_uri, Some(bearer), None).await;
+        assert_eq!(status, 401);
+    }
+    let (status, _, _) = call(Method::DELETE, &admin_uri, Some(&token), None).await;
+    assert_eq!(status, 401);
+    assert!(app.idp.client(&admin_made).unwrap().is_some());
+
+    // Replace (RFC 7592 §2.2): the whole metadata, id and secret unchanged.
+    let replacement = json!({
+        "client_id": client_id,
+        "client_name": "Recipe Box 2",
+        "redirect_uris": [REDIRECT_URI, "https://recipes.example.com/cb"],
+        "scope": "openid profile",
+        "grant_types": ["authorization_code", "refresh_token"],
+    });
+    assert_error(
+        &call(Method::PUT, &uri, Some(&other_token), Some(replacement.clone())).await,
+        401,
+        "invalid_token",
+    );
+    assert_error(
+        &call(Method::PUT, &uri, None, Some(replacement.clone())).await,
+        401,
+        "invalid_token",
+    );
+    let (status, headers, replaced) =
+        call(Method::PUT, &uri, Some(&token), Some(replacement)).await;
+    assert_eq!(status, 200, "{replaced}");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(replaced["client_id"], client_id.as_str());
+    assert_eq!(replaced["client_name"], "Recipe Box 2");
+    assert_eq!(
+        replaced["redirect_uris"],
+        json!([REDIRECT_URI, "https://recipes.example.com/cb"])
+    );
+    assert_eq!(replaced["scope"], "openid profile");
+    assert_eq!(
+        replaced["grant_types"],
+        json!(["authorization_code", "refresh_token"])
+    );
+    // Replaced, not merged: the terms link is gone.
+    assert!(replaced.get("tos_uri").is_none(), "{replaced}");
+    assert!(replaced.get("client_secret").is_none());
+    let (_, _, read) = call(Method::GET, &uri, Some(&token), None).await;
+    assert_eq!(read["client_name"], "Recipe Box 2");
+    assert!(read.get("tos_uri").is_none());
+    let stored = app.idp.client(&client_id).unwrap().unwrap();
+    assert_eq!(stored.name, "Recipe Box 2");
+    assert!(!stored.metadata.skip_consent);
+    assert!(secret_works(&app, &client_id, &secret).await, "the secret stays");
+
+    // A replacement is checked like a registration.
+    let bad: Vec<(Value, &str)> = vec![
+        (
+            json!({"redirect_uris": ["http://recipes.example.com/cb"]}),
+            "invalid_redirect_uri",
+        ),
+        (
+            json!({"redirect_uris": [REDIRECT_URI], "scope": "openid admin"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"redirect_uris": [REDIRECT_URI], "response_types": ["token"]}),
+            "invalid_client_metadata",
+        ),
+        // Confidential stays confidential.
+        (
+            json!({"redirect_uris": [REDIRECT_URI], "token_endpoint_auth_method": "none"}),
+            "invalid_client_metadata",
+        ),
+    ];
+    for (body, code) in bad {
+        assert_error(
+            &call(Method::PUT, &uri, Some(&token), Some(body)).await,
+            400,
+            code,
+        );
+    }
+    assert_eq!(app.idp.client(&client_id).unwrap().unwrap().name, "Recipe Box 2");
+
+    // Delete (RFC 7592 §2.3).
+    assert_error(
+        &call(Method::DELETE, &uri, Some(&other_token), None).await,
+        401,
+        "invalid_token",
+    );
+    assert_error(&call(Method::DELETE, &uri, None, None).await, 401, "invalid_token");
+    assert!(app.idp.client(&client_id).unwrap().is_some());
+    let (status, headers, body) = call(Method::DELETE, &uri, Some(&token), None).await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(app.idp.client(&client_id).unwrap().is_none());
+    assert_error(&call(Method::GET, &uri, Some(&token), None).await, 401, "invalid_token");
+    assert_error(
+        &call(Method::PUT, &uri, Some(&token), Some(json!({"redirect_uris": [REDIRECT_URI]}))).await,
+        401,
+        "invalid_token",
+    );
+    assert_error(&call(Method::DELETE, &uri, Some(&token), None).await, 401, "invalid_token");
+    assert!(!secret_works(&app, &client_id, &secret).await, "the client is gone");
+    // The other client is untouched.
+    let (status, _, _) = call(
+        Method::GET,
+        text(&other, "registration_client_uri"),
+        Some(&other_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+async fn userinfo_is_signed_for_clients_that_registered_for_it(backend: Backend) {
+    let app = with_registration(backend, None).await;
+    let document = discovery(&app, "/.well-known/openid-configuration").await;
+    assert_eq!(
+        document["userinfo_signing_alg_values_supported"],
+        json!(["RS256", "ES256", "EdDSA"])
+    );
+    let body = registered(
+        &app,
+        None,
+        json!({
+            "client_name": "Signed Recipes",
+            "redirect_uris": [REDIRECT_URI],
+            "scope": "openid email profile",
+            "userinfo_signed_response_alg": "RS256",
+        }),
+    )
+    .await;
+    assert_eq!(body["userinfo_signed_response_alg"], "RS256");
+    let client_id = text(&body, "client_id").to_owned();
+    let secret = text(&body, "client_secret").to_owned();
+    let (account_id, browser) = signed_in_person(&app, "signed@example.com", false).await;
+    let tokens = code_flow_with_consent(
+        &app,
+        &browser,
+        &client_id,
+        Some(&secret),
+        "openid email profile",
+    )
+    .await;
+    let access = text(&tokens, "access_token").to_owned();
+    let jwks = jwks_at(&app.url("/jwks")).await;
+
+    let check = |content_type: &str, jwt: &str, alg: &str, aud: &str| {
+        assert_eq!(content_type, "application/jwt");
+        let (header, claims) = app.idp.signing.verify_jwt(jwt).expect("signed by idp");
+        assert_eq!(header["alg"], alg);
+        let (_, same) = verify_jwt_with(&jwks, jwt);
+        assert_eq!(same, claims, "verifiable with the published JWKS");
+        assert_eq!(claims["iss"], app.address.as_str());
+        assert_eq!(claims["aud"], aud);
+        assert_eq!(claims["sub"], account_id.as_str());
+        assert_eq!(claims["email"], "signed@example.com");
+        assert_eq!(claims["given_name"], "Ada");
+    };
+    let r = reqwest::Client::new()
+        .get(app.url("/userinfo"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let content_type = r.headers()["content-type"].to_str().unwrap().to_owned();
+    check(&content_type, &r.text().await.unwrap(), "RS256", &client_id);
+    // POST with the token in the form: the same.
+    let r = reqwest::Client::new()
+        .post(app.url("/userinfo"))
+        .form(&[("access_token", access.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let content_type = r.headers()["content-type"].to_str().unwrap().to_owned();
+    check(&content_type, &r.text().await.unwrap(), "RS256", &client_id);
+    // A bad token is still a plain Bearer error.
+    let r = reqwest::Client::new()
+        .get(app.url("/userinfo"))
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+
+    // The other algorithms, for clients an administrator made.
+    for alg in ["ES256", "EdDSA"] {
+        let created = app
+            .idp
+            .create_client(&NewClient {
+                name: format!("Signed {alg}"),
+                redirect_uris: vec![REDIRECT_URI.into()],
+                skip_consent: true,
+                userinfo_signed_response_alg: Some(alg.into()),
+                ..NewClient::default()
+            })
+            .unwrap();
+        let id = created.client.client_id.clone();
+        let tokens = code_flow(
+            &app,
+            &browser,
+            (&id, created.secret.as_deref().unwrap()),
+            "openid email profile",
+        )
+        .await
+        .unwrap();
+        let r = reqwest::Client::new()
+            .get(app.url("/userinfo"))
+            .bearer_auth(text(&tokens, "access_token"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let content_type = r.headers()["content-type"].to_str().unwrap().to_owned();
+        check(&content_type, &r.text().await.unwrap(), alg, &id);
+    }
+
+    // Clients that did not ask get JSON.
+    let (plain, plain_secret) = web_app(&app, "Plain", &["openid", "email"]);
+    let tokens = code_flow(&app, &browser, (&plain, &plain_secret), "openid email")
+        .await
+        .unwrap();
+    let r = reqwest::Client::new()
+        .get(app.url("/userinfo"))
+        .bearer_auth(text(&tokens, "access_token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    let info: Value = r.json().await.unwrap();
+    assert_eq!(info["email"], "signed@example.com");
+    assert!(info.get("aud").is_none());
+}
