@@ -14,6 +14,7 @@ pub struct ServerKeys {
     pub csrf: Vec<u8>,
     pub unsubscribe: Vec<u8>,
     pub bot_check: Vec<u8>,
+    pub pairwise: Vec<u8>,
 }
 
 impl ServerKeys {
@@ -43,6 +44,7 @@ impl ServerKeys {
             csrf: derive("csrf"),
             unsubscribe: derive("unsubscribe"),
             bot_check: derive("bot-check"),
+            pairwise: derive("pairwise-subject"),
         })
     }
 }

@@ -52,7 +52,7 @@ enum Command {
 #[derive(Subcommand)]
 enum ClientCommand {
     /// Register a client; its secret is printed once.
-    Create(ClientCreate),
+    Create(Box<ClientCreate>),
 }
 
 #[derive(Args)]
@@ -95,6 +95,9 @@ struct ClientCreate {
     /// The app's public keys, for --token-endpoint-auth-method private_key_jwt.
     #[arg(long)]
     jwks_uri: Option<String>,
+    /// public (default) or pairwise: a different subject identifier per app.
+    #[arg(long)]
+    subject_type: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -144,7 +147,7 @@ pub fn run() -> ExitCode {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings, cli.json),
         Command::User(UserCommand::Create(args)) => create_user(settings, args, cli.json),
-        Command::Client(ClientCommand::Create(args)) => create_client(settings, args, cli.json),
+        Command::Client(ClientCommand::Create(args)) => create_client(settings, *args, cli.json),
         Command::Keys(KeysCommand::Rotate) => rotate_keys(settings, cli.json),
     }
 }
@@ -273,6 +276,7 @@ fn create_client(settings: Settings, args: ClientCreate, json: bool) -> ExitCode
         jwks: None,
         jwks_uri: args.jwks_uri,
         userinfo_signed_response_alg: None,
+        subject_type: args.subject_type,
     };
     match idp.create_client(&new) {
         Ok(created) => {

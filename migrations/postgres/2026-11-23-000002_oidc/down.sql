@@ -1,3 +1,4 @@
+DROP TABLE pairwise_subjects;
 DROP TABLE used_client_assertions;
 DROP TABLE session_clients;
 DROP TABLE revoked_access_tokens;

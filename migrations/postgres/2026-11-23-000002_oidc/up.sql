@@ -86,3 +86,12 @@ CREATE TABLE used_client_assertions (
     jti_hash TEXT PRIMARY KEY,
     expires_at TIMESTAMP NOT NULL
 );
+
+-- Pairwise subject identifiers (OIDC Core §8.1), to find the person behind
+-- one when a pairwise client's token comes back.
+CREATE TABLE pairwise_subjects (
+    sector TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    PRIMARY KEY (sector, subject)
+);

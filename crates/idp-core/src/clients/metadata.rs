@@ -82,6 +82,10 @@ pub struct ClientMetadata {
     /// When set, UserInfo answers with a JWT signed with this algorithm.
     #[serde(default)]
     pub userinfo_signed_response_alg: Option<String>,
+    /// Set for pairwise clients (OIDC Core §8): the host their redirect URIs
+    /// share, which keys the subject identifiers they see.
+    #[serde(default)]
+    pub sector: Option<String>,
 }
 
 /// Scopes a client gets when none are named.
@@ -214,6 +218,16 @@ impl ClientMetadata {
                 None => None,
             },
             jwks_uri: web_uri("jwks_uri", &new.jwks_uri)?,
+            sector: match new.subject_type.as_deref() {
+                None | Some("public") => None,
+                Some("pairwise") => Some(sector_of(&new.redirect_uris)?),
+                Some(other) => {
+                    return Err(invalid(
+                        "subject_type",
+                        format!("`{other}` is neither public nor pairwise"),
+                    ))
+                }
+            },
             userinfo_signed_response_alg: match new.userinfo_signed_response_alg.as_deref() {
                 Some(a) if crate::keys::Alg::parse(a).is_some() => Some(a.to_owned()),
                 Some(_) => {
@@ -226,6 +240,25 @@ impl ClientMetadata {
             },
         })
     }
+}
+
+/// The one host every redirect URI of a pairwise client shares (without a
+/// `sector_identifier_uri`, which idp does not support, they must share one).
+fn sector_of(redirect_uris: &[String]) -> Result<String, ClientError> {
+    let mut hosts = redirect_uris
+        .iter()
+        .filter_map(|u| Url::parse(u).ok())
+        .map(|u| u.host_str().unwrap_or(u.scheme()).to_owned());
+    let first = hosts
+        .next()
+        .ok_or_else(|| invalid("subject_type", "pairwise needs redirect URIs"))?;
+    if hosts.any(|h| h != first) {
+        return Err(invalid(
+            "subject_type",
+            "pairwise clients' redirect URIs must share one host",
+        ));
+    }
+    Ok(first)
 }
 
 /// Absolute, no fragment; https, or http only on loopback, or a private-use

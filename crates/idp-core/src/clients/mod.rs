@@ -62,6 +62,14 @@ impl Client {
         self.metadata.grant_types.contains(&grant)
     }
 
+    /// Authenticates with `client_secret_basic` or `client_secret_post`.
+    pub fn uses_secret(&self) -> bool {
+        matches!(
+            self.metadata.token_endpoint_auth_method,
+            TokenEndpointAuth::ClientSecretBasic | TokenEndpointAuth::ClientSecretPost
+        )
+    }
+
     pub fn uses_private_key_jwt(&self) -> bool {
         self.metadata.token_endpoint_auth_method == TokenEndpointAuth::PrivateKeyJwt
     }
@@ -108,6 +116,8 @@ pub struct NewClient {
     pub jwks: Option<serde_json::Value>,
     pub jwks_uri: Option<String>,
     pub userinfo_signed_response_alg: Option<String>,
+    /// `public` (default) or `pairwise`.
+    pub subject_type: Option<String>,
 }
 
 pub struct CreatedClient {
@@ -218,6 +228,20 @@ impl Idp {
         }
         let name = check_name(&update.name)?;
         let metadata = ClientMetadata::build(update)?;
+        let secret_based = |m: &ClientMetadata| {
+            matches!(
+                m.token_endpoint_auth_method,
+                TokenEndpointAuth::ClientSecretBasic | TokenEndpointAuth::ClientSecretPost
+            )
+        };
+        // A secret left behind would still authenticate, and a key-based
+        // client has no secret to switch to.
+        if secret_based(&metadata) != current.uses_secret() {
+            return Err(invalid(
+                "token_endpoint_auth_method",
+                "a client cannot switch between a secret and private_key_jwt; make a new one",
+            ));
+        }
         let json = serde_json::to_string(&metadata).expect("metadata serialises");
         self.db.write(|conn| {
             diesel::update(c::table.find(client_id))
@@ -254,8 +278,11 @@ impl Idp {
     /// A new secret for a confidential client; the old one stops working.
     pub fn rotate_client_secret(&self, client_id: &str) -> Result<String, ClientError> {
         let client = self.client(client_id)?.ok_or(ClientError::NotFound)?;
-        if client.is_public() {
-            return Err(invalid("client_id", "a public client has no secret"));
+        if !client.uses_secret() {
+            return Err(invalid(
+                "client_id",
+                "this client authenticates without a secret (public or private_key_jwt)",
+            ));
         }
         let secret = random_token(32);
         self.db.write(|conn| {

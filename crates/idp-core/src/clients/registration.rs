@@ -35,7 +35,6 @@ pub struct RegistrationRequest {
     pub subject_type: Option<String>,
     pub sector_identifier_uri: Option<String>,
     /// Accepted and unused: request objects are not supported (discovery says so).
-    /// Accepted and unused: request objects are not supported (discovery says so).
     pub request_uris: Option<Vec<String>>,
     pub userinfo_signed_response_alg: Option<String>,
     pub id_token_encrypted_response_alg: Option<String>,
@@ -60,7 +59,7 @@ impl RegistrationRequest {
         if self.sector_identifier_uri.is_some() {
             return Err(invalid(
                 "sector_identifier_uri",
-                "pairwise subjects (and so sector identifiers) are not supported",
+                "sector identifiers are not supported: pairwise clients' redirect URIs share one host",
             ));
         }
         if self.id_token_encrypted_response_alg.is_some() {
@@ -99,6 +98,7 @@ impl RegistrationRequest {
             jwks: self.jwks,
             jwks_uri: self.jwks_uri,
             userinfo_signed_response_alg: self.userinfo_signed_response_alg,
+            subject_type: self.subject_type,
         })
     }
 }
@@ -132,7 +132,7 @@ impl Idp {
             "token_endpoint_auth_method": m.token_endpoint_auth_method.as_str(),
             "scope": m.scopes.join(" "),
             "id_token_signed_response_alg": m.id_token_signed_response_alg,
-            "subject_type": "public",
+            "subject_type": if m.sector.is_some() { "pairwise" } else { "public" },
             "registration_client_uri": format!("{}/register/{}", self.settings.issuer, client.client_id),
         });
         let optional = [

@@ -170,6 +170,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pairwise_subjects (sector, subject) {
+        sector -> Text,
+        subject -> Text,
+        account_id -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
     accounts,
@@ -185,4 +193,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     revoked_access_tokens,
     session_clients,
     used_client_assertions,
+    pairwise_subjects,
 );

@@ -88,10 +88,21 @@ impl Idp {
                     continue;
                 }
             };
-            let Some(uri) = client.and_then(|c| c.metadata.backchannel_logout_uri) else {
+            let Some(client) = client.filter(|c| c.metadata.backchannel_logout_uri.is_some())
+            else {
                 continue;
             };
-            deliveries.push((uri, notice.client_id.clone(), self.logout_token(&notice)));
+            let subject = self.subject_for(&client, &notice.account_id);
+            let uri = client
+                .metadata
+                .backchannel_logout_uri
+                .clone()
+                .unwrap_or_default();
+            deliveries.push((
+                uri,
+                notice.client_id.clone(),
+                self.logout_token(&notice, &subject),
+            ));
         }
         if deliveries.is_empty() {
             return;
@@ -127,12 +138,12 @@ impl Idp {
         });
     }
 
-    fn logout_token(&self, notice: &LogoutNotice) -> String {
+    fn logout_token(&self, notice: &LogoutNotice, subject: &str) -> String {
         let now = now();
         let claims = json!({
             "iss": self.settings.issuer,
             "aud": notice.client_id,
-            "sub": notice.account_id,
+            "sub": subject,
             "sid": notice.session_id,
             "iat": now.and_utc().timestamp(),
             "exp": (now + Duration::minutes(2)).and_utc().timestamp(),

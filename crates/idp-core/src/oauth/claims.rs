@@ -5,9 +5,10 @@ use serde_json::{json, Map, Value};
 use super::Scopes;
 use crate::accounts::Account;
 
-pub fn userinfo_claims(account: &Account, scopes: &Scopes) -> Map<String, Value> {
+/// `subject` is what the asking client knows the person as (pairwise or not).
+pub fn userinfo_claims(subject: &str, account: &Account, scopes: &Scopes) -> Map<String, Value> {
     let mut claims = Map::new();
-    claims.insert("sub".into(), json!(account.id));
+    claims.insert("sub".into(), json!(subject));
     if scopes.contains("profile") {
         let name = format!("{} {}", account.given_name, account.family_name);
         claims.insert("name".into(), json!(name.trim()));

@@ -22,6 +22,8 @@ use crate::{now, Idp};
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// Longest an assertion may claim to live; longer ones are refused.
 const MAX_LIFETIME_SECS: i64 = 600;
+/// Clock skew tolerated on `exp`.
+const LEEWAY_SECS: u64 = 30;
 const JWKS_FETCH_TIMEOUT: StdDuration = StdDuration::from_secs(5);
 const MAX_JWKS_BYTES: usize = 64 * 1024;
 
@@ -68,7 +70,7 @@ impl Idp {
         validation.set_issuer(&[client.client_id.as_str()]);
         validation.sub = Some(client.client_id.clone());
         validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECS;
         let claims: Value = candidates
             .iter()
             .filter_map(|jwk| DecodingKey::from_jwk(jwk).ok())
@@ -85,9 +87,11 @@ impl Idp {
             .and_then(Value::as_str)
             .filter(|j| !j.is_empty())
             .ok_or_else(|| refused("jti is required"))?;
-        let expires_at = chrono::DateTime::from_timestamp(exp, 0)
-            .map(|t| t.naive_utc())
-            .unwrap_or(now);
+        // Remembered as long as the signature check would still accept it.
+        let expires_at =
+            chrono::DateTime::from_timestamp(exp + i64::try_from(LEEWAY_SECS).unwrap_or(0) + 1, 0)
+                .map(|t| t.naive_utc())
+                .unwrap_or(now);
         self.remember_assertion(&client.client_id, jti, expires_at, now)
     }
 

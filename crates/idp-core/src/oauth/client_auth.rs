@@ -72,7 +72,8 @@ impl Idp {
             .is_some_and(|client| match (method, &secret) {
                 (TokenEndpointAuth::None, None) => client.is_public(),
                 // A confidential client may use either secret method.
-                (_, Some(secret)) => !client.is_public() && client.secret_matches(secret),
+                // Only clients registered for a secret method may use a secret.
+                (_, Some(secret)) => client.uses_secret() && client.secret_matches(secret),
                 _ => false,
             });
         match client {

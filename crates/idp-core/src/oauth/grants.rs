@@ -329,10 +329,12 @@ impl Idp {
         nonce: Option<&str>,
         family: Option<Family<'_>>,
     ) -> Result<TokenResponse, OAuthError> {
-        let access = self.access_token(client, &account.id, scopes, Some(auth_time));
+        let subject = self.record_subject(conn, client, &account.id)?;
+        let access = self.access_token(client, &subject, scopes, Some(auth_time));
         let id_token = scopes.contains("openid").then(|| {
             self.id_token(
                 client,
+                &subject,
                 account,
                 scopes,
                 session_id,

@@ -13,6 +13,7 @@ mod grants;
 mod introspection;
 mod logout;
 mod scope;
+mod subject;
 mod tokens;
 
 pub use authorize::{AuthorizationRequest, AuthorizeError, AuthorizeParams, Prompt, ResponseMode};

@@ -20,6 +20,9 @@ use crate::{now, Idp};
 #[derive(Debug, Clone)]
 pub struct AccessTokenClaims {
     pub sub: String,
+    /// The person the token is about; `None` for a client's own token
+    /// (client credentials).
+    pub account_id: Option<String>,
     pub client_id: String,
     pub scopes: Scopes,
     pub jti: String,
@@ -78,6 +81,7 @@ impl Idp {
     pub(crate) fn id_token(
         &self,
         client: &Client,
+        subject: &str,
         account: &Account,
         scopes: &Scopes,
         session_id: &str,
@@ -89,7 +93,7 @@ impl Idp {
         let alg = Alg::parse(&client.metadata.id_token_signed_response_alg).unwrap_or(Alg::RS256);
         let mut claims = json!({
             "iss": self.settings.issuer,
-            "sub": account.id,
+            "sub": subject,
             "aud": client.client_id,
             "azp": client.client_id,
             "iat": unix(now),
@@ -103,7 +107,7 @@ impl Idp {
             claims["nonce"] = json!(nonce);
         }
         if let Value::Object(map) = &mut claims {
-            for (k, v) in userinfo_claims(account, scopes) {
+            for (k, v) in userinfo_claims(subject, account, scopes) {
                 map.entry(k).or_insert(v);
             }
         }
@@ -139,14 +143,21 @@ impl Idp {
             crate::clients::ClientError::Store(s) => s,
             other => StoreError::Migration(other.to_string()),
         })?;
-        let still_allowed = client.is_some_and(|c| {
+        let Some(client) = client.filter(|c| {
             scopes
                 .iter()
                 .all(|s| c.metadata.scopes.iter().any(|allowed| allowed == s))
-        });
-        if !still_allowed {
+        }) else {
             return Ok(None);
-        }
+        };
+        let account_id = if sub == client_id {
+            None
+        } else {
+            match self.account_of_subject(&client, &sub)? {
+                Some(id) => Some(id),
+                None => return Ok(None),
+            }
+        };
         let revoked: i64 = self.db.read(|conn| {
             r::table
                 .filter(r::jti.eq(&jti))
@@ -159,6 +170,7 @@ impl Idp {
         }
         Ok(Some(AccessTokenClaims {
             sub,
+            account_id,
             client_id,
             scopes,
             jti,

@@ -19,10 +19,11 @@ pub const ADMIN_SCOPE: &str = "admin";
 
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
-    value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))
-        .map(|t| t.trim().to_owned())
+    // Auth schemes are case-insensitive (RFC 7235).
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
 }
 
 /// Checks the caller's token; the caller's identity is not needed further.
@@ -55,12 +56,12 @@ async fn require_admin(req: &HttpRequest, idp: &web::Data<Idp>) -> Result<(), Ap
         }
         // A client-credentials token names the client itself; its scopes
         // were limited to what the client was granted.
-        if claims.sub == claims.client_id {
+        let Some(account_id) = claims.account_id else {
             return Ok(());
-        }
+        };
         let admin = idp
             .db
-            .read(|conn| Account::find(conn, &claims.sub).map_err(StoreError::from))
+            .read(|conn| Account::find(conn, &account_id).map_err(StoreError::from))
             .map_err(store)?
             .is_some_and(|a| a.is_admin);
         if admin {
@@ -106,6 +107,8 @@ pub struct ClientBody {
     backchannel_logout_uri: Option<String>,
     jwks: Option<serde_json::Value>,
     jwks_uri: Option<String>,
+    /// `public` (default) or `pairwise`.
+    subject_type: Option<String>,
 }
 
 impl From<ClientBody> for NewClient {
@@ -131,6 +134,7 @@ impl From<ClientBody> for NewClient {
             jwks: b.jwks,
             jwks_uri: b.jwks_uri,
             userinfo_signed_response_alg: None,
+            subject_type: b.subject_type,
         }
     }
 }
@@ -159,6 +163,7 @@ pub struct ClientView {
     jwks: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     jwks_uri: Option<String>,
+    subject_type: &'static str,
     /// Only when it was just made: it is never shown again.
     #[serde(skip_serializing_if = "Option::is_none")]
     client_secret: Option<String>,
@@ -184,6 +189,11 @@ impl ClientView {
             backchannel_logout_uri: m.backchannel_logout_uri.clone(),
             jwks: m.jwks.clone(),
             jwks_uri: m.jwks_uri.clone(),
+            subject_type: if m.sector.is_some() {
+                "pairwise"
+            } else {
+                "public"
+            },
             client_secret: secret,
         }
     }

@@ -34,7 +34,7 @@ fn metadata(issuer: &str, languages: &[&str]) -> serde_json::Value {
             "response_types_supported": ["code"],
             "response_modes_supported": ["query", "fragment", "form_post"],
             "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
-            "subject_types_supported": ["public"],
+            "subject_types_supported": ["public", "pairwise"],
             "id_token_signing_alg_values_supported": ["RS256", "ES256", "EdDSA"],
             "userinfo_signing_alg_values_supported": ["RS256", "ES256", "EdDSA"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],

@@ -60,7 +60,11 @@ fn failed(e: RegistrationError) -> HttpResponse {
 
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
-    value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
+    // Auth schemes are case-insensitive (RFC 7235).
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
 }
 
 fn parse(body: &[u8]) -> Result<RegistrationRequest, Box<HttpResponse>> {

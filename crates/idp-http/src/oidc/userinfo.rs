@@ -72,13 +72,17 @@ pub async fn userinfo(req: HttpRequest, body: Bytes) -> HttpResponse {
         let Some(claims) = idp.verify_access_token(&token)? else {
             return Ok::<_, idp_core::db::StoreError>(None);
         };
+        // A client's own token (client credentials) is about no person.
+        let Some(account_id) = claims.account_id.clone() else {
+            return Ok(None);
+        };
         let account = idp.db.read(|conn| {
-            Account::find(conn, &claims.sub).map_err(idp_core::db::StoreError::from)
+            Account::find(conn, &account_id).map_err(idp_core::db::StoreError::from)
         })?;
         let Some(account) = account else {
             return Ok(None);
         };
-        let mut body = userinfo_claims(&account, &claims.scopes);
+        let mut body = userinfo_claims(&claims.sub, &account, &claims.scopes);
         let client = idp.client(&claims.client_id).ok().flatten();
         let signed = client
             .as_ref()

@@ -98,7 +98,11 @@ fn text<'a>(body: &'a Value, name: &str) -> &'a str {
 /// An RFC 7591/7592 error: its status, code and `Cache-Control`; a 401 also
 /// carries a Bearer challenge naming the error.
 fn assert_error((status, headers, body): &(u16, HeaderMap, Value), expected: u16, code: &str) {
-    assert_eq!((*status, body["error"].as_str()), (expected, Some(code)), "{body}");
+    assert_eq!(
+        (*status, body["error"].as_str()),
+        (expected, Some(code)),
+        "{body}"
+    );
     assert!(body["error_description"].is_string(), "{body}");
     assert_eq!(headers["cache-control"], "no-store");
     if expected == 401 {
@@ -111,7 +115,12 @@ fn assert_error((status, headers, body): &(u16, HeaderMap, Value), expected: u16
 }
 
 async fn discovery(app: &TestApp, path: &str) -> Value {
-    reqwest::get(app.url(path)).await.unwrap().json().await.unwrap()
+    reqwest::get(app.url(path))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 /// Status of a token request authenticated with this secret: 400
@@ -284,19 +293,16 @@ async fn open_registration_issues_credentials_and_the_app_signs_people_in(backen
     assert!(body.get("skip_consent").is_none() && body.get("software_id").is_none());
 
     let stored = app.idp.client(&client_id).unwrap().expect("stored");
-    assert!(!stored.metadata.skip_consent, "registered clients never skip consent");
+    assert!(
+        !stored.metadata.skip_consent,
+        "registered clients never skip consent"
+    );
     assert_eq!(stored.name, "Recipe Box");
 
     // A person uses the app: consent, code, tokens for this client.
     let (account_id, browser) = signed_in_person(&app, "reg@example.com", false).await;
-    let tokens = code_flow_with_consent(
-        &app,
-        &browser,
-        &client_id,
-        Some(&secret),
-        "openid email",
-    )
-    .await;
+    let tokens =
+        code_flow_with_consent(&app, &browser, &client_id, Some(&secret), "openid email").await;
     let (_, claims) = app
         .idp
         .signing
@@ -378,7 +384,15 @@ async fn bad_metadata_is_refused(backend: Backend) {
             "invalid_client_metadata",
         ),
         (
-            json!({"redirect_uris": ok_uri, "subject_type": "pairwise"}),
+            json!({"redirect_uris": ok_uri, "subject_type": "anonymous"}),
+            "invalid_client_metadata",
+        ),
+        // Pairwise subjects without a sector identifier need one host.
+        (
+            json!({
+                "redirect_uris": [REDIRECT_URI, "https://recipes.example.com/cb"],
+                "subject_type": "pairwise",
+            }),
             "invalid_client_metadata",
         ),
         (
@@ -461,22 +475,32 @@ async fn bad_metadata_is_refused(backend: Backend) {
     assert_eq!(r.status(), 400);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "invalid_client_metadata");
-    assert!(app.idp.list_clients().unwrap().is_empty(), "nothing was registered");
+    assert!(
+        app.idp.list_clients().unwrap().is_empty(),
+        "nothing was registered"
+    );
 
-    // SERVER BUG: RFC 7591 §2 says `jwks` and `jwks_uri` MUST NOT both be
-    // present; idp accepts both (and silently prefers `jwks`).
-    let both = json!({
-        "redirect_uris": ok_uri,
-        "token_endpoint_auth_method": "private_key_jwt",
-        "jwks": {"keys": []},
-        "jwks_uri": "https://recipes.example.com/jwks.json",
-    });
-    let refused = register(&app, None, both).await;
-    assert_eq!(
-        (refused.0, refused.2["error"].as_str()),
-        (400, Some("invalid_client_metadata")),
-        "SERVER BUG: jwks and jwks_uri together were accepted: {}",
-        refused.2
+    // A private_key_jwt client names its keys one way: `jwks` or `jwks_uri`
+    // (RFC 7591 §2: they MUST NOT both be present), and not none.
+    let keys = json!({"keys": []});
+    let cases = [
+        json!({"jwks": keys, "jwks_uri": "https://recipes.example.com/jwks.json"}),
+        json!({}),
+    ];
+    for extra in cases {
+        let mut body = json!({
+            "redirect_uris": ok_uri,
+            "token_endpoint_auth_method": "private_key_jwt",
+        });
+        for (name, value) in extra.as_object().unwrap() {
+            body[name] = value.clone();
+        }
+        let refused = register(&app, None, body.clone()).await;
+        assert_error(&refused, 400, "invalid_client_metadata");
+    }
+    assert!(
+        app.idp.list_clients().unwrap().is_empty(),
+        "nothing was registered"
     );
 }
 
@@ -486,9 +510,18 @@ async fn an_initial_access_token_guards_registration(backend: Backend) {
     assert_eq!(document["registration_endpoint"], app.url("/register"));
     let body = json!({"client_name": "Guarded", "redirect_uris": [REDIRECT_URI]});
 
-    assert_error(&register(&app, None, body.clone()).await, 401, "invalid_token");
     assert_error(
-        &register(&app, Some("initial-access-token-0123456789-abcdefghiX"), body.clone()).await,
+        &register(&app, None, body.clone()).await,
+        401,
+        "invalid_token",
+    );
+    assert_error(
+        &register(
+            &app,
+            Some("initial-access-token-0123456789-abcdefghiX"),
+            body.clone(),
+        )
+        .await,
         401,
         "invalid_token",
     );
@@ -575,7 +608,11 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
     assert!(read.get("client_secret").is_none(), "{read}");
 
     // Without, with a wrong, or with another client's token: 401.
-    assert_error(&call(Method::GET, &uri, None, None).await, 401, "invalid_token");
+    assert_error(
+        &call(Method::GET, &uri, None, None).await,
+        401,
+        "invalid_token",
+    );
     assert_error(
         &call(Method::GET, &uri, Some("wrong-token"), None).await,
         401,
@@ -594,7 +631,13 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
     );
     // Unknown clients look the same as a wrong token.
     assert_error(
-        &call(Method::GET, &app.url("/register/no-such-client"), Some(&token), None).await,
+        &call(
+            Method::GET,
+            &app.url("/register/no-such-client"),
+            Some(&token),
+            None,
+        )
+        .await,
         401,
         "invalid_token",
     );
@@ -618,7 +661,13 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
         "grant_types": ["authorization_code", "refresh_token"],
     });
     assert_error(
-        &call(Method::PUT, &uri, Some(&other_token), Some(replacement.clone())).await,
+        &call(
+            Method::PUT,
+            &uri,
+            Some(&other_token),
+            Some(replacement.clone()),
+        )
+        .await,
         401,
         "invalid_token",
     );
@@ -651,7 +700,10 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
     let stored = app.idp.client(&client_id).unwrap().unwrap();
     assert_eq!(stored.name, "Recipe Box 2");
     assert!(!stored.metadata.skip_consent);
-    assert!(secret_works(&app, &client_id, &secret).await, "the secret stays");
+    assert!(
+        secret_works(&app, &client_id, &secret).await,
+        "the secret stays"
+    );
 
     // A replacement is checked like a registration.
     let bad: Vec<(Value, &str)> = vec![
@@ -680,7 +732,10 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
             code,
         );
     }
-    assert_eq!(app.idp.client(&client_id).unwrap().unwrap().name, "Recipe Box 2");
+    assert_eq!(
+        app.idp.client(&client_id).unwrap().unwrap().name,
+        "Recipe Box 2"
+    );
 
     // Delete (RFC 7592 §2.3).
     assert_error(
@@ -688,20 +743,41 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
         401,
         "invalid_token",
     );
-    assert_error(&call(Method::DELETE, &uri, None, None).await, 401, "invalid_token");
+    assert_error(
+        &call(Method::DELETE, &uri, None, None).await,
+        401,
+        "invalid_token",
+    );
     assert!(app.idp.client(&client_id).unwrap().is_some());
     let (status, headers, body) = call(Method::DELETE, &uri, Some(&token), None).await;
     assert_eq!(status, 204, "{body}");
     assert_eq!(headers["cache-control"], "no-store");
     assert!(app.idp.client(&client_id).unwrap().is_none());
-    assert_error(&call(Method::GET, &uri, Some(&token), None).await, 401, "invalid_token");
     assert_error(
-        &call(Method::PUT, &uri, Some(&token), Some(json!({"redirect_uris": [REDIRECT_URI]}))).await,
+        &call(Method::GET, &uri, Some(&token), None).await,
         401,
         "invalid_token",
     );
-    assert_error(&call(Method::DELETE, &uri, Some(&token), None).await, 401, "invalid_token");
-    assert!(!secret_works(&app, &client_id, &secret).await, "the client is gone");
+    assert_error(
+        &call(
+            Method::PUT,
+            &uri,
+            Some(&token),
+            Some(json!({"redirect_uris": [REDIRECT_URI]})),
+        )
+        .await,
+        401,
+        "invalid_token",
+    );
+    assert_error(
+        &call(Method::DELETE, &uri, Some(&token), None).await,
+        401,
+        "invalid_token",
+    );
+    assert!(
+        !secret_works(&app, &client_id, &secret).await,
+        "the client is gone"
+    );
     // The other client is untouched.
     let (status, _, _) = call(
         Method::GET,

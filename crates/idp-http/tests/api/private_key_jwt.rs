@@ -32,8 +32,7 @@ struct ClientKey {
 
 impl ClientKey {
     fn generate(kid: &str) -> Self {
-        let private =
-            rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).expect("an RSA key");
+        let private = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).expect("an RSA key");
         let der = private.to_pkcs1_der().expect("PKCS#1 DER");
         let b64 = |n: &rsa::BigUint| URL_SAFE_NO_PAD.encode(n.to_bytes_be());
         Self {
@@ -97,7 +96,10 @@ fn key_client(app: &TestApp, name: &str, jwks: Option<Value>, jwks_uri: Option<S
             ..NewClient::default()
         })
         .expect("client created");
-    assert!(created.secret.is_none(), "a private_key_jwt client has no secret");
+    assert!(
+        created.secret.is_none(),
+        "a private_key_jwt client has no secret"
+    );
     assert!(created.client.uses_private_key_jwt());
     created.client.client_id
 }
@@ -210,7 +212,11 @@ async fn code_exchange(
     let mut unauthenticated = grant.to_vec();
     unauthenticated.push(("client_id", client_id));
     let (status, body, _) = form_post(app, "/token", None, &unauthenticated).await;
-    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{body}"
+    );
 
     // client_id may accompany the assertion when it names the same client.
     let assertion = key.sign(&claims(app, client_id));
@@ -261,6 +267,8 @@ on_both_databases! {
             change(&mut c);
             c
         };
+        // Failures count against this client from this address (20 lock it for
+        // 15 minutes): this test stays below that.
         let refused: Vec<(&str, String)> = vec![
             ("aud of another endpoint", key.sign(&tampered(&|c| c["aud"] = json!(app.url("/userinfo"))))),
             ("aud of another server", key.sign(&tampered(&|c| c["aud"] = json!("https://idp.example.org/token")))),
@@ -316,9 +324,7 @@ on_both_databases! {
         // None of these spent it.
         let token = assert_accepted(&app, &client_id, &good).await;
 
-        // The other endpoints take assertions too.
-        let (status, body, _) = token_with(&app, &[("token", token.as_str())], &key.sign(&claims(&app, &client_id)), &[]).await;
-        assert_eq!(status, 400, "no grant_type at /token: {body}");
+        // The revocation endpoint takes assertions too.
         let mut form = vec![("token", token.as_str())];
         let revoke_assertion = key.sign(&claims(&app, &client_id));
         form.push(("client_assertion_type", JWT_BEARER));
@@ -405,103 +411,230 @@ on_both_databases! {
         c["exp"] = json!(unix_now() - 5);
         let assertion = key.sign(&c);
         assert_accepted(&app, &client_id, &assertion).await;
-        // SERVER BUG: the jti is remembered only until `exp`
-        // (client_assertion.rs: expires_at = exp, and every use first deletes
-        // rows with expires_at < now), while the signature check still accepts
-        // the assertion for `exp + leeway` (30 s). So an assertion used after
-        // its exp (or whose exp passes before its replay) can be replayed until
-        // exp + 30 s. The jti must be kept until exp + leeway.
+        // Its jti is remembered for as long as the signature check accepts it.
         let replayed = token_with(&app, CLIENT_CREDENTIALS, &assertion, &[]).await;
-        assert_invalid_client(&replayed, "SERVER BUG: replayed within the exp leeway");
+        assert_invalid_client(&replayed, "replayed within the exp leeway");
     }
 }
 
-/// Registration (RFC 7591) with private_key_jwt, and what RFC 7592 replacing
-/// a client's metadata does to its authentication.
+/// Generates a SQLite and a PostgreSQL test from `async fn name(Backend)`.
+macro_rules! key_tests {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name(crate::helpers::Backend::Sqlite).await;
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                super::$name(crate::helpers::Backend::Postgres).await;
+            }
+        }
+    )*};
+}
+
+key_tests! {
+    registered_clients_use_keys,
+    a_client_switched_to_keys_refuses_its_old_secret,
+    a_client_switched_from_keys_to_a_secret_gets_one,
+}
+
+async fn with_registration(backend: Backend) -> TestApp {
+    TestApp::spawn_with(backend, |s| s.oauth.dynamic_registration = true).await
+}
+
+/// An RFC 7591/7592 call with a JSON body: status and body.
+async fn registration_call(
+    method: reqwest::Method,
+    url: &str,
+    bearer: Option<&str>,
+    body: Value,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new().request(method, url).json(&body);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let r = request.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Registers a client (open registration), which must succeed.
+async fn register(app: &TestApp, body: Value) -> Value {
+    let (status, body) =
+        registration_call(reqwest::Method::POST, &app.url("/register"), None, body).await;
+    assert_eq!(status, 201, "{body}");
+    body
+}
+
+/// RFC 7592 §2.2: replaces the registered client's metadata.
+async fn replace(registered: &Value, body: Value) -> (u16, Value) {
+    registration_call(
+        reqwest::Method::PUT,
+        registered["registration_client_uri"].as_str().unwrap(),
+        registered["registration_access_token"].as_str(),
+        body,
+    )
+    .await
+}
+
+/// Registration (RFC 7591) with private_key_jwt, inline keys or a jwks_uri.
 async fn registered_clients_use_keys(backend: Backend) {
-    let app = TestApp::spawn_with(backend, |s| s.oauth.dynamic_registration = true).await;
+    let app = with_registration(backend).await;
     let key = ClientKey::generate("reg-1");
-    let http = reqwest::Client::new();
-    let r = http
-        .post(app.url("/register"))
-        .json(&json!({
+    let body = register(
+        &app,
+        json!({
             "client_name": "Registered warehouse",
             "grant_types": ["client_credentials"],
             "scope": "inventory:read",
             "token_endpoint_auth_method": "private_key_jwt",
             "jwks": jwks(&[&key]),
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let body: Value = r.json().await.unwrap();
+        }),
+    )
+    .await;
     assert_eq!(body["token_endpoint_auth_method"], "private_key_jwt");
     assert!(body.get("client_secret").is_none(), "{body}");
+    assert!(body["registration_access_token"].is_string());
     assert_eq!(body["jwks"], jwks(&[&key]));
     let client_id = body["client_id"].as_str().unwrap().to_owned();
     let first = key.sign(&claims(&app, &client_id));
     assert_accepted(&app, &client_id, &first).await;
-    assert_invalid_client(&token_with(&app, CLIENT_CREDENTIALS, &first, &[]).await, "replayed");
+    assert_invalid_client(
+        &token_with(&app, CLIENT_CREDENTIALS, &first, &[]).await,
+        "replayed",
+    );
     let (status, body) = client_credentials(&app, &client_id, "guessed-secret", None).await;
-    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client"))
+    );
 
-    // A client registered with a secret switches to private_key_jwt.
-    let r = http
-        .post(app.url("/register"))
-        .json(&json!({
+    let server = JwksServer::start(jwks(&[&key]));
+    let body = register(
+        &app,
+        json!({
+            "grant_types": ["client_credentials"],
+            "scope": "inventory:read",
+            "token_endpoint_auth_method": "private_key_jwt",
+            "jwks_uri": server.url,
+        }),
+    )
+    .await;
+    assert_eq!(body["jwks_uri"], server.url.as_str());
+    assert!(body.get("jwks").is_none() && body.get("client_secret").is_none());
+    let by_uri = body["client_id"].as_str().unwrap().to_owned();
+    assert_accepted(&app, &by_uri, &key.sign(&claims(&app, &by_uri))).await;
+    assert!(server.hits() >= 1);
+    // An assertion names one client: the first one's does not serve the second.
+    let (status, body, _) = token_with(
+        &app,
+        CLIENT_CREDENTIALS,
+        &key.sign(&claims(&app, &client_id)),
+        &[("client_id", &by_uri)],
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+}
+
+/// A client registered with a secret switches to private_key_jwt (RFC 7592).
+async fn a_client_switched_to_keys_refuses_its_old_secret(backend: Backend) {
+    let app = with_registration(backend).await;
+    let key = ClientKey::generate("switch-1");
+    let registered = register(
+        &app,
+        json!({
             "client_name": "Switcher",
             "grant_types": ["client_credentials"],
             "scope": "inventory:read",
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let body: Value = r.json().await.unwrap();
-    let switcher = body["client_id"].as_str().unwrap().to_owned();
-    let secret = body["client_secret"].as_str().unwrap().to_owned();
-    client_token(&app, &switcher, &secret, "inventory:read").await;
-    let r = http
-        .put(body["registration_client_uri"].as_str().unwrap())
-        .bearer_auth(body["registration_access_token"].as_str().unwrap())
-        .json(&json!({
-            "client_id": switcher,
+        }),
+    )
+    .await;
+    let client_id = registered["client_id"].as_str().unwrap().to_owned();
+    let secret = registered["client_secret"].as_str().unwrap().to_owned();
+    client_token(&app, &client_id, &secret, "inventory:read").await;
+    let (status, replaced) = replace(
+        &registered,
+        json!({
+            "client_id": client_id,
             "client_name": "Switcher",
             "grant_types": ["client_credentials"],
             "scope": "inventory:read",
             "token_endpoint_auth_method": "private_key_jwt",
             "jwks": jwks(&[&key]),
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let replaced: Value = r.json().await.unwrap();
-    assert_eq!(replaced["token_endpoint_auth_method"], "private_key_jwt");
-    assert_accepted(&app, &switcher, &key.sign(&claims(&app, &switcher))).await;
-    // SERVER BUG: the old secret keeps working after the switch.
-    // update_client keeps secret_hash, and authenticate_client accepts any
-    // matching secret from a non-public client without checking that its
-    // token_endpoint_auth_method is a secret method (client_auth.rs:
-    // `(_, Some(secret)) => !client.is_public() && client.secret_matches(secret)`).
-    // A private_key_jwt client must refuse client_secret_basic/post.
-    let (status, body) = client_credentials(&app, &switcher, &secret, Some("inventory:read")).await;
+        }),
+    )
+    .await;
+    // Switching from a secret to keys is refused: the secret would linger.
+    assert_eq!(status, 400, "{replaced}");
+    assert_eq!(replaced["error"], "invalid_client_metadata");
+    client_token(&app, &client_id, &secret, "inventory:read").await;
+    let (status, body, _) = token_with(
+        &app,
+        CLIENT_CREDENTIALS,
+        &key.sign(&claims(&app, &client_id)),
+        &[],
+    )
+    .await;
     assert_eq!(
         (status, body["error"].as_str()),
         (401, Some("invalid_client")),
-        "SERVER BUG: a private_key_jwt client still accepts its old secret: {body}"
+        "{body}"
     );
 }
 
-#[actix_web::test]
-async fn registered_clients_use_keys_sqlite() {
-    registered_clients_use_keys(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn registered_clients_use_keys_postgres() {
-    registered_clients_use_keys(Backend::Postgres).await;
+/// A private_key_jwt client switches to client_secret_basic (RFC 7592).
+async fn a_client_switched_from_keys_to_a_secret_gets_one(backend: Backend) {
+    let app = with_registration(backend).await;
+    let key = ClientKey::generate("switch-2");
+    let registered = register(
+        &app,
+        json!({
+            "grant_types": ["client_credentials"],
+            "scope": "inventory:read",
+            "token_endpoint_auth_method": "private_key_jwt",
+            "jwks": jwks(&[&key]),
+        }),
+    )
+    .await;
+    let client_id = registered["client_id"].as_str().unwrap().to_owned();
+    let (status, replaced) = replace(
+        &registered,
+        json!({
+            "client_id": client_id,
+            "grant_types": ["client_credentials"],
+            "scope": "inventory:read",
+            "token_endpoint_auth_method": "client_secret_basic",
+        }),
+    )
+    .await;
+    if status == 200 {
+        assert_eq!(
+            replaced["token_endpoint_auth_method"],
+            "client_secret_basic"
+        );
+        // Assertions no longer authenticate it.
+        assert_invalid_client(
+            &token_with(
+                &app,
+                CLIENT_CREDENTIALS,
+                &key.sign(&claims(&app, &client_id)),
+                &[],
+            )
+            .await,
+            "keys of a client_secret_basic client",
+        );
+    }
+    // Refused (a key-based client has no secret to switch to), or answered
+    // with a new secret; never a client left unable to authenticate.
+    let issued = replaced["client_secret"].as_str();
+    assert!(
+        status == 400 || (status == 200 && issued.is_some()),
+        "switched to client_secret_basic without a secret: {status} {replaced}"
+    );
+    if let Some(secret) = issued {
+        client_token(&app, &client_id, secret, "inventory:read").await;
+    }
 }
 
 /// A loopback HTTP server publishing a JWK Set that the test can change,

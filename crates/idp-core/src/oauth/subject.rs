@@ -1,0 +1,68 @@
+//! Subject identifiers (OIDC Core §8): the account id for public clients;
+//! for pairwise clients an HMAC of their sector and the account, so two apps
+//! cannot match up the people they see.
+
+use diesel::prelude::*;
+
+use crate::clients::Client;
+use crate::crypto::hmac_sign;
+use crate::db::schema::pairwise_subjects as p;
+use crate::db::{DbConnection, StoreError};
+use crate::Idp;
+
+impl Idp {
+    /// The `sub` that `client` sees for `account_id`.
+    pub fn subject_for(&self, client: &Client, account_id: &str) -> String {
+        match &client.metadata.sector {
+            None => account_id.to_owned(),
+            Some(sector) => hmac_sign(&self.keys.pairwise, &format!("{sector}|{account_id}")),
+        }
+    }
+
+    /// [`Self::subject_for`], remembering a pairwise subject so that the
+    /// person can be found when the client's token comes back.
+    pub(crate) fn record_subject(
+        &self,
+        conn: &mut DbConnection,
+        client: &Client,
+        account_id: &str,
+    ) -> QueryResult<String> {
+        let subject = self.subject_for(client, account_id);
+        if let Some(sector) = &client.metadata.sector {
+            let known: i64 = p::table
+                .filter(p::sector.eq(sector))
+                .filter(p::subject.eq(&subject))
+                .count()
+                .get_result(conn)?;
+            if known == 0 {
+                diesel::insert_into(p::table)
+                    .values((
+                        p::sector.eq(sector),
+                        p::subject.eq(&subject),
+                        p::account_id.eq(account_id),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        Ok(subject)
+    }
+
+    /// The account behind a subject `client` saw.
+    pub(crate) fn account_of_subject(
+        &self,
+        client: &Client,
+        subject: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let Some(sector) = &client.metadata.sector else {
+            return Ok(Some(subject.to_owned()));
+        };
+        self.db.read(|conn| {
+            p::table
+                .find((sector, subject))
+                .select(p::account_id)
+                .first(conn)
+                .optional()
+                .map_err(StoreError::from)
+        })
+    }
+}
