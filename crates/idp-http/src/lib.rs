@@ -2,6 +2,7 @@
 //! translate requests into calls on [`idp_core::Idp`] and results back.
 
 pub mod api;
+pub mod bearer;
 pub mod blocking;
 pub mod cli;
 pub mod client;

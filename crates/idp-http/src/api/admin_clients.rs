@@ -2,7 +2,6 @@
 //! clients. Callers present a Bearer access token with scope `admin`: an
 //! administrator's, or a client-credentials token of a client granted `admin`.
 
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use idp_core::accounts::Account;
@@ -17,18 +16,9 @@ use crate::error::ApiError;
 
 pub const ADMIN_SCOPE: &str = "admin";
 
-fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
-    // Auth schemes are case-insensitive (RFC 7235).
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
-}
-
 /// Checks the caller's token; the caller's identity is not needed further.
 async fn require_admin(req: &HttpRequest, idp: &web::Data<Idp>) -> Result<(), ApiError> {
-    let token = bearer(req).ok_or_else(|| {
+    let token = crate::bearer::token(req).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthenticated",

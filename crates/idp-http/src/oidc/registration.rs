@@ -1,6 +1,5 @@
 //! `/register` (RFC 7591) and `/register/{client_id}` (RFC 7592).
 
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
@@ -58,15 +57,6 @@ fn failed(e: RegistrationError) -> HttpResponse {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
-    // Auth schemes are case-insensitive (RFC 7235).
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
-}
-
 fn parse(body: &[u8]) -> Result<RegistrationRequest, Box<HttpResponse>> {
     serde_json::from_slice(body).map_err(|e| {
         Box::new(error(
@@ -77,10 +67,30 @@ fn parse(body: &[u8]) -> Result<RegistrationRequest, Box<HttpResponse>> {
     })
 }
 
-fn created(status: StatusCode, body: serde_json::Value) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header(("Cache-Control", "no-store"))
-        .json(body)
+/// The answer to a registration call, whatever the call was.
+fn answer(
+    result: Result<
+        Result<Option<serde_json::Value>, RegistrationError>,
+        actix_web::error::BlockingError,
+    >,
+    status: StatusCode,
+) -> HttpResponse {
+    match result {
+        Ok(Ok(body)) => {
+            let mut response = HttpResponse::build(status);
+            response.insert_header(("Cache-Control", "no-store"));
+            match body {
+                Some(body) => response.json(body),
+                None => response.finish(),
+            }
+        }
+        Ok(Err(e)) => failed(e),
+        Err(_) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "Try again in a moment.",
+        ),
+    }
 }
 
 pub async fn register(req: HttpRequest, idp: web::Data<Idp>, body: Bytes) -> HttpResponse {
@@ -88,46 +98,30 @@ pub async fn register(req: HttpRequest, idp: web::Data<Idp>, body: Bytes) -> Htt
         Ok(r) => r,
         Err(response) => return *response,
     };
-    let token = bearer(&req);
+    let token = crate::bearer::token(&req);
     let result = web::block(move || {
         idp.register_client(token.as_deref(), request)
             .map(|(created, registration_token)| {
-                idp.registration_response(
+                Some(idp.registration_response(
                     &created.client,
                     created.secret.as_deref(),
                     Some(&registration_token),
-                )
+                ))
             })
     })
     .await;
-    match result {
-        Ok(Ok(body)) => created(StatusCode::CREATED, body),
-        Ok(Err(e)) => failed(e),
-        Err(_) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "temporarily_unavailable",
-            "Try again in a moment.",
-        ),
-    }
+    answer(result, StatusCode::CREATED)
 }
 
 pub async fn read(req: HttpRequest, idp: web::Data<Idp>, path: web::Path<String>) -> HttpResponse {
-    let token = bearer(&req).unwrap_or_default();
+    let token = crate::bearer::token(&req).unwrap_or_default();
     let id = path.into_inner();
     let result = web::block(move || {
         idp.registered_client(&id, &token)
-            .map(|client| idp.registration_response(&client, None, None))
+            .map(|client| Some(idp.registration_response(&client, None, None)))
     })
     .await;
-    match result {
-        Ok(Ok(body)) => created(StatusCode::OK, body),
-        Ok(Err(e)) => failed(e),
-        Err(_) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "temporarily_unavailable",
-            "Try again in a moment.",
-        ),
-    }
+    answer(result, StatusCode::OK)
 }
 
 pub async fn replace(
@@ -140,22 +134,14 @@ pub async fn replace(
         Ok(r) => r,
         Err(response) => return *response,
     };
-    let token = bearer(&req).unwrap_or_default();
+    let token = crate::bearer::token(&req).unwrap_or_default();
     let id = path.into_inner();
     let result = web::block(move || {
         idp.update_registered_client(&id, &token, request)
-            .map(|client| idp.registration_response(&client, None, None))
+            .map(|client| Some(idp.registration_response(&client, None, None)))
     })
     .await;
-    match result {
-        Ok(Ok(body)) => created(StatusCode::OK, body),
-        Ok(Err(e)) => failed(e),
-        Err(_) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "temporarily_unavailable",
-            "Try again in a moment.",
-        ),
-    }
+    answer(result, StatusCode::OK)
 }
 
 pub async fn remove(
@@ -163,17 +149,8 @@ pub async fn remove(
     idp: web::Data<Idp>,
     path: web::Path<String>,
 ) -> HttpResponse {
-    let token = bearer(&req).unwrap_or_default();
+    let token = crate::bearer::token(&req).unwrap_or_default();
     let id = path.into_inner();
-    match web::block(move || idp.delete_registered_client(&id, &token)).await {
-        Ok(Ok(())) => HttpResponse::NoContent()
-            .insert_header(("Cache-Control", "no-store"))
-            .finish(),
-        Ok(Err(e)) => failed(e),
-        Err(_) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "temporarily_unavailable",
-            "Try again in a moment.",
-        ),
-    }
+    let result = web::block(move || idp.delete_registered_client(&id, &token).map(|()| None)).await;
+    answer(result, StatusCode::NO_CONTENT)
 }
