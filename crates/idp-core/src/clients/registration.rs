@@ -38,6 +38,9 @@ pub struct RegistrationRequest {
     pub request_uris: Option<Vec<String>>,
     pub userinfo_signed_response_alg: Option<String>,
     pub id_token_encrypted_response_alg: Option<String>,
+    /// Checked (https, or http on loopback), not kept: idp starts no logins
+    /// at the client.
+    pub initiate_login_uri: Option<String>,
 }
 
 /// Scopes a dynamically registered client may ask for when it names none.
@@ -50,17 +53,25 @@ impl RegistrationRequest {
                 return Err(invalid("response_types", "only `code` is supported"));
             }
         }
-        if self.subject_type.as_deref().is_some_and(|t| t != "public") {
-            return Err(invalid(
-                "subject_type",
-                "only `public` subjects are supported",
-            ));
-        }
         if self.sector_identifier_uri.is_some() {
             return Err(invalid(
                 "sector_identifier_uri",
                 "sector identifiers are not supported: pairwise clients' redirect URIs share one host",
             ));
+        }
+        if let Some(uri) = &self.initiate_login_uri {
+            let parsed = url::Url::parse(uri).ok();
+            let loopback = parsed
+                .as_ref()
+                .is_some_and(|u| matches!(u.host_str(), Some("127.0.0.1" | "[::1]" | "localhost")));
+            let ok =
+                parsed.is_some_and(|u| u.scheme() == "https" || (u.scheme() == "http" && loopback));
+            if !ok {
+                return Err(invalid(
+                    "initiate_login_uri",
+                    "must be an https URL (http only on loopback)",
+                ));
+            }
         }
         if self.id_token_encrypted_response_alg.is_some() {
             return Err(invalid(

@@ -117,8 +117,9 @@ pub async fn read(req: HttpRequest, idp: web::Data<Idp>, path: web::Path<String>
     let token = crate::bearer::token(&req).unwrap_or_default();
     let id = path.into_inner();
     let result = web::block(move || {
+        // RFC 7592 §3: the answer carries the registration access token.
         idp.registered_client(&id, &token)
-            .map(|client| Some(idp.registration_response(&client, None, None)))
+            .map(|client| Some(idp.registration_response(&client, None, Some(&token))))
     })
     .await;
     answer(result, StatusCode::OK)
@@ -138,7 +139,7 @@ pub async fn replace(
     let id = path.into_inner();
     let result = web::block(move || {
         idp.update_registered_client(&id, &token, request)
-            .map(|client| Some(idp.registration_response(&client, None, None)))
+            .map(|client| Some(idp.registration_response(&client, None, Some(&token))))
     })
     .await;
     answer(result, StatusCode::OK)

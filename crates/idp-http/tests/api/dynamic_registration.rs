@@ -34,6 +34,7 @@ macro_rules! registration_tests {
 }
 
 registration_tests! {
+    a_client_registers_for_pairwise_subjects,
     open_registration_issues_credentials_and_the_app_signs_people_in,
     bad_metadata_is_refused,
     an_initial_access_token_guards_registration,
@@ -602,9 +603,9 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
     assert_eq!(read["tos_uri"], "https://recipes.example.com/terms");
     assert_eq!(read["token_endpoint_auth_method"], "client_secret_basic");
     assert_eq!(read["registration_client_uri"], uri.as_str());
-    // Secrets are stored hashed, so they are never shown again. (RFC 7592 §3
-    // lists registration_access_token, and client_secret for confidential
-    // clients, in this response; idp cannot echo what it keeps only hashed.)
+    // RFC 7592 §3: the answer carries the registration access token (the
+    // one just presented); the client secret, stored hashed, is not shown again.
+    assert_eq!(read["registration_access_token"], token.as_str());
     assert!(read.get("client_secret").is_none(), "{read}");
 
     // Without, with a wrong, or with another client's token: 401.
@@ -914,4 +915,27 @@ async fn userinfo_is_signed_for_clients_that_registered_for_it(backend: Backend)
     let info: Value = r.json().await.unwrap();
     assert_eq!(info["email"], "signed@example.com");
     assert!(info.get("aud").is_none());
+}
+
+/// A client asks for pairwise subjects (its redirect URIs share one host)
+/// and may name a login-initiation URI (https, or http on loopback).
+async fn a_client_registers_for_pairwise_subjects(backend: Backend) {
+    let app = with_registration(backend, None).await;
+    let body = registered(
+        &app,
+        None,
+        json!({"redirect_uris": [REDIRECT_URI], "subject_type": "pairwise",
+               "initiate_login_uri": "https://recipes.example.com/login"}),
+    )
+    .await;
+    assert_eq!(body["subject_type"], "pairwise");
+    let client = app.idp.client(text(&body, "client_id")).unwrap().unwrap();
+    assert_eq!(client.metadata.sector.as_deref(), Some("127.0.0.1"));
+    let (status, _, error) = register(
+        &app,
+        None,
+        json!({"redirect_uris": [REDIRECT_URI], "initiate_login_uri": "http://recipes.example.com/login"}),
+    )
+    .await;
+    assert_eq!((status, error["error"].as_str()), (400, Some("invalid_client_metadata")));
 }
