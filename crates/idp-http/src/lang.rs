@@ -1,4 +1,5 @@
-//! The language a page or email is written in, from `Accept-Language`.
+//! The language a page or email is written in: an app's `ui_locales` (in
+//! the query) first, else the browser's `Accept-Language`.
 
 use std::future::{ready, Ready};
 
@@ -23,6 +24,20 @@ impl FromRequest for Lang {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let asked = url::form_urlencoded::parse(req.query_string().as_bytes())
+            .find(|(k, _)| k == "ui_locales")
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| !v.is_empty() && v.len() <= 256);
+        if let Some(locales) = asked {
+            let lang = i18n::negotiate(&locales);
+            // Only when the app asked for a language idp has; else the browser's.
+            if locales
+                .split(' ')
+                .any(|l| l.split('-').next() == Some(lang))
+            {
+                return ready(Ok(Lang(lang)));
+            }
+        }
         let header = req
             .headers()
             .get("Accept-Language")

@@ -152,6 +152,9 @@ fn send_to_sign_in(request: &AuthorizationRequest, mut params: AuthorizeParams) 
     if let Some(hint) = &request.login_hint {
         login.append_pair("login_hint", hint);
     }
+    if let Some(locales) = &request.ui_locales {
+        login.append_pair("ui_locales", locales);
+    }
     crate::pages::see_other(&format!("/login?{}", login.finish()))
 }
 

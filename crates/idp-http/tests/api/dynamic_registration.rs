@@ -937,5 +937,8 @@ async fn a_client_registers_for_pairwise_subjects(backend: Backend) {
         json!({"redirect_uris": [REDIRECT_URI], "initiate_login_uri": "http://recipes.example.com/login"}),
     )
     .await;
-    assert_eq!((status, error["error"].as_str()), (400, Some("invalid_client_metadata")));
+    assert_eq!(
+        (status, error["error"].as_str()),
+        (400, Some("invalid_client_metadata"))
+    );
 }

@@ -6,6 +6,7 @@ mod oidc_helpers;
 
 mod admin_clients;
 mod api_contract;
+mod authorize_options;
 mod backchannel_logout;
 mod bad_input;
 mod bot_check;
