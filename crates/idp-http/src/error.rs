@@ -209,10 +209,17 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let lang = i18n::FALLBACK;
-        let message = match self {
-            PageError::Account(AccountError::Store(e)) => {
-                tracing::error!(error = %e, "storage failure");
+        if let PageError::Account(AccountError::Store(e)) = self {
+            tracing::error!(error = %e, "storage failure");
+        }
+        crate::pages::layout::translatable_error_page(self.status_code(), |lang| self.message(lang))
+    }
+}
+
+impl PageError {
+    fn message(&self, lang: &str) -> String {
+        match self {
+            PageError::Account(AccountError::Store(_)) | PageError::Busy => {
                 i18n::text(lang, "error.temporarily_unavailable")
             }
             PageError::Account(e) => account_message(lang, e),
@@ -221,9 +228,7 @@ impl ResponseError for PageError {
                 i18n::text(lang, "error.cookies_disabled")
             }
             PageError::Csrf(crate::csrf::CsrfFailure::Mismatch) => i18n::text(lang, "error.csrf"),
-            PageError::Busy => i18n::text(lang, "error.temporarily_unavailable"),
-        };
-        crate::pages::error_page(self.status_code(), lang, &message)
+        }
     }
 }
 

@@ -24,25 +24,30 @@ impl FromRequest for Lang {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let asked = url::form_urlencoded::parse(req.query_string().as_bytes())
-            .find(|(k, _)| k == "ui_locales")
-            .map(|(_, v)| v.into_owned())
-            .filter(|v| !v.is_empty() && v.len() <= 256);
-        if let Some(locales) = asked {
-            let lang = i18n::negotiate(&locales);
-            // Only when the app asked for a language idp has; else the browser's.
-            if locales
-                .split(' ')
-                .any(|l| l.split('-').next() == Some(lang))
-            {
-                return ready(Ok(Lang(lang)));
-            }
-        }
-        let header = req
-            .headers()
-            .get("Accept-Language")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        ready(Ok(Lang(i18n::negotiate(header))))
+        ready(Ok(of(req)))
     }
+}
+
+/// The language for this request.
+pub fn of(req: &HttpRequest) -> Lang {
+    let asked = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == "ui_locales")
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 256);
+    if let Some(locales) = asked {
+        let lang = i18n::negotiate(&locales);
+        // Only when the app asked for a language idp has; else the browser's.
+        if locales
+            .split(' ')
+            .any(|l| l.split('-').next() == Some(lang))
+        {
+            return Lang(lang);
+        }
+    }
+    let header = req
+        .headers()
+        .get("Accept-Language")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    Lang(i18n::negotiate(header))
 }

@@ -13,8 +13,6 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use idp_core::i18n;
 use serde::de::DeserializeOwned;
 
-use super::error_page;
-
 pub struct Form<T>(pub T);
 
 impl<T> Form<T> {
@@ -31,13 +29,9 @@ impl<T> Deref for Form<T> {
     }
 }
 
-fn reject(status: StatusCode, key: &str) -> actix_web::Error {
-    let message = i18n::text(i18n::FALLBACK, key);
-    InternalError::from_response(
-        message.clone(),
-        error_page(status, i18n::FALLBACK, &message),
-    )
-    .into()
+fn reject(status: StatusCode, key: &'static str) -> actix_web::Error {
+    let page = super::layout::translatable_error_page(status, |lang| i18n::text(lang, key));
+    InternalError::from_response(i18n::text(i18n::FALLBACK, key), page).into()
 }
 
 /// Whether every key and value decodes to UTF-8 (`+` is a space).

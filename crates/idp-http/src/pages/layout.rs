@@ -56,6 +56,57 @@ pub fn error_page(status: StatusCode, lang: &'static str, message: &str) -> Http
     )
 }
 
+/// An error page's message in every language, attached to the response so
+/// that `localize_error_pages` can show it in the reader's language (error
+/// responses are built without the request at hand).
+pub struct ErrorTexts(pub Vec<(&'static str, String)>);
+
+/// [`error_page`] in the fallback language, carrying its other translations.
+pub fn translatable_error_page(
+    status: StatusCode,
+    message: impl Fn(&'static str) -> String,
+) -> HttpResponse {
+    let texts: Vec<(&'static str, String)> = idp_core::i18n::languages()
+        .map(|l| (l, message(l)))
+        .collect();
+    let fallback = texts
+        .iter()
+        .find(|(l, _)| *l == idp_core::i18n::FALLBACK)
+        .map(|(_, m)| m.clone())
+        .unwrap_or_default();
+    let mut response = error_page(status, idp_core::i18n::FALLBACK, &fallback);
+    response.extensions_mut().insert(ErrorTexts(texts));
+    response
+}
+
+/// Re-renders error pages in the language of the request.
+pub async fn localize_error_pages(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let lang = crate::lang::of(req.request());
+    let res = next.call(req).await?;
+    if lang.0 == idp_core::i18n::FALLBACK {
+        return Ok(res.map_into_boxed_body());
+    }
+    let text = res
+        .response()
+        .extensions()
+        .get::<ErrorTexts>()
+        .and_then(|t| {
+            t.0.iter()
+                .find(|(l, _)| *l == lang.0)
+                .map(|(_, m)| m.clone())
+        });
+    match text {
+        Some(message) => {
+            let status = res.status();
+            Ok(res.into_response(error_page(status, lang.0, &message)))
+        }
+        None => Ok(res.map_into_boxed_body()),
+    }
+}
+
 /// A 303 to `location`, the answer to a successful form post.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()

@@ -81,6 +81,14 @@ on_both_databases! {
             .send().await.unwrap();
         assert_eq!(r.status(), 403);
         assert!(r.text().await.unwrap().contains("Your browser is refusing cookies"));
+        // In the reader's language too.
+        let r = cookieless.post(app.url("/login"))
+            .header("Accept-Language", "de-DE,de;q=0.9")
+            .form(&[("email", "a@example.com"), ("password", "x"), ("csrf_token", &token)])
+            .send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Ihr Browser lehnt Cookies ab") && html.contains("lang=\"de\""), "{html}");
         assert_eq!(account_count(&app), 0);
     }
 
