@@ -139,6 +139,9 @@ pub struct OauthSettings {
     /// The initial access token `/register` requires (Bearer). Without one,
     /// registration is open to anyone: only for tests and closed networks.
     pub registration_token: Option<String>,
+    /// Let idp fetch `jwks_uri` and post back-channel logouts to loopback and
+    /// private addresses (tests, or clients inside the operator's network).
+    pub allow_internal_urls: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod keys;
 pub mod oauth;
 pub mod one_time;
+pub mod outbound;
 pub mod secrets;
 pub mod sessions;
 pub mod throttle;

@@ -107,16 +107,17 @@ impl Idp {
         if deliveries.is_empty() {
             return;
         }
+        let allow_internal = self.settings.oauth.allow_internal_urls;
         std::thread::spawn(move || {
-            let http = match reqwest::blocking::Client::builder()
-                .timeout(DELIVERY_TIMEOUT)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-            {
-                Ok(h) => h,
-                Err(e) => return tracing::error!(error = %e, "back-channel logout: no HTTP client"),
-            };
             for (uri, client_id, token) in deliveries {
+                let http = match crate::outbound::client_for(&uri, allow_internal, DELIVERY_TIMEOUT)
+                {
+                    Ok(h) => h,
+                    Err(e) => {
+                        tracing::warn!(client_id, error = %e, "back-channel logout not sent");
+                        continue;
+                    }
+                };
                 let result = http
                     .post(&uri)
                     .form(&[("logout_token", token.as_str())])

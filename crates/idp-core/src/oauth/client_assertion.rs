@@ -124,21 +124,16 @@ impl Idp {
     fn client_keys(&self, client: &Client) -> Result<JwkSet, OAuthError> {
         let value = match (&client.metadata.jwks, &client.metadata.jwks_uri) {
             (Some(jwks), _) => jwks.clone(),
-            (None, Some(uri)) => {
-                fetch_jwks(uri).map_err(|e| refused(&format!("cannot read jwks_uri: {e}")))?
-            }
+            (None, Some(uri)) => fetch_jwks(uri, self.settings.oauth.allow_internal_urls)
+                .map_err(|e| refused(&format!("cannot read jwks_uri: {e}")))?,
             (None, None) => return Err(refused("the client has no keys")),
         };
         serde_json::from_value(value).map_err(|_| refused("the client's JWK Set is malformed"))
     }
 }
 
-fn fetch_jwks(uri: &str) -> Result<Value, String> {
-    let http = reqwest::blocking::Client::builder()
-        .timeout(JWKS_FETCH_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| e.to_string())?;
+fn fetch_jwks(uri: &str, allow_internal: bool) -> Result<Value, String> {
+    let http = crate::outbound::client_for(uri, allow_internal, JWKS_FETCH_TIMEOUT)?;
     let response = http.get(uri).send().map_err(|e| e.to_string())?;
     if !response.status().is_success() {
         return Err(format!("status {}", response.status()));

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use idp_core::config::{Settings, Toggle};
+use idp_core::config::{OauthSettings, Settings, Toggle};
 use idp_core::Idp;
 use idp_http::startup::Application;
 use reqwest::redirect::Policy;
@@ -74,6 +74,11 @@ pub fn test_settings(backend: Backend, dir: &std::path::Path) -> (Settings, Opti
     let settings = Settings {
         data_dir: dir.to_path_buf(),
         bot_check: Toggle::Off,
+        // Test apps (jwks_uri, back-channel logout) listen on loopback.
+        oauth: OauthSettings {
+            allow_internal_urls: true,
+            ..OauthSettings::default()
+        },
         database_url: Some(match &pg {
             Some(db) => db.url.clone(),
             None => format!("sqlite://{}", dir.join("idp.db").display()),
