@@ -130,7 +130,7 @@ type ClientRow = (String, Option<String>, String, String);
 
 fn from_row((client_id, secret_hash, name, metadata): ClientRow) -> Result<Client, ClientError> {
     let metadata = serde_json::from_str(&metadata)
-        .map_err(|e| StoreError::Migration(format!("client {client_id} metadata: {e}")))?;
+        .map_err(|e| StoreError::Corrupt(format!("client {client_id} metadata: {e}")))?;
     Ok(Client {
         client_id,
         name,

@@ -41,6 +41,8 @@ pub enum StoreError {
     Migration(String),
     #[error("the server is too busy to reach the database; try again")]
     Busy,
+    #[error("stored data cannot be read: {0}")]
+    Corrupt(String),
 }
 
 impl StoreError {

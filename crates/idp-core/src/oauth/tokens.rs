@@ -141,7 +141,7 @@ impl Idp {
         // A deleted client's tokens die with it, and so do scopes it lost.
         let client = self.client(&client_id).map_err(|e| match e {
             crate::clients::ClientError::Store(s) => s,
-            other => StoreError::Migration(other.to_string()),
+            other => StoreError::Corrupt(other.to_string()),
         })?;
         let Some(client) = client.filter(|c| {
             scopes
