@@ -87,21 +87,7 @@ log "starting idp at $base (data in $data_dir)"
 server_pid=$!
 
 # Wait (at most 30 s) for /healthz, giving up early if the server dies.
-if ! node -e '
-  const [url, pid] = process.argv.slice(1);
-  const deadline = Date.now() + 30000;
-  (async () => {
-    for (;;) {
-      try { process.kill(Number(pid), 0); } catch { console.error("e2e: idp exited during start-up"); process.exit(1); }
-      try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-        if (res.ok) process.exit(0);
-      } catch {}
-      if (Date.now() > deadline) { console.error("e2e: no answer from " + url); process.exit(1); }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  })();
-' "$base/healthz" "$server_pid"; then
+if ! node "$here/../lib/wait-for-healthz.mjs" "$base/healthz" "$server_pid" 30000 e2e; then
   exit 1
 fi
 log "idp is up"

@@ -152,20 +152,7 @@ log "starting idp at $issuer"
 server_pid=$!
 
 # Wait (at most 20 s) for /healthz, giving up early if the server dies.
-if ! node -e '
-  const [url, pid] = process.argv.slice(1);
-  const deadline = Date.now() + 20000;
-  (async () => {
-    for (;;) {
-      try { process.kill(Number(pid), 0); } catch { console.error("oidc-rp: idp exited during start-up"); process.exit(1); }
-      try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-        if (res.ok) process.exit(0);
-      } catch {}
-      if (Date.now() > deadline) { console.error("oidc-rp: no answer from " + url); process.exit(1); }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();' "$issuer/healthz" "$server_pid"; then
+if ! node "$here/../lib/wait-for-healthz.mjs" "$issuer/healthz" "$server_pid" 20000 oidc-rp; then
   exit 1
 fi
 log "idp is up"
