@@ -182,6 +182,15 @@ fn serve(settings: Settings) -> ExitCode {
                 "off"
             }
         );
+        let settings = &app.idp().settings;
+        match &settings.master_key {
+            Some(_) => println!("  signing keys: sealed with master_key"),
+            None => println!(
+                "  signing keys: sealed with {}",
+                settings.data_dir.join(idp_core::keys::KEY_FILE).display()
+            ),
+        }
+        println!("  OpenID Connect: {issuer}/.well-known/openid-configuration");
         println!("  sign up at {issuer}/signup, or create a first user with:");
         println!("    idp user create --email you@example.com --password '…' --verified --admin");
         app.run_until_stopped().await.map_err(|e| e.to_string())

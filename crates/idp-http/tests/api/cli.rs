@@ -119,5 +119,10 @@ fn serve_needs_no_configuration_and_says_where_everything_is() {
     assert!(banner.contains("sqlite://./data/idp.db"), "{banner}");
     assert!(banner.contains("data/outbox"), "{banner}");
     assert!(banner.contains("idp user create"), "{banner}");
+    assert!(banner.contains("data/master.key"), "{banner}");
+    assert!(
+        banner.contains("/.well-known/openid-configuration"),
+        "{banner}"
+    );
     assert!(dir.path().join("data/idp.db").exists());
 }
