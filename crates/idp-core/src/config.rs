@@ -358,7 +358,10 @@ impl Settings {
             return Err(invalid("password.min_strength", "must be 0 to 4"));
         }
         let a = &self.argon2;
-        if a.parallelism == 0 || a.iterations == 0 || a.memory_kib < 8 * a.parallelism {
+        if a.parallelism == 0
+            || a.iterations == 0
+            || u64::from(a.memory_kib) < 8 * u64::from(a.parallelism)
+        {
             return Err(invalid(
                 "argon2",
                 "iterations and parallelism must be at least 1, memory_kib at least 8 × parallelism",
@@ -370,8 +373,8 @@ impl Settings {
         if self.bot_check_difficulty == 0 || self.bot_check_difficulty > 32 {
             return Err(invalid("bot_check_difficulty", "must be 1 to 32"));
         }
-        if self.database.max_connections == 0 {
-            return Err(invalid("database.max_connections", "must be at least 1"));
+        if !(1..=1000).contains(&self.database.max_connections) {
+            return Err(invalid("database.max_connections", "must be 1 to 1000"));
         }
         let positive = [
             (
@@ -407,8 +410,12 @@ impl Settings {
             ("throttle.lockout_minutes", self.throttle.lockout_minutes),
         ];
         for (key, value) in positive {
-            if value <= 0 {
-                return Err(invalid(key, "must be a positive number"));
+            // The cap keeps every lifetime far inside what dates can hold.
+            if !(1..=MAX_DURATION_SETTING).contains(&value) {
+                return Err(invalid(
+                    key,
+                    format!("must be a positive number no larger than {MAX_DURATION_SETTING}"),
+                ));
             }
         }
         if crate::keys::Alg::parse(&self.tokens.access_token_alg).is_none() {
@@ -475,6 +482,9 @@ impl Settings {
         self.issuer.starts_with("https://")
     }
 }
+
+/// The largest number a lifetime or counter setting may hold.
+const MAX_DURATION_SETTING: i64 = 10_000_000;
 
 /// Environment variables named in DESIGN.md whose key is in a section.
 const ENV_ALIASES: &[(&str, &str)] = &[("ACCESS_TOKEN_ALG", "tokens.access_token_alg")];
@@ -577,6 +587,18 @@ mod tests {
         assert!(e.to_string().contains("IDP_PASSWORD__MIN_LENGTH"), "{e}");
         let e = Settings::load(None, env(&[("IDP_PASSWORD__MIN_LENGTH", "4")])).unwrap_err();
         assert!(e.to_string().contains("password.min_length"), "{e}");
+        let e = Settings::load(
+            None,
+            env(&[("IDP_SESSIONS__IDLE_TIMEOUT_MINUTES", "9223372036854775807")]),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("sessions.idle_timeout_minutes"),
+            "{e}"
+        );
+        let e =
+            Settings::load(None, env(&[("IDP_ARGON2__PARALLELISM", "4294967295")])).unwrap_err();
+        assert!(e.to_string().contains("argon2"), "{e}");
         let e = Settings::load(None, env(&[("IDP_ISSUER", "ftp://x")])).unwrap_err();
         assert!(e.to_string().contains("issuer"), "{e}");
     }
