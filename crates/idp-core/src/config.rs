@@ -378,6 +378,23 @@ impl Settings {
         }
         let positive = [
             (
+                "tokens.access_token_minutes",
+                self.tokens.access_token_minutes,
+            ),
+            ("tokens.id_token_minutes", self.tokens.id_token_minutes),
+            (
+                "tokens.authorization_code_seconds",
+                self.tokens.authorization_code_seconds,
+            ),
+            (
+                "tokens.refresh_token_idle_days",
+                self.tokens.refresh_token_idle_days,
+            ),
+            (
+                "tokens.refresh_token_absolute_days",
+                self.tokens.refresh_token_absolute_days,
+            ),
+            (
                 "sessions.idle_timeout_minutes",
                 self.sessions.idle_timeout_minutes,
             ),
@@ -599,6 +616,9 @@ mod tests {
         let e =
             Settings::load(None, env(&[("IDP_ARGON2__PARALLELISM", "4294967295")])).unwrap_err();
         assert!(e.to_string().contains("argon2"), "{e}");
+        let e =
+            Settings::load(None, env(&[("IDP_TOKENS__ACCESS_TOKEN_MINUTES", "0")])).unwrap_err();
+        assert!(e.to_string().contains("tokens.access_token_minutes"), "{e}");
         let e = Settings::load(None, env(&[("IDP_ISSUER", "ftp://x")])).unwrap_err();
         assert!(e.to_string().contains("issuer"), "{e}");
     }

@@ -132,7 +132,26 @@ struct UserCreate {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let mut settings = match Settings::load(cli.config.as_deref(), std::env::vars()) {
+    // vars() would panic on any variable that is not UTF-8; such a variable
+    // cannot be one of ours, and a non-UTF-8 IDP_* one is reported.
+    let env: Vec<(String, String)> = match std::env::vars_os()
+        .filter_map(|(k, v)| match (k.into_string(), v.into_string()) {
+            (Ok(k), Ok(v)) => Some(Ok((k, v))),
+            (Ok(k), Err(_)) if k.starts_with("IDP_") => Some(Err(k)),
+            _ => None,
+        })
+        .collect::<Result<_, _>>()
+    {
+        Ok(env) => env,
+        Err(var) => {
+            return fail(
+                cli.json,
+                "invalid_configuration",
+                &format!("environment variable {var}: not valid UTF-8"),
+            )
+        }
+    };
+    let mut settings = match Settings::load(cli.config.as_deref(), env) {
         Ok(s) => s,
         Err(e) => return fail(cli.json, "invalid_configuration", &e.to_string()),
     };

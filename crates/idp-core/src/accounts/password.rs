@@ -40,6 +40,17 @@ impl PasswordPolicy {
         email: &EmailAddress,
         context: &[&str],
     ) -> Result<(), FieldError> {
+        self.check_rules(field, password, email)?;
+        self.check_strength(field, password, email, context)
+    }
+
+    /// The cheap part: length, kinds of character, the address.
+    pub fn check_rules(
+        &self,
+        field: &'static str,
+        password: &str,
+        email: &EmailAddress,
+    ) -> Result<(), FieldError> {
         let len = password.chars().count();
         if len < self.min_length {
             return Err(FieldError::new(field, "password_too_short")
@@ -66,6 +77,19 @@ impl PasswordPolicy {
         if local.len() >= 3 && password.to_lowercase().contains(local) {
             return Err(FieldError::new(field, "password_contains_email"));
         }
+        Ok(())
+    }
+
+    /// The costly part (up to ~100 ms for long inputs): the guessability
+    /// estimate. Callers facing anonymous requests run it after the robot check.
+    pub fn check_strength(
+        &self,
+        field: &'static str,
+        password: &str,
+        email: &EmailAddress,
+        context: &[&str],
+    ) -> Result<(), FieldError> {
+        let local = email.local_part();
         let mut inputs: Vec<&str> = vec![email.as_str(), local];
         inputs.extend(context.iter().filter(|c| !c.is_empty()));
         let estimate = zxcvbn::zxcvbn(password, &inputs);

@@ -47,8 +47,7 @@ impl Idp {
         }
         .validate(&mut errors);
         if let Some(email) = &email {
-            let names = [form.given_name.as_str(), form.family_name.as_str()];
-            if let Err(e) = self.policy.check("password", &form.password, email, &names) {
+            if let Err(e) = self.policy.check_rules("password", &form.password, email) {
                 errors.push(e);
             }
         }
@@ -57,12 +56,17 @@ impl Idp {
         }
         AccountError::check(errors)?;
         let (email, profile) = (email.expect("valid"), profile.expect("valid"));
+        // Before the strength estimate, which costs real CPU on long inputs:
+        // only people who did the robot check's work get to spend it.
         if self
             .verify_bot_check(&form.bot_challenge, &form.bot_solution)
             .is_err()
         {
             return Err(AccountError::BotCheck);
         }
+        let names = [form.given_name.as_str(), form.family_name.as_str()];
+        self.policy
+            .check_strength("password", &form.password, &email, &names)?;
         // Hashing on both paths keeps their timing alike.
         let password_hash = self.passwords.hash(&form.password);
         let now = now();
