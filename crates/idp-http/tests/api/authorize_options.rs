@@ -35,7 +35,7 @@ on_both_databases! {
     }
 }
 
-async fn pkce_for_everyone(backend: Backend) {
+async fn require_pkce_applies_to_confidential_clients_too(backend: Backend) {
     let app = TestApp::spawn_with(backend, |s| s.oauth.require_pkce = true).await;
     let (client_id, _) = web_app(&app, "Shop", &["openid"]);
     let (_, browser) = signed_in_person(&app, "pk@example.com", false).await;
@@ -53,12 +53,6 @@ async fn pkce_for_everyone(backend: Backend) {
     assert!(location.contains("PKCE"), "{location}");
 }
 
-#[actix_web::test]
-async fn require_pkce_applies_to_confidential_clients_too_sqlite() {
-    pkce_for_everyone(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn require_pkce_applies_to_confidential_clients_too_postgres() {
-    pkce_for_everyone(Backend::Postgres).await;
+crate::for_both_backends! {
+    require_pkce_applies_to_confidential_clients_too,
 }

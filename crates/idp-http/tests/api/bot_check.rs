@@ -13,7 +13,7 @@ async fn with_bot_check(backend: Backend) -> TestApp {
     .await
 }
 
-async fn check(backend: Backend) {
+async fn sign_up_needs_a_solved_single_use_challenge(backend: Backend) {
     let app = with_bot_check(backend).await;
     let client = browser();
     let (_, html) = app.page(&client, "/signup").await;
@@ -85,12 +85,6 @@ fn signup_json(bot: Option<(&str, &str)>) -> serde_json::Value {
     body
 }
 
-#[actix_web::test]
-async fn sign_up_needs_a_solved_single_use_challenge_sqlite() {
-    check(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn sign_up_needs_a_solved_single_use_challenge_postgres() {
-    check(Backend::Postgres).await;
+crate::for_both_backends! {
+    sign_up_needs_a_solved_single_use_challenge,
 }

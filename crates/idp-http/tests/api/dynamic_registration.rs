@@ -17,23 +17,7 @@ use crate::on_both_databases;
 /// The initial access token of the apps that require one (≥ 32 characters).
 const INITIAL_TOKEN: &str = "initial-access-token-0123456789-abcdefghij";
 
-/// Generates a SQLite and a PostgreSQL test from `async fn name(Backend)`.
-macro_rules! registration_tests {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[actix_web::test]
-            async fn sqlite() {
-                super::$name(crate::helpers::Backend::Sqlite).await;
-            }
-            #[actix_web::test]
-            async fn postgres() {
-                super::$name(crate::helpers::Backend::Postgres).await;
-            }
-        }
-    )*};
-}
-
-registration_tests! {
+crate::for_both_backends! {
     a_client_registers_for_pairwise_subjects,
     open_registration_issues_credentials_and_the_app_signs_people_in,
     bad_metadata_is_refused,

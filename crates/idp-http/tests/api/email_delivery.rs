@@ -49,7 +49,7 @@ fn smtp_sink() -> (u16, mpsc::Receiver<String>) {
     (port, rx)
 }
 
-async fn sends_over_smtp(backend: Backend) {
+async fn mail_goes_over_smtp_when_configured(backend: Backend) {
     let (port, received) = smtp_sink();
     let app = TestApp::spawn_with(backend, |s| {
         s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
@@ -84,12 +84,6 @@ async fn sends_over_smtp(backend: Backend) {
     assert!(app.emails().is_empty(), "nothing went to the outbox");
 }
 
-#[actix_web::test]
-async fn mail_goes_over_smtp_when_configured_sqlite() {
-    sends_over_smtp(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn mail_goes_over_smtp_when_configured_postgres() {
-    sends_over_smtp(Backend::Postgres).await;
+crate::for_both_backends! {
+    mail_goes_over_smtp_when_configured,
 }

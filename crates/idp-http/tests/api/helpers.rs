@@ -371,3 +371,21 @@ macro_rules! on_both_databases {
         )*
     };
 }
+
+/// Generates a SQLite and a PostgreSQL test from each `async fn name(Backend)`
+/// (for tests that start their app with settings of their own).
+#[macro_export]
+macro_rules! for_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await;
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                super::$name($crate::helpers::Backend::Postgres).await;
+            }
+        }
+    )*};
+}

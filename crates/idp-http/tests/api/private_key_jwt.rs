@@ -417,23 +417,7 @@ on_both_databases! {
     }
 }
 
-/// Generates a SQLite and a PostgreSQL test from `async fn name(Backend)`.
-macro_rules! key_tests {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[actix_web::test]
-            async fn sqlite() {
-                super::$name(crate::helpers::Backend::Sqlite).await;
-            }
-            #[actix_web::test]
-            async fn postgres() {
-                super::$name(crate::helpers::Backend::Postgres).await;
-            }
-        }
-    )*};
-}
-
-key_tests! {
+crate::for_both_backends! {
     registered_clients_use_keys,
     a_client_switched_to_keys_refuses_its_old_secret,
     a_client_switched_from_keys_to_a_secret_gets_one,
