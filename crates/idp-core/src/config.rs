@@ -498,6 +498,14 @@ impl Settings {
     pub fn secure_cookies(&self) -> bool {
         self.issuer.starts_with("https://")
     }
+
+    /// The issuer's origin (`scheme://host[:port]`), as browsers send it in
+    /// `Origin` from idp's own pages.
+    pub fn issuer_origin(&self) -> String {
+        url::Url::parse(&self.issuer)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default()
+    }
 }
 
 /// The largest number a lifetime or counter setting may hold.

@@ -227,7 +227,9 @@ impl PageError {
             PageError::Csrf(crate::csrf::CsrfFailure::NoCookie) => {
                 i18n::text(lang, "error.cookies_disabled")
             }
-            PageError::Csrf(crate::csrf::CsrfFailure::Mismatch) => i18n::text(lang, "error.csrf"),
+            PageError::Csrf(
+                crate::csrf::CsrfFailure::Mismatch | crate::csrf::CsrfFailure::CrossSite,
+            ) => i18n::text(lang, "error.csrf"),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod bearer;
 pub mod blocking;
 pub mod cli;
 pub mod client;
+pub mod cookies;
 pub mod csrf;
 pub mod error;
 pub mod health;

@@ -1,14 +1,12 @@
 //! The session cookie and the signed-in person behind it.
 
-use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie};
 use actix_web::{web, HttpRequest};
 use idp_core::accounts::{Account, AccountError};
 use idp_core::sessions::Session;
 use idp_core::Idp;
 
-use crate::blocking;
-
-pub const COOKIE: &str = "idp_session";
+use crate::{blocking, cookies};
 
 pub struct SignedIn {
     pub session: Session,
@@ -21,12 +19,17 @@ pub async fn current<E>(req: &HttpRequest) -> Result<Option<SignedIn>, E>
 where
     E: From<AccountError> + From<actix_web::error::BlockingError> + Send + 'static,
 {
-    let Some(token) = req.cookie(COOKIE).map(|c| c.value().to_owned()) else {
+    let idp = idp(req);
+    let Some(token) = session_token(req, &idp) else {
         return Ok(None);
     };
-    let idp = idp(req);
     let found = blocking::run(move || idp.session_by_token(&token).map_err(E::from)).await?;
     Ok(found.map(|(session, account)| SignedIn { session, account }))
+}
+
+/// The session token the browser sent, if any.
+pub fn session_token(req: &HttpRequest, idp: &Idp) -> Option<String> {
+    cookies::value(req, idp, cookies::SESSION)
 }
 
 pub fn idp(req: &HttpRequest) -> web::Data<Idp> {
@@ -37,11 +40,7 @@ pub fn idp(req: &HttpRequest) -> web::Data<Idp> {
 
 /// The cookie that holds a new session's token.
 pub fn session_cookie(idp: &Idp, token: String) -> Cookie<'static> {
-    Cookie::build(COOKIE, token)
-        .path("/")
-        .http_only(true)
-        .secure(idp.settings.secure_cookies())
-        .same_site(SameSite::Lax)
+    cookies::build(idp, cookies::SESSION, token)
         .max_age(CookieDuration::hours(
             idp.settings.sessions.absolute_timeout_hours,
         ))

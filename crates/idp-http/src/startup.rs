@@ -90,6 +90,7 @@ fn serve(listener: TcpListener, idp: Idp) -> std::io::Result<Server> {
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .app_data(api::json_config())
             .app_data(api::query_config())
+            .wrap(from_fn(csrf::refuse_cross_site))
             .wrap(from_fn(pages::layout::localize_error_pages))
             .wrap(from_fn(csrf::ensure_cookie))
             .wrap(security_headers::headers())

@@ -178,6 +178,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    authorization_requests (id_hash) {
+        id_hash -> Text,
+        browser_hash -> Text,
+        params -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        account_id -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
     accounts,
@@ -194,4 +205,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_clients,
     used_client_assertions,
     pairwise_subjects,
+    authorization_requests,
 );

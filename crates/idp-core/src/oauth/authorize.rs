@@ -45,10 +45,6 @@ pub struct AuthorizeParams {
     pub request: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_uri: Option<String>,
-    /// Internal: set when idp sends the person to sign in again
-    /// (prompt=login, max_age); the session must be at least this new.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth_after: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +76,6 @@ pub struct AuthorizationRequest {
     pub max_age: Option<i64>,
     pub login_hint: Option<String>,
     pub ui_locales: Option<String>,
-    pub auth_after: Option<i64>,
 }
 
 impl AuthorizationRequest {
@@ -89,7 +84,11 @@ impl AuthorizationRequest {
     }
 
     /// The error to send back to the client for this request.
-    pub fn error(&self, error: &'static str, description: impl Into<String>) -> AuthorizeError {
+    pub(crate) fn error(
+        &self,
+        error: &'static str,
+        description: impl Into<String>,
+    ) -> AuthorizeError {
         AuthorizeError::Redirect {
             redirect_uri: self.redirect_uri.clone(),
             response_mode: self.response_mode,
@@ -100,9 +99,10 @@ impl AuthorizationRequest {
     }
 }
 
+/// Why a request cannot go on: shown on a page when the client or its
+/// redirect URI cannot be trusted, otherwise sent back to the client.
 #[derive(Debug)]
-pub enum AuthorizeError {
-    /// Shown to the person; the client cannot be trusted with a redirect.
+pub(crate) enum AuthorizeError {
     Page(String),
     Redirect {
         redirect_uri: String,
@@ -123,7 +123,7 @@ fn is_pkce_value(s: &str) -> bool {
 }
 
 impl Idp {
-    pub fn check_authorization(
+    pub(crate) fn check_authorization(
         &self,
         p: &AuthorizeParams,
     ) -> Result<AuthorizationRequest, AuthorizeError> {
@@ -167,7 +167,6 @@ impl Idp {
             max_age: None,
             login_hint: None,
             ui_locales: p.ui_locales.clone(),
-            auth_after: None,
         };
         let fail = |r: &AuthorizationRequest, e: &'static str, d: &str| Err(r.error(e, d));
         if !matches!(
@@ -313,7 +312,6 @@ impl Idp {
             .login_hint
             .clone()
             .filter(|h| !h.is_empty() && h.len() <= 254);
-        request.auth_after = p.auth_after.as_deref().and_then(|v| v.parse().ok());
         Ok(request)
     }
 }

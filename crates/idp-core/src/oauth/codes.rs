@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use super::AuthorizationRequest;
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::schema::authorization_codes as a;
-use crate::db::{DbConnection, StoreError};
-use crate::{now, Idp};
+use crate::db::DbConnection;
+use crate::sessions::Session;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = a)]
@@ -28,39 +28,37 @@ pub struct CodeRow {
     pub issued_family: Option<String>,
 }
 
-impl Idp {
-    /// Issues a code for a signed-in person; returns the code to send.
-    pub fn issue_code(
-        &self,
-        request: &AuthorizationRequest,
-        account_id: &str,
-        session_id: &str,
-        auth_time: NaiveDateTime,
-    ) -> Result<String, StoreError> {
-        let code = random_token(32);
-        let now = now();
-        let lifetime = Duration::seconds(self.settings.tokens.authorization_code_seconds);
-        self.db.write(|conn| {
-            diesel::insert_into(a::table)
-                .values((
-                    a::code_hash.eq(sha256_hex(&code)),
-                    a::client_id.eq(&request.client.client_id),
-                    a::account_id.eq(account_id),
-                    a::session_id.eq(session_id),
-                    a::redirect_uri.eq(&request.redirect_uri),
-                    a::scope.eq(request.scopes.to_string()),
-                    a::nonce.eq(&request.nonce),
-                    a::code_challenge.eq(&request.code_challenge),
-                    a::auth_time.eq(auth_time),
-                    a::created_at.eq(now),
-                    a::expires_at.eq(now + lifetime),
-                ))
-                .execute(conn)?;
-            super::record_participant(conn, session_id, &request.client.client_id, account_id)?;
-            Ok::<_, StoreError>(())
-        })?;
-        Ok(code)
-    }
+/// Stores a code for a signed-in person and returns the code to send.
+pub(crate) fn insert(
+    conn: &mut DbConnection,
+    request: &AuthorizationRequest,
+    session: &Session,
+    lifetime: Duration,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    let code = random_token(32);
+    diesel::insert_into(a::table)
+        .values((
+            a::code_hash.eq(sha256_hex(&code)),
+            a::client_id.eq(&request.client.client_id),
+            a::account_id.eq(&session.account_id),
+            a::session_id.eq(&session.id),
+            a::redirect_uri.eq(&request.redirect_uri),
+            a::scope.eq(request.scopes.to_string()),
+            a::nonce.eq(&request.nonce),
+            a::code_challenge.eq(&request.code_challenge),
+            a::auth_time.eq(session.auth_time),
+            a::created_at.eq(now),
+            a::expires_at.eq(now + lifetime),
+        ))
+        .execute(conn)?;
+    super::record_participant(
+        conn,
+        &session.id,
+        &request.client.client_id,
+        &session.account_id,
+    )?;
+    Ok(code)
 }
 
 pub(crate) fn find(conn: &mut DbConnection, code: &str) -> QueryResult<Option<CodeRow>> {

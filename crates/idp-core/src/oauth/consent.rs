@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::Scopes;
 use crate::db::schema::{clients, consents as c, refresh_tokens as rt};
-use crate::db::StoreError;
+use crate::db::{DbConnection, StoreError};
 use crate::{now, Idp};
 
 /// An app a person has allowed, for "My Profile".
@@ -37,41 +37,40 @@ impl Idp {
             .and_then(|g| Scopes::parse(&g))
             .is_some_and(|g| scopes.is_subset_of(&g)))
     }
+}
 
-    /// Remembers consent to `scopes` (adding to what was allowed before).
-    pub fn grant_consent(
-        &self,
-        account_id: &str,
-        client_id: &str,
-        scopes: &Scopes,
-    ) -> Result<(), StoreError> {
-        self.db.write(|conn| {
-            let before: Option<String> = c::table
-                .find((account_id, client_id))
-                .select(c::scope)
-                .first(conn)
-                .optional()?;
-            let mut all = before
-                .and_then(|b| Scopes::parse(&b))
-                .unwrap_or_default()
-                .to_string();
-            for s in scopes.iter() {
-                all.push(' ');
-                all.push_str(s);
-            }
-            let merged = Scopes::parse(&all).unwrap_or_default().to_string();
-            diesel::delete(c::table.find((account_id, client_id))).execute(conn)?;
-            diesel::insert_into(c::table)
-                .values((
-                    c::account_id.eq(account_id),
-                    c::client_id.eq(client_id),
-                    c::scope.eq(merged),
-                    c::granted_at.eq(now()),
-                ))
-                .execute(conn)?;
-            Ok(())
-        })
+/// Remembers consent to `scopes` (adding to what was allowed before).
+pub(crate) fn remember(
+    conn: &mut DbConnection,
+    account_id: &str,
+    client_id: &str,
+    scopes: &Scopes,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let before: Option<String> = c::table
+        .find((account_id, client_id))
+        .select(c::scope)
+        .first(conn)
+        .optional()?;
+    let mut all = before
+        .and_then(|b| Scopes::parse(&b))
+        .unwrap_or_default()
+        .to_string();
+    for s in scopes.iter() {
+        all.push(' ');
+        all.push_str(s);
     }
+    let merged = Scopes::parse(&all).unwrap_or_default().to_string();
+    diesel::delete(c::table.find((account_id, client_id))).execute(conn)?;
+    diesel::insert_into(c::table)
+        .values((
+            c::account_id.eq(account_id),
+            c::client_id.eq(client_id),
+            c::scope.eq(merged),
+            c::granted_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 impl Idp {

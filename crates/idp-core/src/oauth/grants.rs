@@ -468,7 +468,10 @@ pub(crate) fn purge_expired(conn: &mut DbConnection, now: NaiveDateTime) -> Quer
         .load(conn)?;
     let participants =
         diesel::delete(sc::table.filter(sc::session_id.eq_any(&orphans))).execute(conn)?;
-    let codes = codes::purge_expired(conn, now)? + assertions + participants;
+    let codes = codes::purge_expired(conn, now)?
+        + super::pending::purge_expired(conn, now)?
+        + assertions
+        + participants;
     let refresh = diesel::delete(rt::table.filter(rt::family_expires_at.lt(now))).execute(conn)?;
     let revoked = diesel::delete(rev::table.filter(rev::expires_at.lt(now))).execute(conn)?;
     Ok(codes + refresh + revoked)

@@ -8,21 +8,27 @@ mod client_assertion;
 mod client_auth;
 mod codes;
 mod consent;
+mod decision;
 mod error;
 mod grants;
 mod introspection;
 mod logout;
+mod pending;
 mod scope;
 mod subject;
 mod tokens;
 
-pub use authorize::{AuthorizationRequest, AuthorizeError, AuthorizeParams, Prompt, ResponseMode};
+pub use authorize::{AuthorizationRequest, AuthorizeParams, Prompt, ResponseMode};
 pub use backchannel::LogoutNotice;
 pub(crate) use backchannel::{record_participant, take_participants};
 pub use claims::userinfo_claims;
 pub use client_assertion::JWT_BEARER;
 pub use client_auth::ClientCredentials;
 pub use consent::AuthorizedApp;
+pub use decision::{
+    scopes_allowed_for, AuthorizationResponse, AuthorizeOutcome, AuthorizeStep, Browser,
+    ADMIN_SCOPE,
+};
 pub use error::OAuthError;
 pub use grants::{TokenRequest, TokenResponse};
 pub use introspection::INTROSPECT_SCOPE;

@@ -7,14 +7,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use idp_core::accounts::Account;
 use idp_core::clients::{Client, NewClient};
 use idp_core::db::StoreError;
+use idp_core::oauth::ADMIN_SCOPE;
 use idp_core::Idp;
 use serde::{Deserialize, Serialize};
 
 use super::{json, no_content};
 use crate::blocking;
 use crate::error::ApiError;
-
-pub const ADMIN_SCOPE: &str = "admin";
 
 /// Checks the caller's token; the caller's identity is not needed further.
 async fn require_admin(req: &HttpRequest, idp: &web::Data<Idp>) -> Result<(), ApiError> {

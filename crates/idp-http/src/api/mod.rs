@@ -4,8 +4,6 @@
 
 mod accounts;
 mod admin_clients;
-
-pub use admin_clients::ADMIN_SCOPE;
 mod profile;
 mod sessions;
 
@@ -102,8 +100,9 @@ async fn require_csrf_header(
                 CsrfFailure::NoCookie => {
                     "No idp_csrf cookie: call GET /api/v1/csrf first and keep its cookie."
                 }
-                CsrfFailure::Mismatch => {
-                    "Missing or wrong X-CSRF-Token header: send the csrf_token from GET /api/v1/csrf."
+                CsrfFailure::Mismatch | CsrfFailure::CrossSite => {
+                    "Missing or wrong X-CSRF-Token header: send the csrf_token from GET /api/v1/csrf \
+                     (it changes when the browser signs in or out)."
                 }
             };
             let error = ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", description);

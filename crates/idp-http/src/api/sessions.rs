@@ -25,9 +25,7 @@ pub async fn sign_in(
     client: Client,
 ) -> Result<HttpResponse, ApiError> {
     let core = idp.clone();
-    let previous = req
-        .cookie(crate::signed_in::COOKIE)
-        .map(|c| c.value().to_owned());
+    let previous = crate::signed_in::session_token(&req, &idp);
     let signed = blocking::run(move || {
         core.sign_in(&body.email, &body.password, &client.0, previous.as_deref())
             .map_err(ApiError::from)

@@ -1,19 +1,22 @@
-//! The authorization endpoint (GET and POST): check the request, make sure
-//! the person is signed in recently enough, ask for consent when needed,
-//! then send a code back.
+//! The authorization endpoint (GET and POST), the return to a pending
+//! request after signing in, and the consent form's answer. Each hands the
+//! browser's request to [`Idp::authorize`], which decides; this file only
+//! renders the outcome.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use idp_core::oauth::{AuthorizationRequest, AuthorizeError, AuthorizeParams, Prompt};
-use idp_core::Idp;
+use idp_core::oauth::{
+    AuthorizationResponse, AuthorizeOutcome, AuthorizeParams, AuthorizeStep, Browser,
+};
+use serde::Deserialize;
 
 use super::{consent, redirect};
 use crate::blocking;
-use crate::csrf::CsrfToken;
+use crate::csrf::{self, CsrfToken};
 use crate::error::PageError;
 use crate::lang::Lang;
-use crate::pages::error_page;
-use crate::signed_in::{self, SignedIn};
+use crate::pages::{check_csrf, error_page, see_other, Form};
+use crate::signed_in;
 
 pub async fn get(
     req: HttpRequest,
@@ -21,183 +24,124 @@ pub async fn get(
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    handle(req, params.into_inner(), lang, csrf, StatusCode::FOUND).await
+    let step = AuthorizeStep::Start(Box::new(params.into_inner()));
+    decide(&req, step, lang, csrf, StatusCode::FOUND).await
 }
 
 pub async fn post(
     req: HttpRequest,
-    params: crate::pages::Form<AuthorizeParams>,
+    params: Form<AuthorizeParams>,
     lang: Lang,
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
-    handle(req, params.into_inner(), lang, csrf, StatusCode::SEE_OTHER).await
+    let step = AuthorizeStep::Start(Box::new(params.into_inner()));
+    decide(&req, step, lang, csrf, StatusCode::SEE_OTHER).await
 }
 
-/// Turns a failed check into the right answer: an error page or a redirect.
-pub fn reject(
-    error: AuthorizeError,
-    issuer: &str,
-    lang: Lang,
-    status: StatusCode,
-) -> Result<HttpResponse, PageError> {
-    match error {
-        AuthorizeError::Page(message) => Ok(error_page(StatusCode::BAD_REQUEST, lang.0, &message)),
-        AuthorizeError::Redirect {
-            redirect_uri,
-            response_mode,
-            state,
-            error,
-            description,
-        } => {
-            let mut params = vec![
-                ("error", error),
-                ("error_description", description.as_str()),
-            ];
-            if let Some(state) = &state {
-                params.push(("state", state));
-            }
-            params.push(("iss", issuer));
-            Ok(redirect::respond(
-                &redirect_uri,
-                response_mode,
-                &params,
-                status,
-            ))
-        }
-        AuthorizeError::Store(e) => Err(idp_core::accounts::AccountError::Store(e).into()),
-    }
+#[derive(Deserialize)]
+pub struct ResumeQuery {
+    pending: String,
 }
 
-async fn handle(
+/// Back from the sign-in page to a request that waited for it.
+pub async fn resume(
     req: HttpRequest,
-    params: AuthorizeParams,
+    query: web::Query<ResumeQuery>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let step = AuthorizeStep::Resume(query.into_inner().pending);
+    decide(&req, step, lang, csrf, StatusCode::FOUND).await
+}
+
+/// The consent page's form: which pending request, and which button.
+#[derive(Deserialize)]
+pub struct ConsentForm {
+    csrf_token: String,
+    pending: String,
+    decision: String,
+}
+
+pub async fn answer(
+    req: HttpRequest,
+    form: Form<ConsentForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&req, &form.csrf_token)?;
+    let form = form.into_inner();
+    let step = AuthorizeStep::Consent {
+        allow: form.decision == "allow",
+        pending: form.pending,
+    };
+    decide(&req, step, lang, csrf, StatusCode::SEE_OTHER).await
+}
+
+async fn decide(
+    req: &HttpRequest,
+    step: AuthorizeStep,
     lang: Lang,
     csrf: CsrfToken,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let idp = signed_in::idp(&req);
-    let issuer = idp.settings.issuer.clone();
-    let checked = {
-        let (idp, params) = (idp.clone(), params.clone());
-        blocking::run(move || Ok::<_, PageError>(idp.check_authorization(&params))).await?
-    };
-    let request = match checked {
-        Ok(r) => r,
-        Err(e) => return reject(e, &issuer, lang, status),
-    };
-    if request.has_prompt(Prompt::Create) {
-        return Ok(send_to_sign_up(params));
-    }
-    let user = signed_in::current::<PageError>(&req).await?;
-    let user = match user {
-        Some(u) if fresh_enough(&request, &u) => u,
-        _ if request.has_prompt(Prompt::None) => {
-            let e = request.error("login_required", "the person is not signed in");
-            return reject(e, &issuer, lang, status);
-        }
-        _ => return Ok(send_to_sign_in(&request, params)),
-    };
-    if request.scopes.contains(crate::api::ADMIN_SCOPE) && !user.account.is_admin {
-        let e = request.error("access_denied", "scope admin is for administrators only");
-        return reject(e, &issuer, lang, status);
-    }
-    let needs_consent = !request.client.metadata.skip_consent
-        && (request.has_prompt(Prompt::Consent) || {
-            let (idp, account, client, scopes) = (
-                idp.clone(),
-                user.account.id.clone(),
-                request.client.client_id.clone(),
-                request.scopes.clone(),
-            );
-            !blocking::run(move || {
-                idp.has_consent(&account, &client, &scopes)
-                    .map_err(|e| PageError::from(idp_core::accounts::AccountError::Store(e)))
-            })
-            .await?
-        });
-    if needs_consent {
-        if request.has_prompt(Prompt::None) {
-            let e = request.error(
-                "consent_required",
-                "the person has not allowed this app yet",
-            );
-            return reject(e, &issuer, lang, status);
-        }
-        return Ok(consent::page(&request, &params, &user, lang, &csrf.0));
-    }
-    complete(&idp, &request, &user, status).await
-}
-
-/// Whether the session satisfies `prompt=login`, `max_age` and a pending re-login.
-fn fresh_enough(request: &AuthorizationRequest, user: &SignedIn) -> bool {
-    let auth_time = user.session.auth_time.and_utc().timestamp();
-    let now = idp_core::now().and_utc().timestamp();
-    let after_ok = request.auth_after.is_none_or(|t| auth_time >= t);
-    let login_ok = !request.has_prompt(Prompt::Login) || request.auth_after.is_some();
-    let age_ok = request.max_age.is_none_or(|m| now - auth_time <= m)
-        || request.auth_after.is_some_and(|t| auth_time >= t);
-    after_ok && login_ok && age_ok
-}
-
-/// To the sign-in page, coming back here afterwards. A forced re-login
-/// (prompt=login, max_age) marks the return so the new session counts.
-fn send_to_sign_in(request: &AuthorizationRequest, mut params: AuthorizeParams) -> HttpResponse {
-    if request.has_prompt(Prompt::Login) || request.max_age.is_some() {
-        params.auth_after = Some(idp_core::now().and_utc().timestamp().to_string());
-    }
-    let query = serde_urlencoded::to_string(&params).unwrap_or_default();
-    let return_to = format!("/authorize?{query}");
-    let mut login = url::form_urlencoded::Serializer::new(String::new());
-    login.append_pair("return_to", &return_to);
-    if let Some(hint) = &request.login_hint {
-        login.append_pair("login_hint", hint);
-    }
-    if let Some(locales) = &request.ui_locales {
-        login.append_pair("ui_locales", locales);
-    }
-    crate::pages::see_other(&format!("/login?{}", login.finish()))
-}
-
-/// To the sign-up page; once the address is verified and the person signs
-/// in, the same request goes on (without asking to create again).
-fn send_to_sign_up(mut params: AuthorizeParams) -> HttpResponse {
-    params.prompt = None;
-    let query = serde_urlencoded::to_string(&params).unwrap_or_default();
-    let return_to = format!("/authorize?{query}");
-    let target: String = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("return_to", &return_to)
-        .finish();
-    crate::pages::see_other(&format!("/signup?{target}"))
-}
-
-/// Issues the code and sends it back.
-pub async fn complete(
-    idp: &web::Data<Idp>,
-    request: &AuthorizationRequest,
-    user: &SignedIn,
-    status: StatusCode,
-) -> Result<HttpResponse, PageError> {
-    let (core, r, account, session, auth_time) = (
-        idp.clone(),
-        request.clone(),
-        user.account.id.clone(),
-        user.session.id.clone(),
-        user.session.auth_time,
-    );
-    let code = blocking::run(move || {
-        core.issue_code(&r, &account, &session, auth_time)
+    let idp = signed_in::idp(req);
+    let binding = csrf::binding(req);
+    let session = signed_in::session_token(req, &idp);
+    let outcome = blocking::run(move || {
+        let browser = Browser {
+            binding: &binding,
+            session_token: session.as_deref(),
+        };
+        idp.authorize(step, &browser)
             .map_err(|e| PageError::from(idp_core::accounts::AccountError::Store(e)))
     })
     .await?;
-    let mut params = vec![("code", code.as_str())];
-    if let Some(state) = &request.state {
-        params.push(("state", state));
-    }
-    params.push(("iss", idp.settings.issuer.as_str()));
-    Ok(redirect::respond(
-        &request.redirect_uri,
-        request.response_mode,
+    Ok(match outcome {
+        AuthorizeOutcome::ErrorPage(message) => {
+            error_page(StatusCode::BAD_REQUEST, lang.0, &message)
+        }
+        AuthorizeOutcome::Reject(response) | AuthorizeOutcome::Issue(response) => {
+            back_to_app(&response, status)
+        }
+        AuthorizeOutcome::SignIn {
+            return_to,
+            login_hint,
+            ui_locales,
+        } => {
+            let mut login = url::form_urlencoded::Serializer::new(String::new());
+            login.append_pair("return_to", &return_to);
+            if let Some(hint) = &login_hint {
+                login.append_pair("login_hint", hint);
+            }
+            if let Some(locales) = &ui_locales {
+                login.append_pair("ui_locales", locales);
+            }
+            see_other(&format!("/login?{}", login.finish()))
+        }
+        AuthorizeOutcome::SignUp { return_to } => {
+            let target: String = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("return_to", &return_to)
+                .finish();
+            see_other(&format!("/signup?{target}"))
+        }
+        AuthorizeOutcome::AskConsent {
+            pending,
+            request,
+            account,
+        } => consent::page(&request, &account, &pending, lang, &csrf.0),
+    })
+}
+
+fn back_to_app(response: &AuthorizationResponse, status: StatusCode) -> HttpResponse {
+    let params: Vec<(&str, &str)> = response
+        .params
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    redirect::respond(
+        &response.redirect_uri,
+        response.response_mode,
         &params,
         status,
-    ))
+    )
 }

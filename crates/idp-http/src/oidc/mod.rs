@@ -28,7 +28,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(authorize::get))
             .route(web::post().to(authorize::post)),
     )
-    .route("/authorize/consent", web::post().to(consent::submit))
+    .route("/authorize/resume", web::get().to(authorize::resume))
+    .route("/authorize/consent", web::post().to(authorize::answer))
     .route("/token", web::post().to(token::token))
     .route("/introspect", web::post().to(introspection::introspect))
     .route("/revoke", web::post().to(introspection::revoke))

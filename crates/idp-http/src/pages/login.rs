@@ -69,7 +69,7 @@ pub async fn submit(
     check_csrf(&req, &form.csrf_token)?;
     let form = form.into_inner();
     let return_to = safe_return_to(form.return_to.as_deref()).to_owned();
-    let previous = req.cookie(signed_in::COOKIE).map(|c| c.value().to_owned());
+    let previous = signed_in::session_token(&req, &idp);
     let (email, password) = (form.email.clone(), form.password);
     let core = idp.clone();
     let outcome = blocking::run(move || {

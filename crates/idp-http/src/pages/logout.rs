@@ -106,8 +106,13 @@ pub async fn submit(
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    // An app's POST to the end_session_endpoint: ask the person first.
-    let Some(token) = &form.csrf_token else {
+    // An app's POST to the end_session_endpoint (or any post another site
+    // made the browser send): ask the person first.
+    let token = form
+        .csrf_token
+        .as_ref()
+        .filter(|_| crate::csrf::from_this_site(req.headers(), &idp));
+    let Some(token) = token else {
         return confirm(&req, &idp, &form.params, lang, &csrf.0).await;
     };
     check_csrf(&req, token)?;

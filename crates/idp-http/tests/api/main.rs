@@ -6,6 +6,7 @@ mod oidc_helpers;
 
 mod admin_clients;
 mod api_contract;
+mod authorization_decision;
 mod authorize_options;
 mod backchannel_logout;
 mod bad_input;
@@ -16,11 +17,13 @@ mod dynamic_registration;
 mod email_delivery;
 mod health;
 mod introspection;
+mod login_csrf;
 mod oidc_cluster;
 mod oidc_errors;
 mod oidc_flows;
 mod pairwise;
 mod password_reset;
+
 mod private_key_jwt;
 mod profile;
 mod sign_in;

@@ -112,6 +112,84 @@ pub async fn signed_in_person(
     (account.id, browser)
 }
 
+/// A PKCE verifier and its S256 challenge.
+pub struct Pkce {
+    pub verifier: String,
+    pub challenge: String,
+}
+
+impl Pkce {
+    pub fn new(seed: &str) -> Self {
+        let verifier = format!("{seed}-verifier-that-is-long-enough-for-pkce");
+        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        Self {
+            verifier,
+            challenge,
+        }
+    }
+}
+
+/// An authorization request to [`REDIRECT_URI`] with state `st4te` and PKCE,
+/// plus `extra` parameters.
+pub fn authorize_url(
+    app: &TestApp,
+    client_id: &str,
+    scope: &str,
+    pkce: &Pkce,
+    extra: &[(&str, &str)],
+) -> String {
+    let mut params = vec![
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", REDIRECT_URI),
+        ("scope", scope),
+        ("state", "st4te"),
+        ("code_challenge", pkce.challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    params.extend_from_slice(extra);
+    url::Url::parse_with_params(&app.url("/authorize"), &params)
+        .unwrap()
+        .to_string()
+}
+
+/// A parameter of the query of `location` (an absolute URL or a path).
+pub fn query_param(location: &str, name: &str) -> Option<String> {
+    let url = url::Url::parse(location)
+        .or_else(|_| {
+            url::Url::parse("http://idp.invalid")
+                .unwrap()
+                .join(location)
+        })
+        .ok()?;
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Redeems `code` at the token endpoint, which must answer 200.
+pub async fn exchange_code(
+    app: &TestApp,
+    (client_id, secret): (&str, &str),
+    code: &str,
+    pkce: &Pkce,
+) -> Value {
+    let (status, body, _) = form_post(
+        app,
+        "/token",
+        Some((client_id, secret)),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT_URI),
+            ("code_verifier", &pkce.verifier),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
 /// Runs the authorization code flow (with PKCE) for the person signed in on
 /// `browser`: `Ok(token response)`, or `Err(the error sent to the redirect URI)`.
 pub async fn code_flow(
@@ -120,52 +198,23 @@ pub async fn code_flow(
     (client_id, secret): (&str, &str),
     scope: &str,
 ) -> Result<Value, String> {
-    let verifier = format!("{}-verifier-that-is-long-enough-for-pkce", client_id);
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    let authorize = url::Url::parse_with_params(
-        &app.url("/authorize"),
-        &[
-            ("response_type", "code"),
-            ("client_id", client_id),
-            ("redirect_uri", REDIRECT_URI),
-            ("scope", scope),
-            ("state", "st4te"),
-            ("code_challenge", &challenge),
-            ("code_challenge_method", "S256"),
-        ],
-    )
-    .unwrap();
-    let r = browser.get(authorize).send().await.expect("GET /authorize");
+    let pkce = Pkce::new(client_id);
+    let r = browser
+        .get(authorize_url(app, client_id, scope, &pkce, &[]))
+        .send()
+        .await
+        .expect("GET /authorize");
     assert_eq!(r.status(), 302, "{}", r.text().await.unwrap());
-    let location = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(
-        location.as_str().starts_with(REDIRECT_URI),
+        location.starts_with(REDIRECT_URI),
         "redirected to {location}"
     );
-    let param = |name: &str| {
-        location
-            .query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
+    assert_eq!(query_param(&location, "state").as_deref(), Some("st4te"));
+    let Some(code) = query_param(&location, "code") else {
+        return Err(query_param(&location, "error").unwrap_or_default());
     };
-    assert_eq!(param("state").as_deref(), Some("st4te"));
-    let Some(code) = param("code") else {
-        return Err(param("error").unwrap_or_default());
-    };
-    let (status, body, _) = form_post(
-        app,
-        "/token",
-        Some((client_id, secret)),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-            ("code_verifier", &verifier),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    Ok(body)
+    Ok(exchange_code(app, (client_id, secret), &code, &pkce).await)
 }
 
 /// `GET /userinfo` with a Bearer token: status and body.

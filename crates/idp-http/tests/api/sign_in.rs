@@ -106,20 +106,6 @@ on_both_databases! {
     }
 }
 
-#[actix_web::test]
-async fn cookies_are_secure_when_the_issuer_is_https() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |s| {
-        s.issuer = "https://id.example.com".into();
-    })
-    .await;
-    let r = browser().get(app.url("/login")).send().await.unwrap();
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(
-        cookie.starts_with("idp_csrf=") && cookie.contains("Secure"),
-        "{cookie}"
-    );
-}
-
 on_both_databases! {
     async fn passwords_are_rehashed_when_the_argon2_parameters_change(app) {
         let _ = app.signed_up_and_verified("re@example.com", PASSWORD).await;
