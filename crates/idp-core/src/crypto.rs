@@ -34,6 +34,12 @@ pub fn sha256_hex(value: &str) -> String {
 }
 
 /// Compares two secrets without leaking where they differ through timing.
+/// What the server keeps of a browser's binding value (its CSRF cookie):
+/// enough to recognise the browser, useless to anyone who reads it.
+pub fn browser_id(binding: &str) -> String {
+    sha256_hex(&format!("browser:{binding}"))
+}
+
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
 }

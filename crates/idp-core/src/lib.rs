@@ -98,9 +98,11 @@ impl Idp {
     pub fn purge_expired(&self) -> Result<usize, StoreError> {
         let now = now();
         let sessions = self.purge_expired_sessions()?;
-        let tokens = self
-            .db
-            .write(|conn| one_time::purge_expired(conn, now).map_err(StoreError::from))?;
+        let tokens = self.db.write(|conn| {
+            Ok::<_, StoreError>(
+                one_time::purge_expired(conn, now)? + accounts::purge_pending_signups(conn, now)?,
+            )
+        })?;
         let counters = throttle::purge_expired(&self.db, &self.settings.throttle, now)?;
         let keys = self.signing.purge_expired()?;
         let grants = self

@@ -75,10 +75,21 @@ impl Idp {
         Ok(())
     }
 
-    /// Follows the link sent to the new address; returns the new address.
-    pub fn confirm_email_change(&self, token: &str) -> Result<EmailAddress, AccountError> {
+    /// Follows the link sent to the new address, in a browser signed in to
+    /// the account that asked (`account_id`): whoever merely receives the
+    /// mail cannot move someone else's account, and its sessions, to their
+    /// address. Returns the new address.
+    pub fn confirm_email_change(
+        &self,
+        token: &str,
+        account_id: &str,
+    ) -> Result<EmailAddress, AccountError> {
         let now = now();
         let changed = self.db.write(|conn| {
+            let open = one_time::peek(conn, token, Purpose::ChangeEmail, now)?;
+            if open.is_none_or(|t| t.account_id != account_id) {
+                return Err(AccountError::InvalidLink);
+            }
             let token = one_time::consume(conn, token, Purpose::ChangeEmail, now)?
                 .ok_or(AccountError::InvalidLink)?;
             let new_email = token.new_email.clone().ok_or(AccountError::InvalidLink)?;

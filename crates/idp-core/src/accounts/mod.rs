@@ -7,6 +7,7 @@ mod email_change;
 mod error;
 mod marketing;
 mod password;
+mod pending;
 mod profile;
 mod reset;
 mod sign_in;
@@ -20,6 +21,9 @@ pub use password::{PasswordHasher, PasswordPolicy, Verification};
 pub use profile::{Birthdate, PersonName, ProfileUpdate, MAX_NAME_LENGTH};
 pub use sign_in::SignedIn;
 pub use signup::SignUp;
+pub use verification::Verified;
+
+pub(crate) use pending::purge_expired as purge_pending_signups;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;

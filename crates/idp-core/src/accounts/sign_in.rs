@@ -11,7 +11,7 @@ use crate::throttle::{self, ThrottleKey};
 use crate::{now, Idp};
 
 /// Longer input is refused before hashing, so nobody can make argon2 chew megabytes.
-const MAX_PASSWORD_BYTES: usize = 4096;
+pub(crate) const MAX_PASSWORD_BYTES: usize = 4096;
 
 pub struct SignedIn {
     pub session: NewSession,
@@ -37,19 +37,33 @@ impl Idp {
         if let Some(retry_after_secs) = throttle::locked_for(&self.db, &keys, now)? {
             return Err(AccountError::Throttled { retry_after_secs });
         }
-        let account = match EmailAddress::parse(&typed) {
-            Ok(address) => self
-                .db
-                .read(|conn| Account::find_by_email(conn, &address).map_err(AccountError::from))?,
-            Err(_) => None,
+        let (account, signup) = match EmailAddress::parse(&typed) {
+            Ok(address) => self.db.read(|conn| {
+                let account = Account::find_by_email(conn, &address)?;
+                // Someone who signed up and has not followed the link yet is
+                // told so, once they prove the sign-up's password.
+                let signup = match account {
+                    None => super::pending::newest_for(conn, address.as_str())?,
+                    Some(_) => None,
+                };
+                Ok::<_, AccountError>((account, signup))
+            })?,
+            Err(_) => (None, None),
         };
-        let stored = account.as_ref().and_then(|a| a.password_hash.as_deref());
+        let stored = match (&account, &signup) {
+            (Some(a), _) => a.password_hash.as_deref(),
+            (None, Some(s)) => Some(s.password_hash.as_str()),
+            (None, None) => None,
+        };
         let verdict = if password.len() > MAX_PASSWORD_BYTES {
             Verification::Mismatch
         } else {
             self.passwords.verify(password, stored)
         };
         let account = match (verdict, account) {
+            (Verification::Match | Verification::MatchNeedsRehash, None) if signup.is_some() => {
+                return Err(AccountError::EmailNotVerified);
+            }
             (Verification::Mismatch, _) | (_, None) => {
                 for key in &keys {
                     throttle::record_failure(&self.db, key, &self.settings.throttle, now)?;

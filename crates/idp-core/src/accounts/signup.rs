@@ -1,16 +1,18 @@
-//! Creating an account. A second sign-up with a registered address looks
-//! exactly like a first one; the owner is emailed instead.
+//! Signing up. A sign-up becomes a pending sign-up with its own emailed link
+//! (`pending.rs`); the account is made when that link is followed. A sign-up
+//! with an address that has a verified account looks exactly like any other;
+//! the owner is emailed instead.
 
 use chrono::Duration;
-use diesel::prelude::*;
 
+use super::pending::{self, NewPending};
 use super::{Account, AccountError, EmailAddress, FieldError, ProfileUpdate};
-use crate::crypto::new_id;
-use crate::db::schema::accounts;
 use crate::email::{Action, Email};
-use crate::one_time::{self, Purpose};
 use crate::throttle::{self, ThrottleKey};
 use crate::{i18n, now, Idp};
+
+/// Sign-ups (and so verification mails) one address may have per hour.
+const MAX_SIGNUPS_PER_HOUR: i64 = 5;
 
 /// The sign-up form as sent.
 #[derive(Debug, Clone, Default)]
@@ -27,11 +29,25 @@ pub struct SignUp {
     pub bot_solution: String,
     /// Where the verification link leads afterwards (an app's sign-in).
     pub return_to: Option<String>,
+    /// The browser's binding (its CSRF cookie): the link works with a single
+    /// button there, and asks for the password in any other browser.
+    pub browser: String,
+}
+
+/// Who the verification mail goes to, and in which words.
+pub(crate) struct Recipient<'a> {
+    pub email: &'a str,
+    pub given_name: &'a str,
+    pub locale: &'a str,
 }
 
 enum Outcome {
-    Created { account: Account, token: String },
-    Existing(Account),
+    Pending {
+        token: String,
+    },
+    Owner(Account),
+    /// Too many sign-ups for the address this hour: nothing is sent.
+    Capped,
 }
 
 impl Idp {
@@ -71,48 +87,51 @@ impl Idp {
         let password_hash = self.passwords.hash(&form.password);
         let now = now();
         let lifetime = Duration::hours(self.settings.tokens.email_verification_hours);
+        let locale = i18n::supported(&form.locale);
+        let (given_name, family_name) = (
+            profile.given_name.into_inner(),
+            profile.family_name.into_inner(),
+        );
+        let return_to = form.return_to.as_deref().and_then(crate::local_path);
         let outcome = self.db.write(|conn| {
             if let Some(existing) = Account::find_by_email(conn, &email)? {
-                return Ok::<_, AccountError>(Outcome::Existing(existing));
+                // An unverified account (made by `idp user create`, or before
+                // pending sign-ups) is no obstacle: following this sign-up's
+                // link replaces it with this sign-up.
+                if existing.email_verified {
+                    return Ok::<_, AccountError>(Outcome::Owner(existing));
+                }
             }
-            let account = Account {
-                id: new_id(),
-                email: email.to_string(),
-                email_verified: false,
-                password_hash: Some(password_hash),
-                given_name: profile.given_name.into_inner(),
-                family_name: profile.family_name.into_inner(),
-                birthdate: Some(profile.birthdate.date()),
+            let recent = pending::count_since(conn, email.as_str(), now - Duration::hours(1))?;
+            if recent >= MAX_SIGNUPS_PER_HOUR {
+                return Ok(Outcome::Capped);
+            }
+            let new = NewPending {
+                email: email.as_str(),
+                binding: &form.browser,
+                password_hash: &password_hash,
+                given_name: &given_name,
+                family_name: &family_name,
+                birthdate: profile.birthdate.date(),
                 marketing_opt_in: form.marketing_opt_in,
-                is_admin: false,
-                locale: i18n::supported(&form.locale).to_owned(),
-                created_at: now,
-                updated_at: now,
+                locale,
+                return_to,
             };
-            diesel::insert_into(accounts::table)
-                .values(&account)
-                .execute(conn)?;
-            let token =
-                one_time::issue(conn, &account.id, Purpose::VerifyEmail, lifetime, None, now)?;
-            Ok(Outcome::Created { account, token })
-        });
+            let token = pending::create(conn, &new, now, now + lifetime)?;
+            Ok(Outcome::Pending { token })
+        })?;
         match outcome {
-            Ok(Outcome::Created { account, token }) => {
-                self.send_verification(&account, &token, form.return_to.as_deref());
+            Outcome::Pending { token } => {
+                let to = Recipient {
+                    email: email.as_str(),
+                    given_name: &given_name,
+                    locale,
+                };
+                self.send_verification(&to, &token, return_to);
                 Ok(())
             }
-            // The owner hears of it instead; an owner who never verified
-            // gets a fresh link, which is what they were after.
-            Ok(Outcome::Existing(owner)) if !owner.email_verified => {
-                self.resend_verification(&owner.email)
-            }
-            Ok(Outcome::Existing(owner)) => {
-                self.notify_owner(&owner, now)?;
-                Ok(())
-            }
-            // A concurrent submit of the same form created it a moment ago.
-            Err(AccountError::Store(e)) if e.is_unique_violation() => Ok(()),
-            Err(e) => Err(e),
+            Outcome::Owner(owner) => self.notify_owner(&owner, now),
+            Outcome::Capped => Ok(()),
         }
     }
 
@@ -138,7 +157,7 @@ impl Idp {
 
     pub(crate) fn send_verification(
         &self,
-        account: &Account,
+        to: &Recipient<'_>,
         token: &str,
         return_to: Option<&str>,
     ) {
@@ -149,10 +168,10 @@ impl Idp {
         }
         let hours = self.settings.tokens.email_verification_hours.to_string();
         let email = Email::compose(
-            &account.email,
-            &account.locale,
+            to.email,
+            to.locale,
             "verify",
-            &[("given_name", &account.given_name), ("hours", &hours)],
+            &[("given_name", to.given_name), ("hours", &hours)],
             Action::Link(&link),
         );
         self.deliver(&email);

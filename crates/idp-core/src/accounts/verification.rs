@@ -1,20 +1,153 @@
-//! Confirming an address by the emailed link, and sending the link again.
+//! Following a verification link, and sending one again.
+//!
+//! A sign-up's link makes the account, with that sign-up's password and
+//! profile, and voids every other claim on the address: other pending
+//! sign-ups, and other accounts' pending moves to it. Opened in the browser
+//! that signed up, the link needs one button; anywhere else it also needs the
+//! password chosen at sign-up, so following a link someone else's sign-up
+//! sent does not give them an account under your address.
 
 use chrono::Duration;
 use diesel::prelude::*;
 
-use super::{Account, AccountError, EmailAddress};
+use super::pending::{self, PendingSignup};
+use super::signup::Recipient;
+use super::{Account, AccountError, EmailAddress, FieldError, Verification};
+use crate::crypto::new_id;
 use crate::db::schema::accounts;
+use crate::db::DbConnection;
 use crate::email::{Action, Email};
 use crate::one_time::{self, Purpose};
-use crate::{now, Idp};
+use crate::throttle::{self, ThrottleKey};
+use crate::{now, sessions, Idp};
 
 /// Verification emails one account may be sent per hour.
 const MAX_RESENDS_PER_HOUR: i64 = 5;
 
+/// What was verified, and what the link asked to do next.
+pub struct Verified {
+    pub account: Account,
+    pub return_to: Option<String>,
+}
+
 impl Idp {
-    /// Uses a verification link; the account may sign in afterwards.
-    pub fn verify_email(&self, token: &str) -> Result<Account, AccountError> {
+    /// Whether following `token` in this browser needs the sign-up's password.
+    pub fn verification_needs_password(
+        &self,
+        token: &str,
+        browser: &str,
+    ) -> Result<bool, AccountError> {
+        let now = now();
+        let found = self
+            .db
+            .read(|conn| pending::by_token(conn, token, now).map_err(AccountError::from))?;
+        Ok(found.is_some_and(|p| !p.made_by(browser)))
+    }
+
+    /// Follows a verification link. `browser` is the binding of the browser
+    /// it is followed in; `password` is needed when that is not the browser
+    /// that signed up.
+    pub fn verify_email(
+        &self,
+        token: &str,
+        browser: &str,
+        password: Option<&str>,
+    ) -> Result<Verified, AccountError> {
+        let now = now();
+        let found = self
+            .db
+            .read(|conn| pending::by_token(conn, token, now).map_err(AccountError::from))?;
+        match found {
+            Some(signup) => self.complete_signup(signup, browser, password),
+            None => self.verify_existing(token),
+        }
+    }
+
+    fn complete_signup(
+        &self,
+        signup: PendingSignup,
+        browser: &str,
+        password: Option<&str>,
+    ) -> Result<Verified, AccountError> {
+        if !signup.made_by(browser) {
+            self.check_signup_password(&signup, password)?;
+        }
+        let now = now();
+        let outcome = self.db.write(|conn| {
+            if !pending::take(conn, &signup.id)? {
+                return Err(AccountError::InvalidLink);
+            }
+            let existing = Account::find_by_email(conn, &EmailAddress::parse(&signup.email)?)?;
+            let (account, replaced) = match existing {
+                // Someone verified the address first: this sign-up is void.
+                Some(a) if a.email_verified => {
+                    pending::void_for(conn, &signup.email)?;
+                    return Err(AccountError::InvalidLink);
+                }
+                Some(unverified) => (take_over(conn, &unverified, &signup, now)?, true),
+                None => {
+                    let account = account_from(&signup, now);
+                    diesel::insert_into(accounts::table)
+                        .values(&account)
+                        .execute(conn)?;
+                    (account, false)
+                }
+            };
+            claim_address(conn, &account, now)?;
+            Ok((account, replaced))
+        });
+        let (account, replaced) = match outcome {
+            // Another sign-up for the address was verified at the same moment.
+            Err(AccountError::Store(e)) if e.is_unique_violation() => {
+                return Err(AccountError::InvalidLink)
+            }
+            other => other?,
+        };
+        if replaced {
+            // Whatever the unverified account had (sessions, grants) was not hers.
+            let ended = self.db.write(|conn| {
+                crate::oauth::revoke_account_grants(conn, &account.id, now)?;
+                sessions::end_all(conn, &account.id, None).map_err(AccountError::from)
+            })?;
+            self.notify_logout(ended);
+        }
+        self.welcome(&account);
+        Ok(Verified {
+            account,
+            return_to: signup.return_to,
+        })
+    }
+
+    /// The password chosen at sign-up, asked for when the link is followed
+    /// in another browser; wrong answers count toward the address's lockout.
+    fn check_signup_password(
+        &self,
+        signup: &PendingSignup,
+        password: Option<&str>,
+    ) -> Result<(), AccountError> {
+        let Some(password) = password.filter(|p| !p.is_empty()) else {
+            return Err(FieldError::new("password", "verification_password_needed").into());
+        };
+        let key = ThrottleKey::Account(&signup.email);
+        let now = now();
+        if let Some(retry_after_secs) =
+            throttle::locked_for(&self.db, std::slice::from_ref(&key), now)?
+        {
+            return Err(AccountError::Throttled { retry_after_secs });
+        }
+        let wrong = password.len() > super::sign_in::MAX_PASSWORD_BYTES
+            || self.passwords.verify(password, Some(&signup.password_hash))
+                == Verification::Mismatch;
+        if wrong {
+            throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
+            return Err(FieldError::new("password", "verification_password_wrong").into());
+        }
+        Ok(())
+    }
+
+    /// The link of an account that exists unverified (`idp user create`
+    /// without `--verified`).
+    fn verify_existing(&self, token: &str) -> Result<Verified, AccountError> {
         let now = now();
         let (account, newly_verified) = self.db.write(|conn| {
             let token = one_time::consume(conn, token, Purpose::VerifyEmail, now)?
@@ -34,9 +167,20 @@ impl Idp {
                 == 1;
             let account =
                 Account::find(conn, &token.account_id)?.ok_or(AccountError::InvalidLink)?;
+            claim_address(conn, &account, now)?;
             Ok::<_, AccountError>((account, newly))
         })?;
-        if newly_verified && account.marketing_opt_in {
+        if newly_verified {
+            self.welcome(&account);
+        }
+        Ok(Verified {
+            account,
+            return_to: None,
+        })
+    }
+
+    fn welcome(&self, account: &Account) {
+        if account.marketing_opt_in {
             let welcome = Email::compose(
                 &account.email,
                 &account.locale,
@@ -47,35 +191,121 @@ impl Idp {
             .with_unsubscribe(&account.locale, self.unsubscribe_link(&account.id));
             self.deliver(&welcome);
         }
-        Ok(account)
     }
 
-    /// Sends a new link to an unverified account; silently does nothing for
-    /// unknown or already verified addresses, so the answer reveals nothing.
-    pub fn resend_verification(&self, email: &str) -> Result<(), AccountError> {
+    /// Sends a new link for an address that has not been verified;
+    /// silently does nothing for unknown or verified addresses, so the answer
+    /// reveals nothing. A sign-up made in this browser is preferred.
+    pub fn resend_verification(&self, email: &str, browser: &str) -> Result<(), AccountError> {
         let email = EmailAddress::parse(email)?;
         let now = now();
         let lifetime = Duration::hours(self.settings.tokens.email_verification_hours);
+        let since = now - Duration::hours(1);
+        enum Resend {
+            Signup(PendingSignup, String),
+            Account(Account, String),
+        }
         let sent = self.db.write(|conn| {
-            let Some(account) = Account::find_by_email(conn, &email)? else {
+            let account = Account::find_by_email(conn, &email)?;
+            if account.as_ref().is_some_and(|a| a.email_verified) {
                 return Ok::<_, AccountError>(None);
+            }
+            if pending::count_since(conn, email.as_str(), since)? >= MAX_RESENDS_PER_HOUR {
+                return Ok(None);
+            }
+            if let Some(newest) = pending::newest_for(conn, email.as_str())? {
+                let signup = match newest.made_by(browser) {
+                    true => newest,
+                    false => {
+                        pending::newest_made_by(conn, email.as_str(), browser)?.unwrap_or(newest)
+                    }
+                };
+                let token = pending::renew_token(conn, &signup.id, now + lifetime)?;
+                return Ok(Some(Resend::Signup(signup, token)));
+            }
+            let Some(account) = account else {
+                return Ok(None);
             };
-            let recent = one_time::count_since(
-                conn,
-                &account.id,
-                Purpose::VerifyEmail,
-                now - Duration::hours(1),
-            )?;
-            if account.email_verified || recent >= MAX_RESENDS_PER_HOUR {
+            let recent = one_time::count_since(conn, &account.id, Purpose::VerifyEmail, since)?;
+            if recent >= MAX_RESENDS_PER_HOUR {
                 return Ok(None);
             }
             let token =
                 one_time::issue(conn, &account.id, Purpose::VerifyEmail, lifetime, None, now)?;
-            Ok(Some((account, token)))
+            Ok(Some(Resend::Account(account, token)))
         })?;
-        if let Some((account, token)) = sent {
-            self.send_verification(&account, &token, None);
+        match sent {
+            Some(Resend::Signup(signup, token)) => {
+                let to = Recipient {
+                    email: &signup.email,
+                    given_name: &signup.given_name,
+                    locale: &signup.locale,
+                };
+                self.send_verification(&to, &token, signup.return_to.as_deref());
+            }
+            Some(Resend::Account(account, token)) => {
+                let to = Recipient {
+                    email: &account.email,
+                    given_name: &account.given_name,
+                    locale: &account.locale,
+                };
+                self.send_verification(&to, &token, None);
+            }
+            None => {}
         }
         Ok(())
     }
+}
+
+fn account_from(signup: &PendingSignup, now: chrono::NaiveDateTime) -> Account {
+    Account {
+        id: new_id(),
+        email: signup.email.clone(),
+        email_verified: true,
+        password_hash: Some(signup.password_hash.clone()),
+        given_name: signup.given_name.clone(),
+        family_name: signup.family_name.clone(),
+        birthdate: Some(signup.birthdate),
+        marketing_opt_in: signup.marketing_opt_in,
+        is_admin: false,
+        locale: signup.locale.clone(),
+        created_at: signup.created_at,
+        updated_at: now,
+    }
+}
+
+/// An unverified account gets the password and profile of the sign-up whose
+/// link was followed; its open links and codes die.
+fn take_over(
+    conn: &mut DbConnection,
+    unverified: &Account,
+    signup: &PendingSignup,
+    now: chrono::NaiveDateTime,
+) -> Result<Account, AccountError> {
+    diesel::update(accounts::table.find(&unverified.id))
+        .set((
+            accounts::email_verified.eq(true),
+            accounts::password_hash.eq(Some(&signup.password_hash)),
+            accounts::given_name.eq(&signup.given_name),
+            accounts::family_name.eq(&signup.family_name),
+            accounts::birthdate.eq(Some(signup.birthdate)),
+            accounts::marketing_opt_in.eq(signup.marketing_opt_in),
+            accounts::locale.eq(&signup.locale),
+            accounts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    one_time::revoke_every_purpose(conn, &unverified.id, now)?;
+    Account::find(conn, &unverified.id)?.ok_or(AccountError::InvalidLink)
+}
+
+/// The address now belongs to `account`: nobody else's sign-up or pending
+/// move to it may complete later.
+fn claim_address(
+    conn: &mut DbConnection,
+    account: &Account,
+    now: chrono::NaiveDateTime,
+) -> Result<(), AccountError> {
+    pending::void_for(conn, &account.email)?;
+    one_time::revoke_changes_to(conn, &account.email, now)?;
+    Ok(())
 }

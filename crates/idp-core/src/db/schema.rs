@@ -189,6 +189,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pending_signups (id) {
+        id -> Text,
+        token_hash -> Text,
+        email -> Text,
+        browser_hash -> Text,
+        password_hash -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        birthdate -> Date,
+        marketing_opt_in -> Bool,
+        locale -> Text,
+        return_to -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
     accounts,
@@ -206,4 +224,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     used_client_assertions,
     pairwise_subjects,
     authorization_requests,
+    pending_signups,
 );

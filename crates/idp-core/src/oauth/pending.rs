@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::AuthorizeParams;
-use crate::crypto::{random_token, sha256_hex};
+use crate::crypto::{browser_id, random_token, sha256_hex};
 use crate::db::schema::authorization_requests as r;
 use crate::db::{DbConnection, StoreError};
 
@@ -25,10 +25,6 @@ pub(crate) struct PendingRequest {
     pub account_id: Option<String>,
 }
 
-fn browser_hash(binding: &str) -> String {
-    sha256_hex(&format!("browser:{binding}"))
-}
-
 /// Stores a request for the browser bound to `binding`; returns the reference.
 pub(crate) fn create(
     conn: &mut DbConnection,
@@ -37,7 +33,7 @@ pub(crate) fn create(
     account_id: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
-    let browser = browser_hash(binding);
+    let browser = browser_id(binding);
     let older: Vec<String> = r::table
         .filter(r::browser_hash.eq(&browser))
         .order(r::created_at.desc())
@@ -75,7 +71,7 @@ pub(crate) fn find(
     }
     let row: Option<(String, NaiveDateTime, Option<String>)> = r::table
         .find(sha256_hex(raw))
-        .filter(r::browser_hash.eq(browser_hash(binding)))
+        .filter(r::browser_hash.eq(browser_id(binding)))
         .filter(r::expires_at.gt(now))
         .select((r::params, r::created_at, r::account_id))
         .first(conn)

@@ -110,6 +110,38 @@ pub fn revoke_all(
     .execute(conn)
 }
 
+/// Marks every open token of the account used, whatever its purpose.
+pub fn revoke_every_purpose(
+    conn: &mut DbConnection,
+    account_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        t::table
+            .filter(t::account_id.eq(account_id))
+            .filter(t::used_at.is_null()),
+    )
+    .set(t::used_at.eq(now))
+    .execute(conn)
+}
+
+/// Voids every account's open request to move to `email` (it belongs to
+/// someone now).
+pub fn revoke_changes_to(
+    conn: &mut DbConnection,
+    email: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        t::table
+            .filter(t::purpose.eq(Purpose::ChangeEmail.as_str()))
+            .filter(t::new_email.eq(email))
+            .filter(t::used_at.is_null()),
+    )
+    .set(t::used_at.eq(now))
+    .execute(conn)
+}
+
 /// An open (unused, unexpired) link or grant token, without using it.
 pub fn peek(
     conn: &mut DbConnection,

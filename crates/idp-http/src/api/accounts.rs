@@ -1,6 +1,6 @@
 //! Sign-up, verification and password reset over JSON.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use idp_core::accounts::SignUp;
 use idp_core::Idp;
 use serde::Deserialize;
@@ -43,6 +43,7 @@ pub struct SignUpBody {
 }
 
 pub async fn sign_up(
+    req: HttpRequest,
     idp: web::Data<Idp>,
     body: web::Json<SignUpBody>,
     lang: Lang,
@@ -60,6 +61,7 @@ pub async fn sign_up(
         bot_challenge: b.bot_challenge,
         bot_solution: b.bot_solution,
         return_to: None,
+        browser: crate::csrf::binding(&req),
     };
     blocking::run(move || idp.sign_up(&form).map_err(ApiError::from)).await?;
     Ok(accepted("check_email"))
@@ -71,11 +73,26 @@ pub struct TokenBody {
     pub token: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyBody {
+    token: String,
+    /// The sign-up's password; needed when the link is followed in another
+    /// browser than the one that signed up.
+    password: Option<String>,
+}
+
 pub async fn verify_email(
+    req: HttpRequest,
     idp: web::Data<Idp>,
-    body: web::Json<TokenBody>,
+    body: web::Json<VerifyBody>,
 ) -> Result<HttpResponse, ApiError> {
-    blocking::run(move || idp.verify_email(&body.token).map_err(ApiError::from)).await?;
+    let browser = crate::csrf::binding(&req);
+    blocking::run(move || {
+        idp.verify_email(&body.token, &browser, body.password.as_deref())
+            .map_err(ApiError::from)
+    })
+    .await?;
     Ok(no_content())
 }
 
@@ -86,10 +103,16 @@ pub struct EmailBody {
 }
 
 pub async fn resend_verification(
+    req: HttpRequest,
     idp: web::Data<Idp>,
     body: web::Json<EmailBody>,
 ) -> Result<HttpResponse, ApiError> {
-    blocking::run(move || idp.resend_verification(&body.email).map_err(ApiError::from)).await?;
+    let browser = crate::csrf::binding(&req);
+    blocking::run(move || {
+        idp.resend_verification(&body.email, &browser)
+            .map_err(ApiError::from)
+    })
+    .await?;
     Ok(accepted("check_email"))
 }
 

@@ -126,11 +126,13 @@ pub async fn change_email(
 }
 
 pub async fn confirm_email_change(
+    req: HttpRequest,
     idp: web::Data<Idp>,
     body: web::Json<TokenBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
     let email = blocking::run(move || {
-        idp.confirm_email_change(&body.token)
+        idp.confirm_email_change(&body.token, &user.account.id)
             .map_err(ApiError::from)
     })
     .await?;

@@ -30,6 +30,7 @@ const NOTICES: &[&str] = &[
     "profile_saved",
     "password_changed",
     "email_change_sent",
+    "email_changed",
     "marketing_on",
     "marketing_off",
     "session_ended",

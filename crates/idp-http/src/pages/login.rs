@@ -34,7 +34,12 @@ pub struct LoginForm {
 }
 
 /// Notices other pages may ask the sign-in page to show.
-const NOTICES: &[&str] = &["verified", "password_reset", "signed_out", "email_changed"];
+const NOTICES: &[&str] = &[
+    "verified",
+    "password_reset",
+    "signed_out",
+    "confirm_email_sign_in",
+];
 
 pub async fn show(query: web::Query<LoginQuery>, lang: Lang, csrf: CsrfToken) -> HttpResponse {
     let notice = query

@@ -82,6 +82,7 @@ pub async fn submit(
             .as_deref()
             .and_then(idp_core::local_path)
             .map(str::to_owned),
+        browser: crate::csrf::binding(&req),
     };
     let core = idp.clone();
     match blocking::run(move || Ok::<_, PageError>(core.sign_up(&signup))).await? {

@@ -29,6 +29,8 @@ pub struct TokenForm {
     token: String,
     csrf_token: String,
     return_to: Option<String>,
+    /// The sign-up's password, when the link is followed in another browser.
+    password: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -37,21 +39,60 @@ pub struct ResendForm {
     csrf_token: String,
 }
 
-pub async fn show(query: web::Query<TokenQuery>, lang: Lang, csrf: CsrfToken) -> HttpResponse {
-    ok(layout(
+pub async fn show(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    query: web::Query<TokenQuery>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let query = query.into_inner();
+    let (token, browser) = (query.token.clone(), crate::csrf::binding(&req));
+    let needs_password = blocking::run(move || {
+        idp.verification_needs_password(&token, &browser)
+            .map_err(PageError::from)
+    })
+    .await?;
+    let return_to = query.return_to.as_deref().and_then(idp_core::local_path);
+    Ok(ok(verify_form(
+        lang,
+        &csrf.0,
+        &query.token,
+        return_to,
+        needs_password,
+        &Errors::default(),
+    )))
+}
+
+/// The button that uses the link; in a browser other than the one that
+/// signed up, with the sign-up's password.
+fn verify_form(
+    lang: Lang,
+    csrf: &str,
+    token: &str,
+    return_to: Option<&str>,
+    needs_password: bool,
+    errors: &Errors,
+) -> maud::Markup {
+    layout(
         lang,
         &lang.t("page.verify_email.title"),
         html! {
+            (errors.summary())
             form method="post" action="/verify-email" {
-                (csrf_field(&csrf.0))
-                input type="hidden" name="token" value=(query.token);
-                @if let Some(path) = query.return_to.as_deref().and_then(idp_core::local_path) {
+                (csrf_field(csrf))
+                input type="hidden" name="token" value=(token);
+                @if let Some(path) = return_to {
                     input type="hidden" name="return_to" value=(path);
+                }
+                @if needs_password {
+                    p { (lang.t("page.verify_email.other_browser")) }
+                    (input(lang, errors, "password", "password", "", "current-password"))
                 }
                 (button(&lang.t("button.verify_email")))
             }
         },
-    ))
+    )
 }
 
 pub async fn submit(
@@ -70,10 +111,24 @@ pub async fn submit(
         ),
         None => "/login?notice=verified".to_owned(),
     };
-    let token = form.token;
-    match blocking::run(move || Ok::<_, PageError>(idp.verify_email(&token))).await? {
+    let browser = crate::csrf::binding(&req);
+    let (token, password) = (form.token.clone(), form.password.clone());
+    let verified = blocking::run(move || {
+        Ok::<_, PageError>(idp.verify_email(&token, &browser, password.as_deref()))
+    })
+    .await?;
+    match verified {
         Ok(_) => Ok(see_other(&next)),
         Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        // The password was missing or wrong: the same form again.
+        Err(e @ AccountError::Invalid(_)) | Err(e @ AccountError::Throttled { .. }) => {
+            let return_to = form.return_to.as_deref().and_then(idp_core::local_path);
+            let errors = Errors::from_account(lang, &e);
+            Ok(render(
+                classify(&e).0,
+                verify_form(lang, &csrf.0, &form.token, return_to, true, &errors),
+            ))
+        }
         Err(e) => Ok(render(
             classify(&e).0,
             resend_form(lang, &csrf.0, &Errors::from_account(lang, &e)),
@@ -90,8 +145,11 @@ pub async fn resend(
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, &form.csrf_token)?;
-    let email = form.email.clone();
-    match blocking::run(move || Ok::<_, PageError>(idp.resend_verification(&email))).await? {
+    let (email, browser) = (form.email.clone(), crate::csrf::binding(&req));
+    let resent =
+        blocking::run(move || Ok::<_, PageError>(idp.resend_verification(&email, &browser)))
+            .await?;
+    match resent {
         Ok(()) => Ok(ok(layout(
             lang,
             &lang.t("page.check_email.title"),

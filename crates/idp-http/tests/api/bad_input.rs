@@ -149,10 +149,11 @@ on_both_databases! {
         // Age every token past its expiry.
         app.idp.db.write(|conn| {
             use diesel::prelude::*;
-            use idp_core::db::schema::one_time_tokens as t;
-            diesel::update(t::table)
-                .set(t::expires_at.eq(idp_core::now() - chrono::Duration::minutes(1)))
-                .execute(conn).map_err(idp_core::db::StoreError::from)
+            use idp_core::db::schema::{one_time_tokens as t, pending_signups as p};
+            let expired = idp_core::now() - chrono::Duration::minutes(1);
+            diesel::update(t::table).set(t::expires_at.eq(expired)).execute(conn)?;
+            diesel::update(p::table).set(p::expires_at.eq(expired)).execute(conn)
+                .map_err(idp_core::db::StoreError::from)
         }).unwrap();
         for bad in [token.as_str(), "forged", &"x".repeat(500), ""] {
             let (status, body) = app.api(&client, Method::POST, "/api/v1/email/verify", Some(json!({"token": bad}))).await;

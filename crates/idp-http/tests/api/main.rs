@@ -23,6 +23,7 @@ mod oidc_errors;
 mod oidc_flows;
 mod pairwise;
 mod password_reset;
+mod pre_hijacking;
 
 mod private_key_jwt;
 mod profile;

@@ -121,7 +121,7 @@ on_both_databases! {
         assert_eq!(notices, 3);
     }
 
-    async fn two_identical_sign_ups_at_once_make_one_account(app) {
+    async fn two_identical_sign_ups_at_once_end_in_one_account(app) {
         let client = browser();
         let (_, html) = app.page(&client, "/signup").await;
         let token = csrf_in(&html);
@@ -134,6 +134,24 @@ on_both_databases! {
         ).await;
         assert_eq!(a.unwrap().status(), 200);
         assert_eq!(b.unwrap().status(), 200);
+        let _ = app.last_email_to("twin@example.com").await;
+        let links: Vec<String> = app.emails_to("twin@example.com").iter()
+            .map(|m| m.link("/verify-email?token=")).collect();
+        assert_eq!(links.len(), 2, "each sign-up has its link");
+        // Both links followed at once: one account, and the other link is void.
+        let verify = |link: &str| {
+            let token = link.split("token=").nth(1).unwrap().to_owned();
+            let client = client.clone();
+            let app = &app;
+            async move {
+                app.api(&client, reqwest::Method::POST, "/api/v1/email/verify",
+                    Some(serde_json::json!({"token": token}))).await.0
+            }
+        };
+        let (a, b) = futures_util::future::join(verify(&links[0]), verify(&links[1])).await;
+        let mut statuses = [a, b];
+        statuses.sort();
+        assert_eq!(statuses, [204, 400]);
         let count: i64 = app.idp.db.read(|conn| {
             use diesel::prelude::*;
             idp_core::db::schema::accounts::table.count().get_result(conn)
