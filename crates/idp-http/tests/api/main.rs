@@ -12,6 +12,7 @@ mod bad_input;
 mod bot_check;
 mod cli;
 mod consent_and_signup;
+mod data_files;
 mod dynamic_registration;
 mod email_delivery;
 mod health;
