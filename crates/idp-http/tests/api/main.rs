@@ -24,5 +24,6 @@ mod pairwise;
 mod password_reset;
 mod private_key_jwt;
 mod profile;
+mod response_headers;
 mod sign_in;
 mod signup;
