@@ -8,6 +8,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod email;
+pub mod files;
 pub mod i18n;
 pub mod keys;
 pub mod oauth;
@@ -42,6 +43,11 @@ pub enum StartError {
     Email(#[from] email::MailError),
     #[error("signing keys: {0}")]
     Keys(#[from] keys::KeyError),
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// Everything the domain needs, cheap to clone and shared by every worker.
@@ -61,6 +67,20 @@ pub struct Idp {
 impl Idp {
     /// Connects, migrates, and loads (or creates) the server's keys.
     pub fn open(settings: Settings) -> Result<Self, StartError> {
+        // Made private before anything goes in (the database makes its own
+        // folder; the outbox would otherwise make this one with the umask's
+        // permissions).
+        let in_data_dir = settings.master_key.is_none()
+            || (settings.smtp_url.is_none()
+                && settings.outbox_dir().starts_with(&settings.data_dir));
+        if in_data_dir {
+            files::create_private_dir(&settings.data_dir).map_err(|source| {
+                StartError::DataDir {
+                    path: settings.data_dir.display().to_string(),
+                    source,
+                }
+            })?;
+        }
         let db = Db::connect(&settings.database_url(), settings.database.max_connections)?;
         db.migrate()?;
         let keys = ServerKeys::load_or_create(&db)?;

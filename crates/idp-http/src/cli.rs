@@ -116,8 +116,14 @@ enum UserCommand {
 struct UserCreate {
     #[arg(long)]
     email: String,
+    /// The password on the command line, where other users of this machine
+    /// can see it (ps, shell history): prefer --password-stdin or the prompt.
+    #[arg(long, conflicts_with = "password_stdin")]
+    password: Option<String>,
+    /// Read the password from the first line of standard input. Without
+    /// this or --password, idp asks for it twice when a terminal is attached.
     #[arg(long)]
-    password: String,
+    password_stdin: bool,
     /// Mark the address as verified.
     #[arg(long)]
     verified: bool,
@@ -172,6 +178,17 @@ pub fn run() -> ExitCode {
 }
 
 fn fail(json: bool, code: &str, message: &str) -> ExitCode {
+    report(json, code, message);
+    ExitCode::FAILURE
+}
+
+/// A command used wrongly: exit code 2, as for the errors clap finds.
+fn usage_error(json: bool, message: &str) -> ExitCode {
+    report(json, "usage", message);
+    ExitCode::from(2)
+}
+
+fn report(json: bool, code: &str, message: &str) {
     if json {
         println!(
             "{}",
@@ -180,7 +197,6 @@ fn fail(json: bool, code: &str, message: &str) -> ExitCode {
     } else {
         eprintln!("idp: {message}");
     }
-    ExitCode::FAILURE
 }
 
 fn serve(settings: Settings) -> ExitCode {
@@ -211,7 +227,7 @@ fn serve(settings: Settings) -> ExitCode {
         }
         println!("  OpenID Connect: {issuer}/.well-known/openid-configuration");
         println!("  sign up at {issuer}/signup, or create a first user with:");
-        println!("    idp user create --email you@example.com --password '…' --verified --admin");
+        println!("    idp user create --email you@example.com --verified --admin");
         app.run_until_stopped().await.map_err(|e| e.to_string())
     });
     match result {
@@ -238,14 +254,73 @@ fn migrate(settings: &Settings, json: bool) -> ExitCode {
     }
 }
 
+/// Why `idp user create` has no password to use.
+enum NoPassword {
+    /// Neither flag and no terminal to ask on: a usage error.
+    NoTerminal,
+    Invalid(String),
+}
+
+/// The new account's password: from --password, from the first line of
+/// standard input, or asked for twice on the terminal without echo.
+fn new_password(args: &UserCreate) -> Result<String, NoPassword> {
+    use std::io::{BufRead, IsTerminal};
+    if let Some(password) = &args.password {
+        return Ok(password.clone());
+    }
+    let invalid = |message: &str| NoPassword::Invalid(message.to_owned());
+    if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+            invalid(&format!(
+                "--password-stdin: cannot read standard input: {e}"
+            ))
+        })?;
+        let password = line
+            .strip_suffix('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .unwrap_or(&line);
+        if password.is_empty() {
+            return Err(invalid("--password-stdin: standard input gave no password"));
+        }
+        return Ok(password.to_owned());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(NoPassword::NoTerminal);
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map_err(|e| invalid(&format!("cannot read the password from the terminal: {e}")))
+    };
+    let password = ask("Password for the new account: ")?;
+    if password.is_empty() {
+        return Err(invalid("no password was typed"));
+    }
+    if ask("The same password again: ")? != password {
+        return Err(invalid("the two passwords differ; nothing was created"));
+    }
+    Ok(password)
+}
+
 fn create_user(settings: Settings, args: UserCreate, json: bool) -> ExitCode {
+    let password = match new_password(&args) {
+        Ok(p) => p,
+        Err(NoPassword::NoTerminal) => {
+            return usage_error(
+                json,
+                "no password: give it on standard input with --password-stdin \
+                 (no terminal is attached to ask for it)",
+            )
+        }
+        Err(NoPassword::Invalid(message)) => return fail(json, "invalid_input", &message),
+    };
     let idp = match Idp::open(settings) {
         Ok(idp) => idp,
         Err(e) => return fail(json, "start_failed", &e.to_string()),
     };
     let user = NewUser {
         email: args.email,
-        password: args.password,
+        password,
         verified: args.verified,
         admin: args.admin,
         given_name: args.given_name,

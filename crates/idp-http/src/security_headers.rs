@@ -1,13 +1,15 @@
 //! Headers every response carries: no framing, no sniffing, no referrer
-//! (links carry tokens), and a CSP that allows only our own files (and
-//! https images: apps' logos on the consent page). No
-//! `form-action`: browsers apply it to the redirects after a form is sent,
-//! and sign-in and consent end in a redirect to the app.
+//! (links carry tokens), and a CSP that allows only our own files and
+//! `data:` images: nothing from other origins, not even apps' logos, since
+//! an image fetched from elsewhere tells a third party who opened the page
+//! and from which address. No `form-action`: browsers apply it to the
+//! redirects after a form is sent, and sign-in and consent end in a
+//! redirect to the app.
 
 use actix_web::middleware::DefaultHeaders;
 
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
-    style-src 'self'; img-src 'self' data: https:; connect-src 'self'; \
+    style-src 'self'; img-src 'self' data:; connect-src 'self'; \
     frame-ancestors 'none'; base-uri 'none'";
 
 pub fn headers() -> DefaultHeaders {

@@ -33,6 +33,11 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot create the database file {path}: {source}")]
+    File {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("database unavailable: {0}")]
     Pool(#[from] r2d2::PoolError),
     #[error("database error: {0}")]
@@ -137,18 +142,33 @@ pub struct Db {
     sqlite_writer: Arc<Mutex<()>>,
 }
 
+/// Makes the database file (mode 0600, in a folder of mode 0700) before
+/// SQLite opens it: SQLite would make it with the umask's permissions, and
+/// gives its `-wal` and `-shm` files the database file's mode.
+fn create_sqlite_file(target: &str) -> Result<(), StoreError> {
+    if target == ":memory:" || target.starts_with("file:") {
+        return Ok(());
+    }
+    let path = std::path::Path::new(target);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        crate::files::create_private_dir(parent).map_err(|source| StoreError::Folder {
+            path: parent.display().to_string(),
+            source,
+        })?;
+    }
+    crate::files::create_private_file(path).map_err(|source| StoreError::File {
+        path: target.to_owned(),
+        source,
+    })?;
+    crate::files::warn_if_shared(path);
+    Ok(())
+}
+
 impl Db {
     pub fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         let url = DatabaseUrl::parse(url)?;
         if url.backend == Backend::Sqlite {
-            if let Some(parent) = std::path::Path::new(&url.target).parent() {
-                if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
-                        path: parent.display().to_string(),
-                        source,
-                    })?;
-                }
-            }
+            create_sqlite_file(&url.target)?;
         }
         let backend = url.backend;
         let pool = Pool::builder()

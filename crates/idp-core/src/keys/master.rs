@@ -36,7 +36,7 @@ impl MasterKey {
         let path = data_dir.join(KEY_FILE);
         let io = |e: std::io::Error| KeyError::MasterKey(format!("{}: {e}", path.display()));
         if !path.exists() {
-            std::fs::create_dir_all(data_dir).map_err(io)?;
+            crate::files::create_private_dir(data_dir).map_err(io)?;
             let key = Aes256Gcm::generate_key(OsRng);
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create_new(true);

@@ -120,27 +120,28 @@ impl Idp {
     }
 
     /// The client's keys: inline, or fetched from its `jwks_uri` each time
-    /// (so a client's key rotation takes effect at once).
+    /// (so a client's key rotation takes effect at once). Whoever calls the
+    /// token endpoint learns only that the keys could not be read: why
+    /// (names, addresses, connection errors) would map the operator's
+    /// network for them, so that goes to the log.
     fn client_keys(&self, client: &Client) -> Result<JwkSet, OAuthError> {
         let value = match (&client.metadata.jwks, &client.metadata.jwks_uri) {
             (Some(jwks), _) => jwks.clone(),
-            (None, Some(uri)) => fetch_jwks(uri, self.settings.oauth.allow_internal_urls)
-                .map_err(|e| refused(&format!("cannot read jwks_uri: {e}")))?,
+            (None, Some(uri)) => {
+                let allow_internal = self.settings.oauth.allow_internal_urls;
+                let fetched =
+                    crate::outbound::get(uri, allow_internal, JWKS_FETCH_TIMEOUT, MAX_JWKS_BYTES)
+                        .map_err(|e| e.to_string())
+                        .and_then(|body| {
+                            serde_json::from_slice(&body).map_err(|e| format!("not JSON: {e}"))
+                        });
+                fetched.map_err(|error| {
+                    tracing::warn!(client_id = %client.client_id, %error, "jwks_uri not read");
+                    refused("the client's keys cannot be read")
+                })?
+            }
             (None, None) => return Err(refused("the client has no keys")),
         };
         serde_json::from_value(value).map_err(|_| refused("the client's JWK Set is malformed"))
     }
-}
-
-fn fetch_jwks(uri: &str, allow_internal: bool) -> Result<Value, String> {
-    let http = crate::outbound::client_for(uri, allow_internal, JWKS_FETCH_TIMEOUT)?;
-    let response = http.get(uri).send().map_err(|e| e.to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("status {}", response.status()));
-    }
-    let bytes = response.bytes().map_err(|e| e.to_string())?;
-    if bytes.len() > MAX_JWKS_BYTES {
-        return Err("larger than 64 KiB".into());
-    }
-    serde_json::from_slice(&bytes).map_err(|e| e.to_string())
 }

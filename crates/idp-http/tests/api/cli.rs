@@ -1,21 +1,44 @@
 //! The `idp` command line, run as a process against both databases.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use crate::helpers::*;
 use crate::on_both_databases;
 
 fn idp(data_dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_idp"))
+    let (code, out, err) = idp_with_input(data_dir, args, None);
+    (code == Some(0), out, err)
+}
+
+/// Runs idp with `input` on its standard input (none: nothing, and no
+/// terminal either); the exit code, standard output and standard error.
+fn idp_with_input(
+    data_dir: &std::path::Path,
+    args: &[&str],
+    input: Option<&str>,
+) -> (Option<i32>, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_idp"))
         .args(args)
         .env_clear()
         .env("IDP_DATA_DIR", data_dir)
         .current_dir(data_dir)
-        .output()
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("idp runs");
+    if let Some(input) = input {
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(input.as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().expect("idp ends");
     (
-        out.status.success(),
+        out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
@@ -52,6 +75,76 @@ on_both_databases! {
         assert!(!ok);
         assert!(err.contains("--password") && err.contains("at least 8"), "{err}");
     }
+}
+
+on_both_databases! {
+    async fn a_password_from_standard_input_stays_off_the_command_line(app) {
+        let dir = app.data_dir.clone();
+        let url = app.database_url.clone();
+        let create = |email: &'static str| ["user", "create", "--email", email, "--password-stdin", "--verified", "--database-url", url.as_str()];
+        // One line; its line ending is not part of the password, the rest is ignored.
+        let input = format!("{PASSWORD}\nsecond line\n");
+        let (code, out, err) = idp_with_input(&dir, &create("stdin@example.com"), Some(&input));
+        assert_eq!(code, Some(0), "{out}{err}");
+        assert_eq!(app.sign_in(&browser(), "stdin@example.com", PASSWORD).await.status(), 303);
+        let (code, out, err) = idp_with_input(&dir, &create("crlf@example.com"), Some(&format!("{PASSWORD}\r\n")));
+        assert_eq!(code, Some(0), "{out}{err}");
+        assert_eq!(app.sign_in(&browser(), "crlf@example.com", PASSWORD).await.status(), 303);
+
+        // An empty line, or nothing at all, is no password.
+        for input in ["\n", ""] {
+            let (code, _, err) = idp_with_input(&dir, &create("empty@example.com"), Some(input));
+            assert_eq!(code, Some(1), "{input:?}: {err}");
+            assert!(err.contains("--password-stdin") && err.contains("no password"), "{err}");
+        }
+        // The password is still checked against the policy.
+        let (code, _, err) = idp_with_input(&dir, &create("weak@example.com"), Some("weak\n"));
+        assert_eq!(code, Some(1));
+        assert!(err.contains("at least 8"), "{err}");
+        // None of that made an account: the address is still free.
+        let (code, out, err) = idp_with_input(&dir, &create("empty@example.com"), Some(&format!("{PASSWORD}\n")));
+        assert_eq!(code, Some(0), "{out}{err}");
+    }
+}
+
+#[test]
+fn without_a_password_or_a_terminal_user_create_says_how_to_give_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = idp_with_input(
+        dir.path(),
+        &["user", "create", "--email", "a@example.com"],
+        None,
+    );
+    assert_eq!(code, Some(2), "a usage error: {out}{err}");
+    assert!(
+        err.contains("--password-stdin") && err.contains("terminal"),
+        "{err}"
+    );
+    let (code, out, _) = idp_with_input(
+        dir.path(),
+        &["user", "create", "--email", "a@example.com", "--json"],
+        None,
+    );
+    assert_eq!(code, Some(2));
+    let error: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(error["error"], "usage");
+    assert!(
+        !dir.path().join("idp.db").exists(),
+        "nothing was opened before the password was there"
+    );
+
+    // Both ways at once is a mistake too.
+    let both = [
+        "user",
+        "create",
+        "--email",
+        "a@example.com",
+        "--password",
+        PASSWORD,
+        "--password-stdin",
+    ];
+    let (code, _, err) = idp_with_input(dir.path(), &both, Some("x\n"));
+    assert_eq!(code, Some(2), "{err}");
 }
 
 #[test]

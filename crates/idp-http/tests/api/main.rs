@@ -13,6 +13,7 @@ mod bad_input;
 mod bot_check;
 mod cli;
 mod consent_and_signup;
+mod data_files;
 mod dynamic_registration;
 mod email_delivery;
 mod health;
@@ -27,5 +28,6 @@ mod pre_hijacking;
 
 mod private_key_jwt;
 mod profile;
+mod response_headers;
 mod sign_in;
 mod signup;

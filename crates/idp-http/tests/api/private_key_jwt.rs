@@ -621,6 +621,171 @@ async fn a_client_switched_from_keys_to_a_secret_gets_one(backend: Backend) {
     }
 }
 
+crate::for_both_backends! {
+    a_jwks_uri_inside_the_network_is_not_fetched_nor_described,
+    a_jwks_uri_that_fails_is_not_described_to_the_caller,
+    a_huge_jwks_document_is_not_read_past_the_limit,
+}
+
+/// Someone who may register clients points `jwks_uri` inside the operator's
+/// network and asks the token endpoint what happened.
+async fn a_jwks_uri_inside_the_network_is_not_fetched_nor_described(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |s| {
+        s.oauth.dynamic_registration = true;
+        s.oauth.allow_internal_urls = false;
+    })
+    .await;
+    let key = ClientKey::generate("inside");
+    let server = JwksServer::start(jwks(&[&key]));
+    let port = server
+        .url
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap();
+    let mut answers = Vec::new();
+    for uri in [
+        server.url.clone(),
+        format!("http://localhost:{port}/jwks.json"),
+        format!("http://[::ffff:127.0.0.1]:{port}/jwks.json"),
+        format!("http://[::127.0.0.1]:{port}/jwks.json"),
+        format!("http://[64:ff9b::7f00:1]:{port}/jwks.json"),
+        format!("http://[2002:7f00:1::1]:{port}/jwks.json"),
+    ] {
+        let registered = register(
+            &app,
+            json!({
+                "grant_types": ["client_credentials"],
+                "scope": "inventory:read",
+                "token_endpoint_auth_method": "private_key_jwt",
+                "jwks_uri": uri,
+            }),
+        )
+        .await;
+        let client_id = registered["client_id"].as_str().unwrap().to_owned();
+        let answer = token_with(
+            &app,
+            CLIENT_CREDENTIALS,
+            &key.sign(&claims(&app, &client_id)),
+            &[],
+        )
+        .await;
+        assert_invalid_client(&answer, &uri);
+        let description = answer.1["error_description"].as_str().unwrap().to_owned();
+        assert_says_nothing_about_the_fetch(&description, port);
+        answers.push(description);
+    }
+    assert_eq!(server.hits(), 0, "idp reached inside the network");
+    answers.dedup();
+    assert_eq!(
+        answers.len(),
+        1,
+        "every refusal reads the same: {answers:?}"
+    );
+}
+
+/// What a fetch error may reveal (addresses, ports, names, resolver and
+/// connection messages) stays in the log.
+fn assert_says_nothing_about_the_fetch(description: &str, port: &str) {
+    for revealing in [
+        "127.0.0.1",
+        "localhost",
+        "::",
+        port,
+        "internal",
+        "resolve",
+        "lookup",
+        "connect",
+        "sending request",
+        "http",
+        "status",
+    ] {
+        assert!(
+            !description.to_ascii_lowercase().contains(revealing),
+            "`{revealing}` in `{description}`"
+        );
+    }
+}
+
+/// With internal addresses allowed, a `jwks_uri` where nothing listens: the
+/// caller learns that the keys could not be read, not why.
+async fn a_jwks_uri_that_fails_is_not_described_to_the_caller(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let key = ClientKey::generate("nowhere");
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port().to_string();
+    drop(closed);
+    let client_id = key_client(
+        &app,
+        "Nowhere",
+        None,
+        Some(format!("http://127.0.0.1:{port}/jwks.json")),
+    );
+    let answer = token_with(
+        &app,
+        CLIENT_CREDENTIALS,
+        &key.sign(&claims(&app, &client_id)),
+        &[],
+    )
+    .await;
+    assert_invalid_client(&answer, "nothing listens at the jwks_uri");
+    assert_says_nothing_about_the_fetch(answer.1["error_description"].as_str().unwrap(), &port);
+}
+
+/// A `jwks_uri` that answers with an endless document: idp stops reading
+/// at its limit instead of taking in everything and measuring it after.
+async fn a_huge_jwks_document_is_not_read_past_the_limit(backend: Backend) {
+    const SENT: usize = 64 * 1024 * 1024;
+    let app = TestApp::spawn(backend).await;
+    let key = ClientKey::generate("huge");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    let (done, written) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap_or(0) > 2 {
+            line.clear();
+        }
+        let mut out = stream;
+        // No Content-Length: the size shows only while reading.
+        let mut sent = 0;
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"keys\": [";
+        if out.write_all(head.as_bytes()).is_ok() {
+            let blanks = vec![b' '; 64 * 1024];
+            while sent < SENT && out.write_all(&blanks).is_ok() {
+                sent += blanks.len();
+            }
+            let _ = out.write_all(b"]}");
+        }
+        let _ = done.send(sent);
+    });
+    let client_id = key_client(&app, "Huge", None, Some(url));
+    let answer = token_with(
+        &app,
+        CLIENT_CREDENTIALS,
+        &key.sign(&claims(&app, &client_id)),
+        &[],
+    )
+    .await;
+    assert_invalid_client(&answer, "a JWK Set past the limit");
+    let sent = written
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the server finished");
+    // What idp read, plus what the two sockets' buffers took in (loopback
+    // buffers grow to a few MiB), is far from everything.
+    assert!(
+        sent < SENT / 2,
+        "idp took in {} MiB of a 64 KiB document",
+        sent / (1024 * 1024)
+    );
+}
+
 /// A loopback HTTP server publishing a JWK Set that the test can change,
 /// counting how often it is fetched.
 struct JwksServer {

@@ -159,3 +159,30 @@ on_both_databases! {
         assert_eq!(app.page(&client, "/account").await.0, 303);
     }
 }
+
+on_both_databases! {
+    async fn changing_the_password_ends_what_apps_hold(app) {
+        // Whoever learnt the old password may have let an app keep access
+        // for them (offline_access): the password change ends that too.
+        let client = signed_in(&app, "kim@example.com").await;
+        let web = crate::oauth_helpers::web_app(&app, "Shop", &["openid", "offline_access"]);
+        let tokens = crate::oauth_helpers::code_flow(&app, &client, (&web.0, &web.1), "openid offline_access").await.unwrap();
+        let (status, refreshed) = crate::oauth_helpers::refresh(&app, (&web.0, &web.1), tokens["refresh_token"].as_str().unwrap()).await;
+        assert_eq!(status, 200, "{refreshed}");
+        let refresh_token = refreshed["refresh_token"].as_str().unwrap().to_owned();
+        let access_token = refreshed["access_token"].as_str().unwrap().to_owned();
+        assert_eq!(crate::oauth_helpers::userinfo(&app, &access_token).await.0, 200);
+
+        let r = app.submit(&client, "/account", "/account/password", &[
+            ("current_password", PASSWORD), ("new_password", NEW_PASSWORD), ("new_password_confirm", NEW_PASSWORD)]).await;
+        assert_eq!(r.status(), 303);
+
+        let (status, body) = crate::oauth_helpers::refresh(&app, (&web.0, &web.1), &refresh_token).await;
+        assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
+        assert_eq!(crate::oauth_helpers::userinfo(&app, &access_token).await.0, 401, "issued with the refresh token");
+        // The app can start over with a sign-in under the new password.
+        let tokens = crate::oauth_helpers::code_flow(&app, &client, (&web.0, &web.1), "openid offline_access").await.unwrap();
+        let (status, body) = crate::oauth_helpers::refresh(&app, (&web.0, &web.1), tokens["refresh_token"].as_str().unwrap()).await;
+        assert_eq!(status, 200, "{body}");
+    }
+}
