@@ -85,8 +85,8 @@ if [ "$(cat "$VENV/.lock-sha256" 2>/dev/null || true)" != "$lock_hash" ] ||
   log "installing the locked Python packages (${LOCK#"$root"/}) into ${VENV#"$root"/}"
   rm -rf "$VENV"
   clean_env "$python" -I -m venv "$VENV"
-  clean_env "$VENV/bin/python" -I -m pip install --quiet --no-input \
-    --require-hashes --no-deps --only-binary=:all: -r "$LOCK"
+  clean_env "$VENV/bin/python" -I -m pip install --require-hashes --no-deps --only-binary=:all: \
+    --quiet --no-input -r "$LOCK"
   clean_env "$VENV/bin/python" -I -m pip check >/dev/null
   echo "$lock_hash" >"$VENV/.lock-sha256"
 fi
