@@ -11,9 +11,9 @@
 # assertions and overflow checks, cargo fuzz's default.
 #
 # Run from anywhere. Exits non-zero when a target crashes (panic, failed
-# assertion, sanitizer report, timeout or out-of-memory) and prints the panic
-# and the crashing input; fuzz/artifacts/<target>/ keeps the input, and the
-# printed `replay:` line reruns it. Full logs go to
+# assertion, sanitizer report, timeout or out-of-memory) or ran no input at
+# all, and prints the panic and the crashing input; fuzz/artifacts/<target>/
+# keeps the input, and the printed `replay:` line reruns it. Full logs go to
 # target/cargo-fuzz-report/run.*/ (one folder per run, kept for a day).
 #
 # Tunables: FUZZ_SECONDS (per target, default 10), FUZZ_TARGETS (space
@@ -107,12 +107,20 @@ failed=()
 for target in "${targets[@]}"; do
   report=$REPORTS/$target.log
   read -r status took <"$REPORTS/$target.status" 2>/dev/null || { status=99 took='?'; }
-  runs=$(grep -Eo '^Done [0-9]+ runs' "$report" | grep -Eo '[0-9]+' || echo '?')
-  if [ "$status" -eq 0 ]; then
+  # libFuzzer ends a run that stopped on time with "Done N runs in S
+  # second(s)" (FuzzerDriver.cpp); a target that exited 0 without running an
+  # input (or without that line) tested nothing, and fails.
+  runs=$(grep -Eo '^Done [0-9]+ runs' "$report" | grep -Eo '[0-9]+' | tail -n 1 || true)
+  if [ "$status" -eq 0 ] && [ "${runs:-0}" -gt 0 ]; then
     log "$target: ok, $runs inputs in $took s, corpus $(find "$FUZZ_DIR/corpus/$target" -type f | wc -l) files"
     continue
   fi
   failed+=("$target")
+  if [ "$status" -eq 0 ]; then
+    log "$target: FAILED: it ran ${runs:-no} inputs (no 'Done N runs' with N > 0 in its log) in $took s; log: ${report#"$root"/}"
+    tail -n 30 "$report" | sed 's/^/      /' >&2
+    continue
+  fi
   log "$target: CRASHED (exit $status) after $took s; log: ${report#"$root"/}"
   grep -E -m1 -A1 "panicked at|ERROR: (AddressSanitizer|libFuzzer|LeakSanitizer)" "$report" |
     sed 's/^/    /' >&2 || true
@@ -134,6 +142,6 @@ done
 
 log "fuzzed ${#targets[@]} targets in $((SECONDS - fuzz_started)) s; whole run $((SECONDS - started)) s; logs: ${REPORTS#"$root"/}"
 if [ "${#failed[@]}" -gt 0 ]; then
-  log "crashed: ${failed[*]}"
+  log "failed: ${failed[*]}"
   exit 1
 fi

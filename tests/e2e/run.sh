@@ -33,14 +33,11 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# shellcheck source=tests/lib/runner.sh
+. "$root/tests/lib/runner.sh"
+
 # playwright-core, exactly as locked.
-if ! (cd "$here" && [ -d node_modules/playwright-core ] &&
-  node -e 'const l=require("./package-lock.json").packages["node_modules/playwright-core"].version;
-           const i=require("./node_modules/playwright-core/package.json").version;
-           process.exit(l===i?0:1)' 2>/dev/null); then
-  log "npm ci"
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+npm_ci_locked e2e "$here"
 
 data_dir="$(mktemp -d -t idp-e2e-data.XXXXXX)"
 artifacts="$(mktemp -d -t idp-e2e-artifacts.XXXXXX)"
@@ -70,27 +67,18 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A free loopback port (the kernel picks one; a tiny race is acceptable).
-port="$(node -e '
-  const s = require("net").createServer();
-  s.listen(0, "127.0.0.1", () => { process.stdout.write(String(s.address().port)); s.close(); });
-')"
-base="http://127.0.0.1:$port"
-
-log "starting idp at $base (data in $data_dir)"
-# Started from the data folder so no ./idp.toml of the caller's is picked up.
-(
-  cd "$data_dir"
-  exec env IDP_DATA_DIR="$data_dir" IDP_BIND="127.0.0.1:$port" IDP_ISSUER="$base" \
-    IDP_BOT_CHECK_DIFFICULTY=12 "$bin" serve
-) >"$data_dir/server.log" 2>&1 &
-server_pid=$!
-
-# Wait (at most 30 s) for /healthz, giving up early if the server dies.
-if ! node "$here/../lib/wait-for-healthz.mjs" "$base/healthz" "$server_pid" 30000 e2e; then
-  exit 1
-fi
-log "idp is up"
+# serve PORT (for idp_start): from the data folder, so no ./idp.toml of the
+# caller's is picked up.
+serve() {
+  cd "$data_dir" &&
+    exec env IDP_DATA_DIR="$data_dir" IDP_BIND="127.0.0.1:$1" IDP_ISSUER="http://127.0.0.1:$1" \
+      IDP_BOT_CHECK_DIFFICULTY=12 "$bin" serve
+}
+log "starting idp (data in $data_dir)"
+# At most 30 s for /healthz, giving up early if the server dies.
+idp_start e2e "$data_dir/server.log" 30 serve || exit 1
+base=$server_url
+log "idp is up at $base"
 
 cd "$here"
 # One file at a time (2 cores). Bounded: each test by --test-timeout, the

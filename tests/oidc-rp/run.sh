@@ -26,20 +26,11 @@ if [ ! -x "$bin" ]; then
 fi
 command -v node >/dev/null || { log "node (20 or later) is needed"; exit 1; }
 
-# openid-client and jose, exactly as locked: npm ci only when node_modules
-# does not hold every locked package at its locked version.
-if ! (cd "$here" && node -e '
-  const fs = require("fs");
-  const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8"));
-  for (const [path, meta] of Object.entries(lock.packages)) {
-    if (!path) continue;
-    let installed;
-    try { installed = JSON.parse(fs.readFileSync(path + "/package.json", "utf8")).version; } catch { process.exit(1); }
-    if (installed !== meta.version) process.exit(1);
-  }' 2>/dev/null); then
-  log "npm ci"
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# shellcheck source=tests/lib/runner.sh
+. "$root/tests/lib/runner.sh"
+
+# openid-client and jose, exactly as locked.
+npm_ci_locked oidc-rp "$here"
 
 data_dir="$(mktemp -d -t idp-oidc-rp.XXXXXX)"
 server_pid=""
@@ -67,14 +58,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() {
-  node -e '
-    const s = require("net").createServer();
-    s.listen(0, "127.0.0.1", () => { process.stdout.write(String(s.address().port)); s.close(); });'
-}
-port="$(free_port)"
-rp_port="$(free_port)" # the apps' redirect URIs: nothing listens there, the person stops before
-issuer="http://127.0.0.1:$port"
+rp_port="$(idp_pick_port)" # the apps' redirect URIs: nothing listens there, the person stops before
 redirect_uri="http://127.0.0.1:$rp_port/cb"
 post_logout_uri="http://127.0.0.1:$rp_port/bye"
 email='ada@example.com'
@@ -143,19 +127,17 @@ clients_json="$(node -e '
   }
   process.stdout.write(JSON.stringify(out));' "$data_dir/clients")"
 
-log "starting idp at $issuer"
-(
-  cd "$data_dir"
-  exec env -i PATH="$PATH" IDP_DATA_DIR="$data_dir" IDP_BIND="127.0.0.1:$port" \
-    IDP_ISSUER="$issuer" IDP_BOT_CHECK=off "$bin" serve
-) >"$data_dir/server.log" 2>&1 &
-server_pid=$!
-
-# Wait (at most 20 s) for /healthz, giving up early if the server dies.
-if ! node "$here/../lib/wait-for-healthz.mjs" "$issuer/healthz" "$server_pid" 20000 oidc-rp; then
-  exit 1
-fi
-log "idp is up"
+# serve PORT (for idp_start), with only the settings named here, as idp() does.
+serve() {
+  cd "$data_dir" &&
+    exec env -i PATH="$PATH" IDP_DATA_DIR="$data_dir" IDP_BIND="127.0.0.1:$1" \
+      IDP_ISSUER="http://127.0.0.1:$1" IDP_BOT_CHECK=off "$bin" serve
+}
+log "starting idp"
+# At most 20 s for /healthz, giving up early if the server dies.
+idp_start oidc-rp "$data_dir/server.log" 20 serve || exit 1
+issuer=$server_url
+log "idp is up at $issuer"
 
 cd "$here"
 status=0

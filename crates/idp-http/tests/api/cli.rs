@@ -1,10 +1,11 @@
 //! The `idp` command line, run as a process against both databases.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
 
 use crate::helpers::*;
 use crate::on_both_databases;
+use crate::serve_process::ServeProcess;
 
 fn idp(data_dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
     let (code, out, err) = idp_with_input(data_dir, args, None);
@@ -176,35 +177,22 @@ fn configuration_errors_name_the_bad_key() {
 #[test]
 fn serve_needs_no_configuration_and_says_where_everything_is() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_idp"))
-        .arg("serve")
-        .env_clear()
-        .env("IDP_BIND", format!("127.0.0.1:{port}"))
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut banner = Vec::new();
-    // Until the banner's last line, or the end of output if the server died.
-    for line in BufReader::new(child.stdout.take().unwrap())
-        .lines()
-        .map_while(Result::ok)
-    {
-        let last = line.contains("idp user create");
-        banner.push(line);
-        if last {
-            break;
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    let banner = banner.join("\n");
+    let logs = tempfile::tempdir().unwrap();
+    let mut server = ServeProcess::start(&logs.path().join("serve.log"), |port| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_idp"));
+        command
+            .arg("serve")
+            .env_clear()
+            .env("IDP_BIND", format!("127.0.0.1:{port}"))
+            .current_dir(dir.path());
+        command
+    });
+    // Until the banner's last line.
+    let banner = server
+        .wait_for("idp user create")
+        .unwrap_or_else(|| panic!("idp serve exited: {}", server.log_text()));
+    let port = server.port;
+    drop(server);
     assert!(
         banner.contains(&format!("listening on http://127.0.0.1:{port}")),
         "{banner}"

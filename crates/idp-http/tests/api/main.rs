@@ -3,6 +3,7 @@
 mod helpers;
 mod oauth_helpers;
 mod oidc_helpers;
+mod serve_process;
 
 mod admin_clients;
 mod api_contract;

@@ -3,7 +3,7 @@
 //! on the other, and a key rotation reaches both.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use openidconnect::core::{CoreIdTokenVerifier, CoreTokenResponse};
@@ -14,6 +14,7 @@ use openidconnect::{
 
 use crate::helpers::*;
 use crate::oidc_helpers::*;
+use crate::serve_process::ServeProcess;
 
 /// How long a node keeps its copy of the signing keys (idp_core::keys).
 const KEY_RELOAD: Duration = Duration::from_secs(10);
@@ -23,7 +24,6 @@ struct Cluster {
     database_url: String,
     master_key: String,
     dir: PathBuf,
-    issuer: String,
 }
 
 impl Cluster {
@@ -33,7 +33,6 @@ impl Cluster {
             .env_clear()
             .env("IDP_DATABASE_URL", &self.database_url)
             .env("IDP_MASTER_KEY", &self.master_key)
-            .env("IDP_ISSUER", &self.issuer)
             .env("IDP_BOT_CHECK", "off")
             .env("IDP_DATA_DIR", data_dir)
             .current_dir(data_dir);
@@ -57,24 +56,23 @@ impl Cluster {
         serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("idp {args:?}: not JSON: {stdout}"))
     }
 
-    fn serve(&self, name: &str, port: u16) -> Node {
+    /// Starts a node whose public name is `issuer`, or its own address.
+    fn serve(&self, name: &str, issuer: Option<&str>) -> Node {
         let data_dir = self.dir.join(name);
         std::fs::create_dir_all(&data_dir).unwrap();
-        let log = data_dir.join("serve.log");
-        let file = std::fs::File::create(&log).unwrap();
-        let child = self
-            .command(&data_dir)
-            .arg("serve")
-            .env("IDP_BIND", format!("127.0.0.1:{port}"))
-            .stdout(Stdio::from(file.try_clone().unwrap()))
-            .stderr(Stdio::from(file))
-            .spawn()
-            .expect("idp serve starts");
+        let process = ServeProcess::start(&data_dir.join("serve.log"), |port| {
+            let own = format!("http://127.0.0.1:{port}");
+            let mut command = self.command(&data_dir);
+            command
+                .arg("serve")
+                .env("IDP_BIND", format!("127.0.0.1:{port}"))
+                .env("IDP_ISSUER", issuer.unwrap_or(&own));
+            command
+        });
         Node {
             name: name.into(),
-            url: format!("http://127.0.0.1:{port}"),
-            child,
-            log,
+            url: process.url(),
+            process,
         }
     }
 }
@@ -83,8 +81,7 @@ impl Cluster {
 struct Node {
     name: String,
     url: String,
-    child: Child,
-    log: PathBuf,
+    process: ServeProcess,
 }
 
 impl Node {
@@ -96,7 +93,7 @@ impl Node {
                     return;
                 }
             }
-            if let Ok(Some(status)) = self.child.try_wait() {
+            if let Ok(Some(status)) = self.process.child.try_wait() {
                 panic!(
                     "node {} exited with {status}: {}",
                     self.name,
@@ -114,7 +111,7 @@ impl Node {
     }
 
     fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
+        self.process.log_text()
     }
 
     fn url(&self, path: &str) -> String {
@@ -124,20 +121,10 @@ impl Node {
 
 impl Drop for Node {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
         if std::thread::panicking() {
             eprintln!("--- log of node {} ---\n{}", self.name, self.log_text());
         }
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn verifier<'a>(
@@ -165,13 +152,10 @@ fn id_token_kid(tokens: &CoreTokenResponse) -> String {
 async fn two_nodes_share_sign_ins_tokens_and_keys_through_postgres() {
     let db = PgTestDb::create();
     let dir = tempfile::tempdir().unwrap();
-    let (port_a, port_b) = (free_port(), free_port());
     let cluster = Cluster {
         database_url: db.url.clone(),
         master_key: idp_core::crypto::random_token(32),
         dir: dir.path().to_path_buf(),
-        // Both nodes stand behind one public name; node A's will do.
-        issuer: format!("http://127.0.0.1:{port_a}"),
     };
 
     // The operator prepares the database, a person and an app.
@@ -201,15 +185,17 @@ async fn two_nodes_share_sign_ins_tokens_and_keys_through_postgres() {
     let client_id = created["client_id"].as_str().unwrap().to_owned();
     let secret = created["client_secret"].as_str().unwrap().to_owned();
 
-    let mut a = cluster.serve("a", port_a);
-    let mut b = cluster.serve("b", port_b);
+    // Both nodes stand behind one public name; node A's will do.
+    let mut a = cluster.serve("a", None);
+    let issuer = a.url.clone();
+    let mut b = cluster.serve("b", Some(&issuer));
     a.ready().await;
     b.ready().await;
 
     // The shop discovers idp at its public name (node A) and is pointed at
     // node B for the back-channel calls, as a load balancer might do.
     let shop = Rp::configure(
-        &cluster.issuer,
+        &issuer,
         client_id.clone(),
         Some(secret.clone()),
         callback_of("Shop"),
@@ -244,17 +230,12 @@ async fn two_nodes_share_sign_ins_tokens_and_keys_through_postgres() {
     let callback = sign_in_at(&a.url, &browser, &login, "ada@example.com")
         .await
         .callback();
-    callback.assert_from(&cluster.issuer, &started);
+    callback.assert_from(&issuer, &started);
     let tokens = redeem_on_b(callback, &started)
         .await
         .expect("node B redeems node A's code");
     let claims = shop.verify(&tokens, &started.nonce);
-    let with_b = verifier(
-        &client_id,
-        &secret,
-        &cluster.issuer,
-        jwks_at(&b.url("/jwks")).await,
-    );
+    let with_b = verifier(&client_id, &secret, &issuer, jwks_at(&b.url("/jwks")).await);
     tokens
         .id_token()
         .unwrap()
@@ -307,7 +288,7 @@ async fn two_nodes_share_sign_ins_tokens_and_keys_through_postgres() {
         new_kids.contains(&id_token_kid(&from_b)),
         "signed with a new key"
     );
-    let with_a = verifier(&client_id, &secret, &cluster.issuer, jwks_a.clone());
+    let with_a = verifier(&client_id, &secret, &issuer, jwks_a.clone());
     from_b
         .id_token()
         .unwrap()
@@ -323,7 +304,7 @@ async fn two_nodes_share_sign_ins_tokens_and_keys_through_postgres() {
         .await
         .expect("refreshed on node A");
     assert!(new_kids.contains(&id_token_kid(&from_a)));
-    let with_b = verifier(&client_id, &secret, &cluster.issuer, jwks_b.clone());
+    let with_b = verifier(&client_id, &secret, &issuer, jwks_b.clone());
     from_a
         .id_token()
         .unwrap()
