@@ -178,6 +178,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    email_outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        recipient -> Text,
+        account_id -> Nullable<Text>,
+        body -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        claim -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
     accounts,
@@ -194,4 +212,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_clients,
     used_client_assertions,
     pairwise_subjects,
+    email_outbox,
 );

@@ -16,6 +16,7 @@ mod dynamic_registration;
 mod email_delivery;
 mod health;
 mod introspection;
+mod mail_floods;
 mod oidc_cluster;
 mod oidc_errors;
 mod oidc_flows;
