@@ -85,6 +85,16 @@ pub struct EmailSettings {
     pub from: String,
     /// Defaults to `{data_dir}/outbox`.
     pub outbox_dir: Option<PathBuf>,
+    /// Wait before the first retry of a message that could not be sent; it
+    /// doubles with every further try (up to an hour).
+    pub retry_seconds: i64,
+    /// Tries before a message is given up as failed.
+    pub max_attempts: i32,
+    /// Mail of each limited kind (verification, email change, reset code)
+    /// that one account may cause in an hour.
+    pub max_per_account_per_hour: i64,
+    /// Mail of each limited kind that one address may receive in an hour.
+    pub max_per_address_per_hour: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -191,6 +201,10 @@ impl Default for EmailSettings {
         Self {
             from: "idp <no-reply@localhost>".into(),
             outbox_dir: None,
+            retry_seconds: 30,
+            max_attempts: 12,
+            max_per_account_per_hour: 5,
+            max_per_address_per_hour: 3,
         }
     }
 }
@@ -425,6 +439,16 @@ impl Settings {
                 self.throttle.max_failures_per_address.into(),
             ),
             ("throttle.lockout_minutes", self.throttle.lockout_minutes),
+            ("email.retry_seconds", self.email.retry_seconds),
+            ("email.max_attempts", self.email.max_attempts.into()),
+            (
+                "email.max_per_account_per_hour",
+                self.email.max_per_account_per_hour,
+            ),
+            (
+                "email.max_per_address_per_hour",
+                self.email.max_per_address_per_hour,
+            ),
         ];
         for (key, value) in positive {
             // The cap keeps every lifetime far inside what dates can hold.

@@ -62,6 +62,8 @@ pub struct Idp {
     /// Token signing keys (the JWKS).
     pub signing: Arc<keys::Keys>,
     pub client_cache: Arc<clients::ClientCache>,
+    /// Wakes this node's mail worker when a transaction queued mail.
+    pub outgoing: Arc<email::Outgoing>,
 }
 
 impl Idp {
@@ -101,6 +103,7 @@ impl Idp {
             policy: Arc::new(policy),
             signing: Arc::new(signing),
             client_cache: Arc::new(clients::ClientCache::default()),
+            outgoing: Arc::new(email::Outgoing::default()),
         })
     }
 
@@ -114,7 +117,8 @@ impl Idp {
 }
 
 impl Idp {
-    /// Deletes expired sessions, tokens and counters; every node may run it.
+    /// Deletes expired sessions, tokens, counters and the records of sent
+    /// mail; every node may run it.
     pub fn purge_expired(&self) -> Result<usize, StoreError> {
         let now = now();
         let sessions = self.purge_expired_sessions()?;
@@ -128,7 +132,10 @@ impl Idp {
         let grants = self
             .db
             .write(|conn| oauth::purge_expired(conn, now).map_err(StoreError::from))?;
-        Ok(sessions + tokens + counters + keys + grants)
+        let mail = self
+            .db
+            .write(|conn| email::purge_expired(conn, now).map_err(StoreError::from))?;
+        Ok(sessions + tokens + counters + keys + grants + mail)
     }
 }
 

@@ -2,10 +2,11 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use idp_core::config::Settings;
+use idp_core::email::MailWorker;
 use idp_core::{Idp, StartError};
 
 use crate::{api, csrf, health, oidc, pages, security_headers, telemetry};
@@ -17,6 +18,7 @@ pub struct Application {
     port: u16,
     server: Server,
     idp: Idp,
+    mail: MailWorker,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +30,8 @@ pub enum BuildError {
         bind: String,
         source: std::io::Error,
     },
+    #[error("cannot start the mail worker: {0}")]
+    Worker(std::io::Error),
 }
 
 impl Application {
@@ -50,7 +54,13 @@ impl Application {
         let port = listener.local_addr().map_err(bind_error)?.port();
         let idp = Idp::open(settings.clone())?;
         let server = serve(listener, idp.clone()).map_err(bind_error)?;
-        Ok(Self { port, server, idp })
+        let mail = MailWorker::start(idp.clone()).map_err(BuildError::Worker)?;
+        Ok(Self {
+            port,
+            server,
+            idp,
+            mail,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -61,8 +71,18 @@ impl Application {
         &self.idp
     }
 
+    /// A handle that stops the server (tests use it to restart one).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped, then stops the mail worker once it has finished
+    /// the message at hand (a dropped future stops it too, without waiting).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let mail = self.mail;
+        let served = self.server.await;
+        let _ = actix_web::rt::task::spawn_blocking(move || mail.stop()).await;
+        served
     }
 }
 

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::AccountError;
 use crate::db::schema::accounts;
-use crate::email::{Action, Email};
+use crate::email::{enqueue, Action, Email};
 use crate::Idp;
 
 impl Idp {
@@ -15,16 +15,17 @@ impl Idp {
         let ended = self.db.write(|conn| {
             let ended = crate::sessions::end_all(conn, &account.id, None)?;
             diesel::delete(accounts::table.find(&account.id)).execute(conn)?;
+            let notice = Email::compose(
+                &account.email,
+                &account.locale,
+                "account_deleted",
+                &[],
+                Action::None,
+            );
+            enqueue(conn, self, Some(&account.id), &notice)?;
             Ok::<_, AccountError>(ended)
         })?;
         self.notify_logout(ended);
-        self.deliver(&Email::compose(
-            &account.email,
-            &account.locale,
-            "account_deleted",
-            &[],
-            Action::None,
-        ));
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::{Account, AccountError, EmailAddress, FieldError};
 use crate::db::schema::accounts;
-use crate::email::{Action, Email};
+use crate::email::{enqueue, quota_allows, Action, Email, Quota};
 use crate::one_time::{self, Purpose};
 use crate::{now, Idp};
 
@@ -28,51 +28,59 @@ impl Idp {
         }
         let now = now();
         let lifetime = Duration::hours(self.settings.tokens.email_change_hours);
-        let token = self.db.write(|conn| {
-            if Account::find_by_email(conn, &new_email)?.is_some() {
-                return Ok::<_, AccountError>(None);
-            }
-            one_time::revoke_all(conn, &account.id, Purpose::ChangeEmail, now)?;
-            let token = one_time::issue(
-                conn,
-                &account.id,
-                Purpose::ChangeEmail,
-                lifetime,
-                Some(new_email.as_str()),
-                now,
-            )?;
-            Ok(Some(token))
-        })?;
         let lang = &account.locale;
-        match token {
-            Some(token) => {
+        self.db.write(|conn| {
+            // Over the limit nothing happens, and the answer is the same.
+            if !quota_allows(
+                conn,
+                self,
+                Quota::EmailChange,
+                Some(&account.id),
+                new_email.as_str(),
+                now,
+            )? {
+                return Ok::<_, AccountError>(());
+            }
+            let to_new = if Account::find_by_email(conn, &new_email)?.is_some() {
+                // Telling the requester would reveal that the address is
+                // taken; the address's owner learns of the attempt instead.
+                Email::compose(
+                    new_email.as_str(),
+                    lang,
+                    "address_in_use",
+                    &[],
+                    Action::None,
+                )
+            } else {
+                one_time::revoke_all(conn, &account.id, Purpose::ChangeEmail, now)?;
+                let token = one_time::issue(
+                    conn,
+                    &account.id,
+                    Purpose::ChangeEmail,
+                    lifetime,
+                    Some(new_email.as_str()),
+                    now,
+                )?;
                 let link = self.link(&format!("/email/confirm?token={token}"));
-                self.deliver(&Email::compose(
+                Email::compose(
                     new_email.as_str(),
                     lang,
                     "email_change_confirm",
                     &[("old_email", &account.email)],
                     Action::Link(&link),
-                ));
-            }
-            // Telling the requester would reveal that the address is taken;
-            // the address's owner learns of the attempt instead.
-            None => self.deliver(&Email::compose(
-                new_email.as_str(),
+                )
+            };
+            enqueue(conn, self, Some(&account.id), &to_new)?;
+            let notice = Email::compose(
+                &account.email,
                 lang,
-                "address_in_use",
-                &[],
+                "email_change_notice",
+                &[("new_email", new_email.as_str())],
                 Action::None,
-            )),
-        }
-        self.deliver(&Email::compose(
-            &account.email,
-            lang,
-            "email_change_notice",
-            &[("new_email", new_email.as_str())],
-            Action::None,
-        ));
-        Ok(())
+            );
+            enqueue(conn, self, Some(&account.id), &notice)?;
+            Ok(())
+        })
     }
 
     /// Follows the link sent to the new address, in a browser signed in to
@@ -105,21 +113,25 @@ impl Idp {
                     accounts::updated_at.eq(now),
                 ))
                 .execute(conn)?;
-            Ok((account, new_email))
+            let moved = Account::find(conn, &account.id)?.ok_or(AccountError::InvalidLink)?;
+            super::verification::claim_address(conn, &moved, now)?;
+            // To the old address, which no longer signs in.
+            let notice = Email::compose(
+                &account.email,
+                &account.locale,
+                "email_changed",
+                &[("new_email", &new_email)],
+                Action::None,
+            );
+            enqueue(conn, self, Some(&account.id), &notice)?;
+            Ok(new_email)
         });
-        let (account, new_email) = match changed {
+        let new_email = match changed {
             Err(AccountError::Store(e)) if e.is_unique_violation() => {
                 return Err(AccountError::EmailUnavailable)
             }
             other => other?,
         };
-        self.deliver(&Email::compose(
-            &account.email,
-            &account.locale,
-            "email_changed",
-            &[("new_email", &new_email)],
-            Action::None,
-        ));
         Ok(EmailAddress::parse(&new_email)?)
     }
 }

@@ -146,19 +146,6 @@ pub(crate) fn renew_token(
     Ok(token)
 }
 
-/// How many sign-ups an address had since `since` (to cap the mail they send).
-pub(crate) fn count_since(
-    conn: &mut DbConnection,
-    email: &str,
-    since: NaiveDateTime,
-) -> QueryResult<i64> {
-    p::table
-        .filter(p::email.eq(email))
-        .filter(p::created_at.gt(since))
-        .count()
-        .get_result(conn)
-}
-
 /// Deletes sign-ups whose link expired over a day ago (housekeeping); until
 /// then a resend can still revive them.
 pub(crate) fn purge_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {

@@ -6,16 +6,14 @@ use diesel::prelude::*;
 
 use super::{Account, AccountError, EmailAddress, FieldError};
 use crate::db::schema::accounts;
-use crate::email::{Action, Email};
+use crate::email::{enqueue, quota_allows, Action, Email, Quota};
 use crate::one_time::{self, CodeCheck, Purpose, RESET_CODE_LENGTH};
 use crate::throttle::{self, ThrottleKey};
 use crate::{now, sessions, Idp};
 
-/// Reset codes one account may be sent per hour.
-const MAX_CODES_PER_HOUR: i64 = 5;
-
 impl Idp {
-    /// Step 1: email a code when the address has an account.
+    /// Step 1: email a code when the address has an account and its
+    /// [`Quota::PasswordReset`] allows; the answer is the same either way.
     pub fn request_password_reset(
         &self,
         email: &str,
@@ -28,19 +26,20 @@ impl Idp {
         }
         let now = now();
         let minutes = self.settings.tokens.password_reset_code_minutes;
-        let issued = self.db.write(|conn| {
-            let Some(account) = Account::find_by_email(conn, &email)? else {
-                return Ok::<_, AccountError>(None);
-            };
-            let recent = one_time::count_since(
+        self.db.write(|conn| {
+            let account = Account::find_by_email(conn, &email)?;
+            // Asked for unknown addresses too, so both do the same work.
+            let allowed = quota_allows(
                 conn,
-                &account.id,
-                Purpose::ResetCode,
-                now - Duration::hours(1),
+                self,
+                Quota::PasswordReset,
+                account.as_ref().map(|a| a.id.as_str()),
+                email.as_str(),
+                now,
             )?;
-            if recent >= MAX_CODES_PER_HOUR {
-                return Ok(None);
-            }
+            let Some(account) = account.filter(|_| allowed) else {
+                return Ok::<_, AccountError>(());
+            };
             one_time::revoke_all(conn, &account.id, Purpose::ResetCode, now)?;
             let code = one_time::issue(
                 conn,
@@ -50,19 +49,17 @@ impl Idp {
                 None,
                 now,
             )?;
-            Ok(Some((account, code)))
-        })?;
-        if let Some((account, code)) = issued {
             let minutes = minutes.to_string();
-            self.deliver(&Email::compose(
+            let message = Email::compose(
                 &account.email,
                 &account.locale,
                 "reset_code",
                 &[("minutes", &minutes)],
                 Action::Code(&code),
-            ));
-        }
-        Ok(())
+            );
+            enqueue(conn, self, Some(&account.id), &message)?;
+            Ok(())
+        })
     }
 
     /// Step 2: a correct code yields a short-lived grant for step 3.
@@ -147,18 +144,19 @@ impl Idp {
                 .execute(conn)?;
             one_time::revoke_all(conn, &account.id, Purpose::ResetCode, now)?;
             crate::oauth::revoke_account_grants(conn, &account.id, now)?;
+            let notice = Email::compose(
+                &account.email,
+                &account.locale,
+                "password_reset",
+                &[],
+                Action::Link(&self.link("/password/forgot")),
+            );
+            enqueue(conn, self, Some(&account.id), &notice)?;
             Ok::<_, AccountError>(sessions::end_all(conn, &account.id, None)?)
         })?;
         self.notify_logout(ended);
         // Whoever holds the mailbox may sign in again at once.
         throttle::clear(&self.db, &ThrottleKey::Account(&account.email))?;
-        self.deliver(&Email::compose(
-            &account.email,
-            &account.locale,
-            "password_reset",
-            &[],
-            Action::Link(&self.link("/password/forgot")),
-        ));
         Ok(())
     }
 }

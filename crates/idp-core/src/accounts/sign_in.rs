@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::{Account, AccountError, EmailAddress, FieldError, Verification};
 use crate::db::schema::accounts;
-use crate::email::{Action, Email};
+use crate::email::{enqueue, Action, Email};
 use crate::sessions::{self, ClientInfo, NewSession};
 use crate::throttle::{self, ThrottleKey};
 use crate::{now, Idp};
@@ -146,16 +146,17 @@ impl Idp {
         self.store_password(&account.id, new)?;
         let ended = self.db.write(|conn| {
             crate::oauth::revoke_account_grants(conn, &account.id, now())?;
+            let notice = Email::compose(
+                &account.email,
+                &account.locale,
+                "password_changed",
+                &[],
+                Action::Link(&self.link("/password/forgot")),
+            );
+            enqueue(conn, self, Some(&account.id), &notice)?;
             sessions::end_all(conn, &account.id, keep_session).map_err(AccountError::from)
         })?;
         self.notify_logout(ended);
-        self.deliver(&Email::compose(
-            &account.email,
-            &account.locale,
-            "password_changed",
-            &[],
-            Action::Link(&self.link("/password/forgot")),
-        ));
         Ok(())
     }
 

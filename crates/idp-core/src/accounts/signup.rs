@@ -7,12 +7,9 @@ use chrono::Duration;
 
 use super::pending::{self, NewPending};
 use super::{Account, AccountError, EmailAddress, FieldError, ProfileUpdate};
-use crate::email::{Action, Email};
+use crate::email::{enqueue, quota_allows, Action, Email, Quota};
 use crate::throttle::{self, ThrottleKey};
 use crate::{i18n, now, Idp};
-
-/// Sign-ups (and so verification mails) one address may have per hour.
-const MAX_SIGNUPS_PER_HOUR: i64 = 5;
 
 /// The sign-up form as sent.
 #[derive(Debug, Clone, Default)]
@@ -42,11 +39,11 @@ pub(crate) struct Recipient<'a> {
 }
 
 enum Outcome {
-    Pending {
-        token: String,
-    },
+    /// Stored, and its link queued.
+    Queued,
     Owner(Account),
-    /// Too many sign-ups for the address this hour: nothing is sent.
+    /// Too many verification mails to the address this hour: nothing is
+    /// stored or sent, and the answer is the same.
     Capped,
 }
 
@@ -102,8 +99,7 @@ impl Idp {
                     return Ok::<_, AccountError>(Outcome::Owner(existing));
                 }
             }
-            let recent = pending::count_since(conn, email.as_str(), now - Duration::hours(1))?;
-            if recent >= MAX_SIGNUPS_PER_HOUR {
+            if !quota_allows(conn, self, Quota::Verification, None, email.as_str(), now)? {
                 return Ok(Outcome::Capped);
             }
             let new = NewPending {
@@ -118,20 +114,22 @@ impl Idp {
                 return_to,
             };
             let token = pending::create(conn, &new, now, now + lifetime)?;
-            Ok(Outcome::Pending { token })
+            let to = Recipient {
+                email: email.as_str(),
+                given_name: &given_name,
+                locale,
+            };
+            enqueue(
+                conn,
+                self,
+                None,
+                &self.verification_email(&to, &token, return_to),
+            )?;
+            Ok(Outcome::Queued)
         })?;
         match outcome {
-            Outcome::Pending { token } => {
-                let to = Recipient {
-                    email: email.as_str(),
-                    given_name: &given_name,
-                    locale,
-                };
-                self.send_verification(&to, &token, return_to);
-                Ok(())
-            }
+            Outcome::Queued | Outcome::Capped => Ok(()),
             Outcome::Owner(owner) => self.notify_owner(&owner, now),
-            Outcome::Capped => Ok(()),
         }
     }
 
@@ -145,35 +143,36 @@ impl Idp {
             return Ok(());
         }
         throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
-        self.deliver(&Email::compose(
+        let notice = Email::compose(
             &owner.email,
             &owner.locale,
             "already_registered",
             &[],
             Action::Link(&self.link("/password/forgot")),
-        ));
-        Ok(())
+        );
+        self.db
+            .write(|conn| enqueue(conn, self, Some(&owner.id), &notice).map_err(AccountError::from))
     }
 
-    pub(crate) fn send_verification(
+    /// The "activate your account" mail with `token`'s link.
+    pub(crate) fn verification_email(
         &self,
         to: &Recipient<'_>,
         token: &str,
         return_to: Option<&str>,
-    ) {
+    ) -> Email {
         let mut link = self.link(&format!("/verify-email?token={token}"));
         if let Some(path) = return_to.and_then(crate::local_path) {
             link.push_str("&return_to=");
             link.extend(url::form_urlencoded::byte_serialize(path.as_bytes()));
         }
         let hours = self.settings.tokens.email_verification_hours.to_string();
-        let email = Email::compose(
+        Email::compose(
             to.email,
             to.locale,
             "verify",
             &[("given_name", to.given_name), ("hours", &hours)],
             Action::Link(&link),
-        );
-        self.deliver(&email);
+        )
     }
 }

@@ -16,13 +16,10 @@ use super::{Account, AccountError, EmailAddress, FieldError, Verification};
 use crate::crypto::new_id;
 use crate::db::schema::accounts;
 use crate::db::DbConnection;
-use crate::email::{Action, Email};
+use crate::email::{enqueue, quota_allows, Action, Email, Quota};
 use crate::one_time::{self, Purpose};
 use crate::throttle::{self, ThrottleKey};
 use crate::{now, sessions, Idp};
-
-/// Verification emails one account may be sent per hour.
-const MAX_RESENDS_PER_HOUR: i64 = 5;
 
 /// What was verified, and what the link asked to do next.
 pub struct Verified {
@@ -94,6 +91,7 @@ impl Idp {
                 }
             };
             claim_address(conn, &account, now)?;
+            self.welcome(conn, &account)?;
             Ok((account, replaced))
         });
         let (account, replaced) = match outcome {
@@ -111,7 +109,6 @@ impl Idp {
             })?;
             self.notify_logout(ended);
         }
-        self.welcome(&account);
         Ok(Verified {
             account,
             return_to: signup.return_to,
@@ -149,7 +146,7 @@ impl Idp {
     /// without `--verified`).
     fn verify_existing(&self, token: &str) -> Result<Verified, AccountError> {
         let now = now();
-        let (account, newly_verified) = self.db.write(|conn| {
+        let account = self.db.write(|conn| {
             let token = one_time::consume(conn, token, Purpose::VerifyEmail, now)?
                 .ok_or(AccountError::InvalidLink)?;
             // Links from earlier resends are spent too.
@@ -168,18 +165,19 @@ impl Idp {
             let account =
                 Account::find(conn, &token.account_id)?.ok_or(AccountError::InvalidLink)?;
             claim_address(conn, &account, now)?;
-            Ok::<_, AccountError>((account, newly))
+            if newly {
+                self.welcome(conn, &account)?;
+            }
+            Ok::<_, AccountError>(account)
         })?;
-        if newly_verified {
-            self.welcome(&account);
-        }
         Ok(Verified {
             account,
             return_to: None,
         })
     }
 
-    fn welcome(&self, account: &Account) {
+    /// The welcome mail, for an account that opted in to marketing.
+    fn welcome(&self, conn: &mut DbConnection, account: &Account) -> Result<(), AccountError> {
         if account.marketing_opt_in {
             let welcome = Email::compose(
                 &account.email,
@@ -189,8 +187,9 @@ impl Idp {
                 Action::Link(&self.link("/account")),
             )
             .with_unsubscribe(&account.locale, self.unsubscribe_link(&account.id));
-            self.deliver(&welcome);
+            enqueue(conn, self, Some(&account.id), &welcome)?;
         }
+        Ok(())
     }
 
     /// Sends a new link for an address that has not been verified;
@@ -200,20 +199,23 @@ impl Idp {
         let email = EmailAddress::parse(email)?;
         let now = now();
         let lifetime = Duration::hours(self.settings.tokens.email_verification_hours);
-        let since = now - Duration::hours(1);
-        enum Resend {
-            Signup(PendingSignup, String),
-            Account(Account, String),
-        }
-        let sent = self.db.write(|conn| {
+        self.db.write(|conn| {
             let account = Account::find_by_email(conn, &email)?;
             if account.as_ref().is_some_and(|a| a.email_verified) {
-                return Ok::<_, AccountError>(None);
+                return Ok::<_, AccountError>(());
             }
-            if pending::count_since(conn, email.as_str(), since)? >= MAX_RESENDS_PER_HOUR {
-                return Ok(None);
+            let account_id = account.as_ref().map(|a| a.id.as_str());
+            if !quota_allows(
+                conn,
+                self,
+                Quota::Verification,
+                account_id,
+                email.as_str(),
+                now,
+            )? {
+                return Ok(());
             }
-            if let Some(newest) = pending::newest_for(conn, email.as_str())? {
+            let mail = if let Some(newest) = pending::newest_for(conn, email.as_str())? {
                 let signup = match newest.made_by(browser) {
                     true => newest,
                     false => {
@@ -221,39 +223,27 @@ impl Idp {
                     }
                 };
                 let token = pending::renew_token(conn, &signup.id, now + lifetime)?;
-                return Ok(Some(Resend::Signup(signup, token)));
-            }
-            let Some(account) = account else {
-                return Ok(None);
-            };
-            let recent = one_time::count_since(conn, &account.id, Purpose::VerifyEmail, since)?;
-            if recent >= MAX_RESENDS_PER_HOUR {
-                return Ok(None);
-            }
-            let token =
-                one_time::issue(conn, &account.id, Purpose::VerifyEmail, lifetime, None, now)?;
-            Ok(Some(Resend::Account(account, token)))
-        })?;
-        match sent {
-            Some(Resend::Signup(signup, token)) => {
                 let to = Recipient {
                     email: &signup.email,
                     given_name: &signup.given_name,
                     locale: &signup.locale,
                 };
-                self.send_verification(&to, &token, signup.return_to.as_deref());
-            }
-            Some(Resend::Account(account, token)) => {
+                self.verification_email(&to, &token, signup.return_to.as_deref())
+            } else if let Some(account) = &account {
+                let token =
+                    one_time::issue(conn, &account.id, Purpose::VerifyEmail, lifetime, None, now)?;
                 let to = Recipient {
                     email: &account.email,
                     given_name: &account.given_name,
                     locale: &account.locale,
                 };
-                self.send_verification(&to, &token, None);
-            }
-            None => {}
-        }
-        Ok(())
+                self.verification_email(&to, &token, None)
+            } else {
+                return Ok(());
+            };
+            enqueue(conn, self, account_id, &mail)?;
+            Ok(())
+        })
     }
 }
 
@@ -300,7 +290,7 @@ fn take_over(
 
 /// The address now belongs to `account`: nobody else's sign-up or pending
 /// move to it may complete later.
-fn claim_address(
+pub(super) fn claim_address(
     conn: &mut DbConnection,
     account: &Account,
     now: chrono::NaiveDateTime,

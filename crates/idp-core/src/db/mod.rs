@@ -207,14 +207,22 @@ impl Db {
     }
 
     /// Runs `f` in one transaction: everything it wrote lands, or nothing does.
+    /// What `f` registered with [`on_commit`] runs after a commit.
     pub fn write<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError> + From<diesel::result::Error>,
     {
-        let _guard = self.lock_sqlite_writer();
-        let mut conn = self.pool.get().map_err(StoreError::from)?;
-        let conn: &mut DbConnection = &mut conn;
-        conn.transaction(f)
+        let hooks = CommitHooks::open();
+        let result = {
+            let _guard = self.lock_sqlite_writer();
+            let mut conn = self.pool.get().map_err(StoreError::from)?;
+            let conn: &mut DbConnection = &mut conn;
+            conn.transaction(f)
+        };
+        if result.is_ok() {
+            hooks.run();
+        }
+        result
     }
 
     /// Whether the database answers (for `/readyz`).
@@ -227,6 +235,63 @@ impl Db {
     fn lock_sqlite_writer(&self) -> Option<std::sync::MutexGuard<'_, ()>> {
         (self.backend == Backend::Sqlite)
             .then(|| self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+type Hook = Box<dyn FnOnce()>;
+
+thread_local! {
+    /// One list per `Db::write` running on this thread (innermost last).
+    static COMMIT_HOOKS: std::cell::RefCell<Vec<Vec<Hook>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` once the [`Db::write`] transaction running on this thread has
+/// committed, and never when it rolls back. Outside a `Db::write` a statement
+/// commits on its own, so `f` runs at once. (A savepoint that rolls back
+/// inside a transaction that commits does not cancel `f`: keep `f` harmless
+/// to run for nothing, such as a wake-up.)
+pub fn on_commit(f: impl FnOnce() + 'static) {
+    let pending = COMMIT_HOOKS.with(|levels| match levels.borrow_mut().last_mut() {
+        Some(level) => {
+            level.push(Box::new(f));
+            None
+        }
+        None => Some(f),
+    });
+    if let Some(f) = pending {
+        f();
+    }
+}
+
+/// The hook list of one `Db::write`; dropping it without [`CommitHooks::run`]
+/// (rollback, error, panic) discards the hooks.
+struct CommitHooks {
+    open: bool,
+}
+
+impl CommitHooks {
+    fn open() -> Self {
+        COMMIT_HOOKS.with(|levels| levels.borrow_mut().push(Vec::new()));
+        Self { open: true }
+    }
+
+    fn close(&mut self) -> Vec<Hook> {
+        if !std::mem::replace(&mut self.open, false) {
+            return Vec::new();
+        }
+        COMMIT_HOOKS.with(|levels| levels.borrow_mut().pop().unwrap_or_default())
+    }
+
+    fn run(mut self) {
+        for hook in self.close() {
+            hook();
+        }
+    }
+}
+
+impl Drop for CommitHooks {
+    fn drop(&mut self) {
+        self.close();
     }
 }
 
@@ -247,5 +312,35 @@ mod tests {
         assert_eq!(plain.backend, Backend::Sqlite);
         assert!(DatabaseUrl::parse("mysql://x").is_err());
         assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    #[test]
+    fn commit_hooks_run_after_a_commit_only() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(
+            &format!("sqlite://{}", dir.path().join("t.db").display()),
+            2,
+        )
+        .unwrap();
+        let ran = Rc::new(RefCell::new(Vec::new()));
+        let hook = |name: &'static str| {
+            let ran = ran.clone();
+            move || ran.borrow_mut().push(name)
+        };
+        db.write(|_| {
+            on_commit(hook("committed"));
+            assert!(ran.borrow().is_empty(), "not before the commit");
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+        let _ = db.write(|_| {
+            on_commit(hook("rolled back"));
+            Err::<(), _>(StoreError::Busy)
+        });
+        on_commit(hook("outside"));
+        db.write(|_| Ok::<_, StoreError>(())).unwrap();
+        assert_eq!(*ran.borrow(), ["committed", "outside"]);
     }
 }

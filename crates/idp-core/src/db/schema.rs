@@ -207,6 +207,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    email_outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        recipient -> Text,
+        account_id -> Nullable<Text>,
+        body -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        claim -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
     accounts,
@@ -225,4 +243,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     pairwise_subjects,
     authorization_requests,
     pending_signups,
+    email_outbox,
 );

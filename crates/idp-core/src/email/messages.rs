@@ -2,8 +2,11 @@
 
 use crate::i18n;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Email {
+    /// The catalog name it was composed from (`verify`, `reset_code`, …):
+    /// what the queue records and the quotas count.
+    pub kind: String,
     pub to: String,
     pub subject: String,
     pub text: String,
@@ -66,6 +69,7 @@ impl Email {
         html.push_str(&format!("<hr><p><small>{}</small></p>", escape(&footer)));
         html.push_str("</body></html>");
         Self {
+            kind: name.to_owned(),
             to: to.to_owned(),
             subject,
             text,

@@ -1,11 +1,19 @@
 //! Outgoing email: SMTP when configured, else one `.eml` file per message in
-//! the outbox folder (how a laptop install and the tests read mail).
+//! the outbox folder (how a laptop install and the tests read mail). Nothing
+//! is sent while a request is answered: mail is queued in the request's
+//! transaction (`queue.rs`) and a worker on each node sends it (`worker.rs`).
 
 mod messages;
+mod queue;
+mod worker;
 
 pub use messages::{Action, Email};
+pub use queue::{enqueue, purge_expired, quota_allows, QueueCounts, Quota, CLAIM_SECONDS};
+pub use worker::{MailWorker, Outgoing};
 
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -114,16 +122,31 @@ fn build(from: Mailbox, email: &Email) -> Result<Message, MailError> {
         .map_err(|e| MailError::Build(e.to_string()))
 }
 
-/// Written under a temporary name and renamed, so readers never see half a file.
+/// Numbers the files this process writes, so that two written in the same
+/// microsecond still sort in the order they were written.
+static OUTBOX_SEQUENCE: AtomicU64 = AtomicU64::new(0);
+
+/// Written under a temporary name and renamed, so readers never see half a
+/// file; readable by the owner only, since messages carry links and codes.
 fn write_eml(dir: &std::path::Path, bytes: &[u8]) -> Result<(), MailError> {
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ");
-    let name = format!("{stamp}-{}.eml", crate::crypto::random_token(6));
+    let sequence = OUTBOX_SEQUENCE.fetch_add(1, Ordering::Relaxed);
+    let name = format!(
+        "{stamp}-{sequence:012}-{}.eml",
+        crate::crypto::random_token(6)
+    );
     let tmp = dir.join(format!(".{name}.tmp"));
     let io = |source| MailError::Outbox {
         path: dir.display().to_string(),
         source,
     };
-    std::fs::write(&tmp, bytes).map_err(io)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&tmp).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    drop(file);
     std::fs::rename(&tmp, dir.join(name)).map_err(io)
 }
 
@@ -163,12 +186,33 @@ impl Header for ListUnsubscribePost {
     }
 }
 
-impl crate::Idp {
-    /// Sends `email`; a failure is logged, not returned, because the action
-    /// that caused it has already happened and the person can ask again.
-    pub(crate) fn deliver(&self, email: &Email) {
-        if let Err(e) = self.mailer.send(email) {
-            tracing::error!(error = %e, subject = %email.subject, "email not sent");
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outbox_files_sort_in_writing_order_and_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        // Many files a microsecond or less apart: only the sequence orders them.
+        for n in 0..200 {
+            write_eml(dir.path(), format!("{n}").as_bytes()).unwrap();
+        }
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        let contents: Vec<String> = names
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        let expected: Vec<String> = (0..200).map(|n| n.to_string()).collect();
+        assert_eq!(contents, expected);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&names[0]).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
         }
     }
 }

@@ -106,6 +106,11 @@ impl Keys {
         Ok(keys)
     }
 
+    /// The master key, which also seals queued mail (`email::queue`).
+    pub(crate) fn master(&self) -> &MasterKey {
+        &self.master
+    }
+
     fn current(&self) -> Arc<Ring> {
         let ring = self.ring.read().unwrap_or_else(|p| p.into_inner()).clone();
         if ring.loaded.elapsed() < RELOAD_AFTER {

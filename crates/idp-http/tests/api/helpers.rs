@@ -65,6 +65,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The server's data folder (master key, outbox); commands share it.
     pub data_dir: PathBuf,
+    server: actix_web::dev::ServerHandle,
+    running: std::sync::Mutex<Option<actix_web::rt::task::JoinHandle<std::io::Result<()>>>>,
     _dir: tempfile::TempDir,
     _pg: Option<PgTestDb>,
 }
@@ -107,13 +109,16 @@ impl TestApp {
         let app = Application::build_on(settings, listener).expect("server starts");
         let port = app.port();
         let idp = app.idp().clone();
-        actix_web::rt::spawn(app.run_until_stopped());
+        let server = app.handle();
+        let running = actix_web::rt::spawn(app.run_until_stopped());
         Self {
             address: format!("http://127.0.0.1:{port}"),
             outbox,
             idp,
             database_url,
             data_dir: dir.path().to_path_buf(),
+            server,
+            running: std::sync::Mutex::new(Some(running)),
             _dir: dir,
             _pg: pg,
         }
@@ -190,8 +195,36 @@ impl TestApp {
         (status, json)
     }
 
-    /// Every message in the outbox, oldest first.
+    /// Stops the server and its mail worker; the database and the data
+    /// folder stay for a server started after it.
+    pub async fn stop(&self) {
+        self.server.stop(true).await;
+        let running = self.running.lock().unwrap().take();
+        if let Some(running) = running {
+            running.await.expect("server task").expect("server ran");
+        }
+    }
+
+    /// Waits (a bounded while) until the mail queue has nothing left to
+    /// send, so what the outbox holds is all the mail there will be.
+    pub fn wait_for_mail_queue(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let counts = self.idp.mail_queue_counts().expect("mail queue counts");
+            if counts.waiting == 0 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the mail queue still has {counts:?} after 15 s"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Every message in the outbox, oldest first, once the queue is empty.
     pub fn emails(&self) -> Vec<Mail> {
+        self.wait_for_mail_queue();
         let mut paths: Vec<PathBuf> = std::fs::read_dir(&self.outbox)
             .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
@@ -204,13 +237,10 @@ impl TestApp {
         self.emails().into_iter().filter(|m| m.to == to).collect()
     }
 
-    /// The newest message to `to`, waiting briefly for it.
+    /// The newest message to `to`, once the queue is empty.
     pub async fn last_email_to(&self, to: &str) -> Mail {
-        for _ in 0..50 {
-            if let Some(mail) = self.emails_to(to).pop() {
-                return mail;
-            }
-            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        if let Some(mail) = self.emails_to(to).pop() {
+            return mail;
         }
         panic!(
             "no email to {to}; outbox has {:?}",

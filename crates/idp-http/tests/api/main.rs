@@ -20,6 +20,7 @@ mod email_delivery;
 mod health;
 mod introspection;
 mod login_csrf;
+mod mail_floods;
 mod oidc_cluster;
 mod oidc_errors;
 mod oidc_flows;
