@@ -68,7 +68,7 @@ impl Idp {
         self.policy
             .check_strength("password", &form.password, &email, &names)?;
         // Hashing on both paths keeps their timing alike.
-        let password_hash = self.passwords.hash(&form.password);
+        let password_hash = self.passwords.hash(&form.password)?;
         let now = now();
         let lifetime = Duration::hours(self.settings.tokens.email_verification_hours);
         let outcome = self.db.write(|conn| {
