@@ -25,3 +25,4 @@ mod private_key_jwt;
 mod profile;
 mod sign_in;
 mod signup;
+mod throttling;
