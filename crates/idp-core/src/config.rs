@@ -114,6 +114,10 @@ pub struct Argon2Settings {
     pub parallelism: u32,
     /// How many hashes may run at once (each takes `memory_kib`).
     pub max_concurrent: usize,
+    /// How many more may wait for a free slot; beyond that the answer is "busy".
+    pub max_queue: usize,
+    /// How long one may wait for a slot before the answer is "busy".
+    pub max_wait_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -161,6 +165,9 @@ pub struct ThrottleSettings {
     pub max_failures_per_account: i32,
     pub max_failures_per_address: i32,
     pub lockout_minutes: i64,
+    /// Wrong password-reset codes one client address may send per window,
+    /// whatever accounts they were for.
+    pub max_reset_code_failures_per_address: i32,
 }
 
 impl Default for Settings {
@@ -227,6 +234,8 @@ impl Default for Argon2Settings {
             iterations: 2,
             parallelism: 1,
             max_concurrent: 4,
+            max_queue: 32,
+            max_wait_ms: 2_000,
         }
     }
 }
@@ -264,6 +273,7 @@ impl Default for ThrottleSettings {
             max_failures_per_account: 5,
             max_failures_per_address: 50,
             lockout_minutes: 15,
+            max_reset_code_failures_per_address: 20,
         }
     }
 }
@@ -381,8 +391,25 @@ impl Settings {
                 "iterations and parallelism must be at least 1, memory_kib at least 8 × parallelism",
             ));
         }
-        if a.max_concurrent == 0 {
-            return Err(invalid("argon2.max_concurrent", "must be at least 1"));
+        // The blocks are allocated at start, and every waiter holds a
+        // blocking thread: both must stay within what a machine has.
+        if !(1..=MAX_ARGON2_CONCURRENT).contains(&a.max_concurrent) {
+            return Err(invalid(
+                "argon2.max_concurrent",
+                format!("must be 1 to {MAX_ARGON2_CONCURRENT}"),
+            ));
+        }
+        if a.max_queue > MAX_ARGON2_QUEUE {
+            return Err(invalid(
+                "argon2.max_queue",
+                format!("must be 0 to {MAX_ARGON2_QUEUE}"),
+            ));
+        }
+        if !(1..=MAX_ARGON2_WAIT_MS).contains(&a.max_wait_ms) {
+            return Err(invalid(
+                "argon2.max_wait_ms",
+                format!("must be 1 to {MAX_ARGON2_WAIT_MS}"),
+            ));
         }
         if self.bot_check_difficulty == 0 || self.bot_check_difficulty > 32 {
             return Err(invalid("bot_check_difficulty", "must be 1 to 32"));
@@ -448,6 +475,10 @@ impl Settings {
             (
                 "email.max_per_address_per_hour",
                 self.email.max_per_address_per_hour,
+            ),
+            (
+                "throttle.max_reset_code_failures_per_address",
+                self.throttle.max_reset_code_failures_per_address.into(),
             ),
         ];
         for (key, value) in positive {
@@ -534,6 +565,14 @@ impl Settings {
 
 /// The largest number a lifetime or counter setting may hold.
 const MAX_DURATION_SETTING: i64 = 10_000_000;
+
+/// Upper bounds of the argon2 slots and queue: together they stay below the
+/// 512 blocking threads a worker has, so waiting happens in the hasher's
+/// bounded queue and not in the runtime's unbounded one.
+const MAX_ARGON2_CONCURRENT: usize = 256;
+const MAX_ARGON2_QUEUE: usize = 256;
+/// Longest wait for an argon2 slot that may be configured (one minute).
+const MAX_ARGON2_WAIT_MS: u64 = 60_000;
 
 /// Environment variables named in DESIGN.md whose key is in a section.
 const ENV_ALIASES: &[(&str, &str)] = &[("ACCESS_TOKEN_ALG", "tokens.access_token_alg")];
@@ -651,6 +690,23 @@ mod tests {
         let e =
             Settings::load(None, env(&[("IDP_TOKENS__ACCESS_TOKEN_MINUTES", "0")])).unwrap_err();
         assert!(e.to_string().contains("tokens.access_token_minutes"), "{e}");
+        for (var, key, value) in [
+            ("IDP_ARGON2__MAX_CONCURRENT", "argon2.max_concurrent", "0"),
+            ("IDP_ARGON2__MAX_CONCURRENT", "argon2.max_concurrent", "257"),
+            ("IDP_ARGON2__MAX_QUEUE", "argon2.max_queue", "257"),
+            ("IDP_ARGON2__MAX_WAIT_MS", "argon2.max_wait_ms", "0"),
+            ("IDP_ARGON2__MAX_WAIT_MS", "argon2.max_wait_ms", "60001"),
+            (
+                "IDP_THROTTLE__MAX_RESET_CODE_FAILURES_PER_ADDRESS",
+                "throttle.max_reset_code_failures_per_address",
+                "0",
+            ),
+        ] {
+            let e = Settings::load(None, env(&[(var, value)])).unwrap_err();
+            assert!(e.to_string().contains(key), "{var}={value}: {e}");
+        }
+        // No queue at all is allowed: busy at once when every slot is taken.
+        assert!(Settings::load(None, env(&[("IDP_ARGON2__MAX_QUEUE", "0")])).is_ok());
         let e = Settings::load(None, env(&[("IDP_ISSUER", "ftp://x")])).unwrap_err();
         assert!(e.to_string().contains("issuer"), "{e}");
     }

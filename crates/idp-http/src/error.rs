@@ -14,6 +14,7 @@ pub fn classify(e: &AccountError) -> (StatusCode, &'static str) {
         AccountError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
         AccountError::EmailNotVerified => (StatusCode::FORBIDDEN, "email_not_verified"),
         AccountError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+        AccountError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
         AccountError::InvalidLink => (StatusCode::BAD_REQUEST, "invalid_or_expired_link"),
         AccountError::InvalidCode => (StatusCode::BAD_REQUEST, "invalid_or_expired_code"),
         AccountError::BotCheck => (StatusCode::BAD_REQUEST, "bot_check_failed"),
@@ -36,6 +37,7 @@ pub fn account_message(lang: &str, e: &AccountError) -> String {
             let minutes = ((retry_after_secs + 59) / 60).max(1).to_string();
             i18n::format(lang, "error.too_many_attempts", &[("minutes", &minutes)])
         }
+        AccountError::Busy { .. } => i18n::text(lang, "error.busy"),
         AccountError::Invalid(fields) => fields
             .first()
             .map(|f| field_message(lang, f))
@@ -172,7 +174,10 @@ impl ResponseError for ApiError {
                 format!("Bearer realm=\"idp\", error=\"{code}\""),
             ));
         }
-        if let ApiError::Account(AccountError::Throttled { retry_after_secs }) = self {
+        if let ApiError::Account(
+            AccountError::Throttled { retry_after_secs } | AccountError::Busy { retry_after_secs },
+        ) = self
+        {
             response.insert_header(("Retry-After", retry_after_secs.to_string()));
         }
         response.json(body)
@@ -212,7 +217,17 @@ impl ResponseError for PageError {
         if let PageError::Account(AccountError::Store(e)) = self {
             tracing::error!(error = %e, "storage failure");
         }
-        crate::pages::layout::translatable_error_page(self.status_code(), |lang| self.message(lang))
+        let mut response =
+            crate::pages::layout::translatable_error_page(self.status_code(), |lang| {
+                self.message(lang)
+            });
+        if let PageError::Account(AccountError::Busy { retry_after_secs }) = self {
+            response.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from(*retry_after_secs),
+            );
+        }
+        response
     }
 }
 

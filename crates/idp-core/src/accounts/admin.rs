@@ -38,7 +38,7 @@ impl Idp {
             id: new_id(),
             email: email.to_string(),
             email_verified: user.verified,
-            password_hash: Some(self.passwords.hash(&user.password)),
+            password_hash: Some(self.passwords.hash(&user.password)?),
             given_name,
             family_name,
             birthdate: None,

@@ -94,13 +94,14 @@ impl Idp {
     ) -> Result<EmailAddress, AccountError> {
         let now = now();
         let changed = self.db.write(|conn| {
-            let open = one_time::peek(conn, token, Purpose::ChangeEmail, now)?;
-            if open.is_none_or(|t| t.account_id != account_id) {
-                return Err(AccountError::InvalidLink);
-            }
+            let open = one_time::peek(conn, token, Purpose::ChangeEmail, now)?
+                .filter(|t| t.account_id == account_id)
+                .ok_or(AccountError::InvalidLink)?;
+            let new_email = open.new_email.clone().ok_or(AccountError::InvalidLink)?;
+            // Before any row is touched, as a verification of the address does.
+            crate::db::lock_key(conn, &super::verification::address_key(&new_email))?;
             let token = one_time::consume(conn, token, Purpose::ChangeEmail, now)?
                 .ok_or(AccountError::InvalidLink)?;
-            let new_email = token.new_email.clone().ok_or(AccountError::InvalidLink)?;
             let account =
                 Account::find(conn, &token.account_id)?.ok_or(AccountError::InvalidLink)?;
             if Account::find_by_email(conn, &EmailAddress::parse(&new_email)?)?.is_some() {

@@ -33,6 +33,9 @@ pub enum AccountError {
     EmailNotVerified,
     #[error("too many failed attempts; try again in {retry_after_secs} s")]
     Throttled { retry_after_secs: i64 },
+    /// Too many passwords are being hashed at once; nothing was checked or changed.
+    #[error("the server is busy; try again in {retry_after_secs} s")]
+    Busy { retry_after_secs: i64 },
     #[error("the link is invalid, used or expired")]
     InvalidLink,
     #[error("the code is wrong or has expired")]
@@ -50,6 +53,14 @@ pub enum AccountError {
 impl From<diesel::result::Error> for AccountError {
     fn from(e: diesel::result::Error) -> Self {
         AccountError::Store(StoreError::Query(e))
+    }
+}
+
+impl From<super::HasherBusy> for AccountError {
+    fn from(e: super::HasherBusy) -> Self {
+        AccountError::Busy {
+            retry_after_secs: e.retry_after_secs,
+        }
     }
 }
 

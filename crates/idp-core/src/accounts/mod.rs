@@ -17,7 +17,7 @@ mod verification;
 pub use admin::NewUser;
 pub use email_address::{EmailAddress, MAX_EMAIL_LENGTH};
 pub use error::{AccountError, FieldError};
-pub use password::{PasswordHasher, PasswordPolicy, Verification};
+pub use password::{HasherBusy, PasswordHasher, PasswordPolicy, Verification};
 pub use profile::{Birthdate, PersonName, ProfileUpdate, MAX_NAME_LENGTH};
 pub use sign_in::SignedIn;
 pub use signup::SignUp;

@@ -1,10 +1,12 @@
 //! The password rule and password storage (argon2id).
 
 use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::rngs::OsRng;
+use subtle::ConstantTimeEq;
 
 use super::{EmailAddress, FieldError};
 use crate::config::{Argon2Settings, PasswordSettings};
@@ -109,13 +111,27 @@ pub enum Verification {
     Mismatch,
 }
 
-/// argon2id with the configured cost, and a cap on how many hashes run at
-/// once so a burst of sign-ins cannot exhaust memory.
+/// Every argon2 slot is taken and the queue for one is full (or the wait
+/// for one ran out): the password was not looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the server is busy hashing passwords; try again in {retry_after_secs} s")]
+pub struct HasherBusy {
+    pub retry_after_secs: i64,
+}
+
+/// A stored hash that needs more memory than this is not checked at all
+/// (treated as wrong): only an operator's import could have made one, and
+/// allocating it could take the process down.
+const MAX_STORED_HASH_MEMORY_KIB: usize = 1 << 20;
+
+/// argon2id with the configured cost. Memory is a fixed pool of
+/// `max_concurrent` block sets allocated at start and reused, so a burst of
+/// sign-ins cannot grow it; callers beyond the pool wait in a bounded queue
+/// for a bounded time, and beyond that get [`HasherBusy`] at once.
 pub struct PasswordHasher {
     argon2: Argon2<'static>,
     params: Params,
-    slots: Mutex<usize>,
-    freed: Condvar,
+    pool: BlockPool,
     dummy_hash: String,
 }
 
@@ -128,42 +144,50 @@ impl PasswordHasher {
             None,
         )?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-        let mut hasher = Self {
+        let slots = settings.max_concurrent.max(1);
+        let mut blocks: Vec<Vec<Block>> = (0..slots)
+            .map(|_| vec![Block::new(); params.block_count()])
+            .collect();
+        let dummy_hash = hash_with(
+            &argon2,
+            &params,
+            &mut blocks[0],
+            &crate::crypto::random_token(16),
+        );
+        Ok(Self {
             argon2,
             params,
-            slots: Mutex::new(settings.max_concurrent),
-            freed: Condvar::new(),
-            dummy_hash: String::new(),
-        };
-        hasher.dummy_hash = hasher.hash(&crate::crypto::random_token(16));
-        Ok(hasher)
+            pool: BlockPool::new(
+                blocks,
+                settings.max_queue,
+                Duration::from_millis(settings.max_wait_ms),
+            ),
+            dummy_hash,
+        })
     }
 
-    pub fn hash(&self, password: &str) -> String {
-        let _slot = self.acquire();
-        let salt = SaltString::generate(&mut OsRng);
-        self.argon2
-            .hash_password(password.as_bytes(), &salt)
-            .expect("argon2 with valid parameters cannot fail")
-            .to_string()
+    pub fn hash(&self, password: &str) -> Result<String, HasherBusy> {
+        let mut lease = self.pool.acquire()?;
+        Ok(hash_with(
+            &self.argon2,
+            &self.params,
+            &mut lease.blocks,
+            password,
+        ))
     }
 
     /// Checks `password` against `stored`; with no stored hash (unknown
     /// account, or one without a password) it still spends the same time.
-    pub fn verify(&self, password: &str, stored: Option<&str>) -> Verification {
-        let _slot = self.acquire();
+    pub fn verify(&self, password: &str, stored: Option<&str>) -> Result<Verification, HasherBusy> {
+        let mut lease = self.pool.acquire()?;
         let Some(parsed) = stored.and_then(|s| PasswordHash::new(s).ok()) else {
             if let Ok(dummy) = PasswordHash::new(&self.dummy_hash) {
-                let _ = self.argon2.verify_password(password.as_bytes(), &dummy);
+                let _ = matches(&mut lease.blocks, password, &dummy);
             }
-            return Verification::Mismatch;
+            return Ok(Verification::Mismatch);
         };
-        if self
-            .argon2
-            .verify_password(password.as_bytes(), &parsed)
-            .is_err()
-        {
-            return Verification::Mismatch;
+        if !matches(&mut lease.blocks, password, &parsed) {
+            return Ok(Verification::Mismatch);
         }
         let current = parsed.algorithm.as_str() == "argon2id"
             && Params::try_from(&parsed).is_ok_and(|p| {
@@ -171,29 +195,148 @@ impl PasswordHasher {
                     && p.t_cost() == self.params.t_cost()
                     && p.p_cost() == self.params.p_cost()
             });
-        if current {
+        Ok(if current {
             Verification::Match
         } else {
             Verification::MatchNeedsRehash
-        }
-    }
-
-    fn acquire(&self) -> Slot<'_> {
-        let mut free = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        while *free == 0 {
-            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
-        }
-        *free -= 1;
-        Slot(self)
+        })
     }
 }
 
-struct Slot<'a>(&'a PasswordHasher);
+/// A PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) of `password`,
+/// computed in `blocks`.
+fn hash_with(argon2: &Argon2<'_>, params: &Params, blocks: &mut [Block], password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    let mut salt_bytes = [0u8; 64];
+    let raw_salt = salt
+        .decode_b64(&mut salt_bytes)
+        .expect("a generated salt decodes");
+    let mut out = [0u8; 32];
+    argon2
+        .hash_password_into_with_memory(password.as_bytes(), raw_salt, &mut out, blocks)
+        .expect("argon2 with valid parameters cannot fail");
+    PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: params.try_into().expect("valid parameters have a PHC form"),
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).expect("32 bytes is a valid output")),
+    }
+    .to_string()
+}
 
-impl Drop for Slot<'_> {
+/// Whether `password` hashes to `stored`, using the pool's `blocks`. A hash
+/// made under larger settings than today's (before `memory_kib` was lowered)
+/// gets memory of its own for this one check, still inside the caller's
+/// slot, so at most `max_concurrent` such checks run at once; the account is
+/// rehashed at that sign-in and needs no more of it.
+fn matches(blocks: &mut [Block], password: &str, stored: &PasswordHash<'_>) -> bool {
+    let (Ok(algorithm), Ok(params), Some(salt), Some(expected)) = (
+        Algorithm::try_from(stored.algorithm),
+        Params::try_from(stored),
+        stored.salt,
+        stored.hash,
+    ) else {
+        return false;
+    };
+    let version = match stored.version {
+        Some(v) => match Version::try_from(v) {
+            Ok(v) => v,
+            Err(_) => return false,
+        },
+        None => Version::default(),
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(raw_salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let needed = params.block_count();
+    let argon2 = Argon2::new(algorithm, version, params);
+    let mut out = vec![0u8; expected.len()];
+    let computed = if needed <= blocks.len() {
+        argon2.hash_password_into_with_memory(password.as_bytes(), raw_salt, &mut out, blocks)
+    } else if needed <= MAX_STORED_HASH_MEMORY_KIB {
+        let mut larger = vec![Block::new(); needed];
+        argon2.hash_password_into_with_memory(password.as_bytes(), raw_salt, &mut out, &mut larger)
+    } else {
+        return false;
+    };
+    computed.is_ok() && bool::from(out.as_slice().ct_eq(expected.as_bytes()))
+}
+
+/// The argon2 memory, one block set per slot, and the bounded queue of those
+/// waiting for one. Each waiter holds a blocking thread and no memory.
+struct BlockPool {
+    state: Mutex<PoolState>,
+    freed: Condvar,
+    max_queue: usize,
+    max_wait: Duration,
+}
+
+struct PoolState {
+    free: Vec<Vec<Block>>,
+    waiting: usize,
+}
+
+/// One slot's blocks, lent out; they go back to the pool on drop.
+struct Lease<'a> {
+    pool: &'a BlockPool,
+    blocks: Vec<Block>,
+}
+
+impl BlockPool {
+    fn new(blocks: Vec<Vec<Block>>, max_queue: usize, max_wait: Duration) -> Self {
+        Self {
+            state: Mutex::new(PoolState {
+                free: blocks,
+                waiting: 0,
+            }),
+            freed: Condvar::new(),
+            max_queue,
+            max_wait,
+        }
+    }
+
+    fn acquire(&self) -> Result<Lease<'_>, HasherBusy> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.free.is_empty() {
+            if state.waiting >= self.max_queue {
+                return Err(self.busy());
+            }
+            state.waiting += 1;
+            state = self
+                .freed
+                .wait_timeout_while(state, self.max_wait, |s| s.free.is_empty())
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+            state.waiting -= 1;
+        }
+        match state.free.pop() {
+            Some(blocks) => Ok(Lease { pool: self, blocks }),
+            None => Err(self.busy()),
+        }
+    }
+
+    fn busy(&self) -> HasherBusy {
+        let secs = self.max_wait.as_millis().div_ceil(1000).max(1);
+        HasherBusy {
+            retry_after_secs: i64::try_from(secs).unwrap_or(i64::MAX),
+        }
+    }
+
+    #[cfg(test)]
+    fn waiting(&self) -> usize {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).waiting
+    }
+}
+
+impl Drop for Lease<'_> {
     fn drop(&mut self) {
-        *self.0.slots.lock().unwrap_or_else(|p| p.into_inner()) += 1;
-        self.0.freed.notify_one();
+        let blocks = std::mem::take(&mut self.blocks);
+        let mut state = self.pool.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.free.push(blocks);
+        drop(state);
+        self.pool.freed.notify_one();
     }
 }
 
@@ -238,34 +381,159 @@ mod tests {
             .is_err());
     }
 
-    #[test]
-    fn hashes_verify_and_notice_changed_parameters() {
-        let cheap = Argon2Settings {
+    fn cheap() -> Argon2Settings {
+        Argon2Settings {
             memory_kib: 64,
             iterations: 1,
             parallelism: 1,
             max_concurrent: 2,
-        };
-        let hasher = PasswordHasher::new(&cheap).unwrap();
-        let stored = hasher.hash("Corr3ct-Horse!");
-        assert!(stored.starts_with("$argon2id$"));
+            max_queue: 1,
+            max_wait_ms: 60_000,
+        }
+    }
+
+    #[test]
+    fn hashes_verify_and_notice_changed_parameters() {
+        let hasher = PasswordHasher::new(&cheap()).unwrap();
+        let stored = hasher.hash("Corr3ct-Horse!").unwrap();
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=64,t=1,p=1$"),
+            "{stored}"
+        );
         assert_eq!(
             hasher.verify("Corr3ct-Horse!", Some(&stored)),
-            Verification::Match
+            Ok(Verification::Match)
         );
         assert_eq!(
             hasher.verify("wrong", Some(&stored)),
-            Verification::Mismatch
+            Ok(Verification::Mismatch)
         );
-        assert_eq!(hasher.verify("x", None), Verification::Mismatch);
+        assert_eq!(hasher.verify("x", None), Ok(Verification::Mismatch));
         let stronger = PasswordHasher::new(&Argon2Settings {
             memory_kib: 128,
-            ..cheap
+            ..cheap()
         })
         .unwrap();
         assert_eq!(
             stronger.verify("Corr3ct-Horse!", Some(&stored)),
-            Verification::MatchNeedsRehash
+            Ok(Verification::MatchNeedsRehash)
+        );
+        // A hash made under larger settings than the pool's blocks.
+        let larger = stronger.hash("Corr3ct-Horse!").unwrap();
+        assert_eq!(
+            hasher.verify("Corr3ct-Horse!", Some(&larger)),
+            Ok(Verification::MatchNeedsRehash)
+        );
+        assert_eq!(
+            hasher.verify("wrong", Some(&larger)),
+            Ok(Verification::Mismatch)
+        );
+    }
+
+    #[test]
+    fn hashes_from_the_argon2_crate_verify_and_the_other_way_round() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let hasher = PasswordHasher::new(&cheap()).unwrap();
+        let params = Params::new(64, 1, 1, None).unwrap();
+        let reference = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let theirs = reference
+            .hash_password(b"Corr3ct-Horse!", &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            hasher.verify("Corr3ct-Horse!", Some(&theirs)),
+            Ok(Verification::Match)
+        );
+        let ours = hasher.hash("Corr3ct-Horse!").unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(reference
+            .verify_password(b"Corr3ct-Horse!", &parsed)
+            .is_ok());
+        assert!(reference.verify_password(b"wrong", &parsed).is_err());
+    }
+
+    #[test]
+    fn stored_hashes_needing_huge_memory_are_not_computed() {
+        let hasher = PasswordHasher::new(&cheap()).unwrap();
+        let huge = "$argon2id$v=19$m=4294967295,t=1,p=1$c2FsdHNhbHRzYWx0$\
+                    AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        let parsed = PasswordHash::new(huge).unwrap();
+        assert!(Params::try_from(&parsed).is_ok(), "a well-formed hash");
+        assert_eq!(hasher.verify("x", Some(huge)), Ok(Verification::Mismatch));
+    }
+
+    /// Where a lease's blocks live, to tell block sets apart.
+    fn address(lease: &Lease<'_>) -> usize {
+        lease.blocks.as_ptr() as usize
+    }
+
+    #[test]
+    fn the_pool_lends_only_its_blocks_and_refuses_when_the_queue_is_full() {
+        let pool = BlockPool::new(
+            vec![vec![Block::new(); 8], vec![Block::new(); 8]],
+            1,
+            Duration::from_secs(3600),
+        );
+        let first = pool.acquire().unwrap();
+        let second = pool.acquire().unwrap();
+        let (a, b) = (address(&first), address(&second));
+        assert_ne!(a, b);
+        std::thread::scope(|s| {
+            let queued = s.spawn(|| pool.acquire().map(|lease| address(&lease)));
+            while pool.waiting() == 0 {
+                std::thread::yield_now();
+            }
+            // Both slots lent and the one queue place taken: refused at once
+            // (were it queued instead, this would wait for an hour).
+            assert_eq!(
+                pool.acquire().err(),
+                Some(HasherBusy {
+                    retry_after_secs: 3600
+                })
+            );
+            drop(first);
+            assert_eq!(queued.join().unwrap(), Ok(a), "the freed block, no new one");
+        });
+        drop(second);
+        let mut seen: Vec<_> = [pool.acquire().unwrap(), pool.acquire().unwrap()]
+            .iter()
+            .map(address)
+            .collect();
+        seen.sort();
+        let mut lent = vec![a, b];
+        lent.sort();
+        assert_eq!(seen, lent, "always the same two block sets");
+    }
+
+    #[test]
+    fn a_queued_caller_gives_up_after_the_longest_wait() {
+        let pool = BlockPool::new(vec![vec![Block::new(); 8]], 4, Duration::from_millis(20));
+        let _held = pool.acquire().unwrap();
+        assert_eq!(
+            pool.acquire().err(),
+            Some(HasherBusy {
+                retry_after_secs: 1
+            })
+        );
+        assert_eq!(pool.waiting(), 0);
+    }
+
+    #[test]
+    fn the_hasher_answers_busy_instead_of_queueing_without_limit() {
+        let hasher = PasswordHasher::new(&Argon2Settings {
+            max_concurrent: 1,
+            max_queue: 0,
+            ..cheap()
+        })
+        .unwrap();
+        let stored = hasher.hash("Corr3ct-Horse!").unwrap();
+        let held = hasher.pool.acquire().unwrap();
+        assert!(hasher.hash("Corr3ct-Horse!").is_err());
+        assert!(hasher.verify("Corr3ct-Horse!", Some(&stored)).is_err());
+        drop(held);
+        assert_eq!(
+            hasher.verify("Corr3ct-Horse!", Some(&stored)),
+            Ok(Verification::Match)
         );
     }
 }

@@ -8,6 +8,7 @@ use super::{Account, AccountError, EmailAddress, FieldError};
 use crate::db::schema::accounts;
 use crate::email::{enqueue, quota_allows, Action, Email, Quota};
 use crate::one_time::{self, CodeCheck, Purpose, RESET_CODE_LENGTH};
+use crate::sessions::ClientInfo;
 use crate::throttle::{self, ThrottleKey};
 use crate::{now, sessions, Idp};
 
@@ -62,8 +63,16 @@ impl Idp {
         })
     }
 
-    /// Step 2: a correct code yields a short-lived grant for step 3.
-    pub fn verify_reset_code(&self, email: &str, code: &str) -> Result<String, AccountError> {
+    /// Step 2: a correct code yields a short-lived grant for step 3. Guesses
+    /// are counted per client address too, whatever address they name (one
+    /// without an account included), so codes cannot be guessed across
+    /// many accounts.
+    pub fn verify_reset_code(
+        &self,
+        email: &str,
+        code: &str,
+        client: &ClientInfo,
+    ) -> Result<String, AccountError> {
         let code = code.trim();
         let well_formed =
             code.len() == RESET_CODE_LENGTH && code.chars().all(|c| c.is_ascii_digit());
@@ -74,6 +83,11 @@ impl Idp {
             return Err(AccountError::InvalidCode);
         }
         let now = now();
+        let keys = [ThrottleKey::ResetCode(&client.ip_address)];
+        let settings = &self.settings.throttle;
+        if let Some(retry_after_secs) = throttle::admit(&self.db, &keys, settings, now)? {
+            return Err(AccountError::Throttled { retry_after_secs });
+        }
         let max_attempts = self.settings.tokens.password_reset_code_attempts;
         let lifetime = Duration::minutes(self.settings.tokens.password_reset_code_minutes);
         let grant = self.db.write(|conn| {
@@ -93,7 +107,16 @@ impl Idp {
                 CodeCheck::Wrong | CodeCheck::NoneOpen => Ok(None),
             }
         })?;
-        grant.ok_or(AccountError::InvalidCode)
+        match grant {
+            Some(grant) => {
+                throttle::refund(&self.db, &keys)?;
+                Ok(grant)
+            }
+            None => {
+                throttle::failed(&self.db, &keys, settings, now)?;
+                Err(AccountError::InvalidCode)
+            }
+        }
     }
 
     /// Whether a step-3 grant is still usable (to show the form or an error).
@@ -130,7 +153,7 @@ impl Idp {
             errors.push(FieldError::new("password_confirm", "password_mismatch"));
         }
         AccountError::check(errors)?;
-        let hash = self.passwords.hash(password);
+        let hash = self.passwords.hash(password)?;
         let ended = self.db.write(|conn| {
             one_time::consume(conn, grant, Purpose::ResetGrant, now)?
                 .ok_or(AccountError::InvalidLink)?;

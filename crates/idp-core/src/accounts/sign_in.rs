@@ -34,9 +34,6 @@ impl Idp {
             ThrottleKey::Address(&client.ip_address),
         ];
         let now = now();
-        if let Some(retry_after_secs) = throttle::locked_for(&self.db, &keys, now)? {
-            return Err(AccountError::Throttled { retry_after_secs });
-        }
         let (account, signup) = match EmailAddress::parse(&typed) {
             Ok(address) => self.db.read(|conn| {
                 let account = Account::find_by_email(conn, &address)?;
@@ -55,24 +52,23 @@ impl Idp {
             (None, Some(s)) => Some(s.password_hash.as_str()),
             (None, None) => None,
         };
-        let verdict = if password.len() > MAX_PASSWORD_BYTES {
-            Verification::Mismatch
-        } else {
-            self.passwords.verify(password, stored)
-        };
+        let verdict = self.check_password(&keys, password, stored, now)?;
         let account = match (verdict, account) {
             (Verification::Match | Verification::MatchNeedsRehash, None) if signup.is_some() => {
                 return Err(AccountError::EmailNotVerified);
             }
             (Verification::Mismatch, _) | (_, None) => {
-                for key in &keys {
-                    throttle::record_failure(&self.db, key, &self.settings.throttle, now)?;
-                }
                 return Err(AccountError::InvalidCredentials);
             }
             (verdict, Some(account)) => {
                 if verdict == Verification::MatchNeedsRehash {
-                    self.store_password(&account.id, password)?;
+                    match self.store_password(&account.id, password) {
+                        // The old hash still works; the next sign-in rehashes.
+                        Err(AccountError::Busy { .. }) => {
+                            tracing::debug!("no argon2 slot free to rehash a password")
+                        }
+                        other => other?,
+                    }
                 }
                 account
             }
@@ -80,7 +76,6 @@ impl Idp {
         if !account.email_verified {
             return Err(AccountError::EmailNotVerified);
         }
-        throttle::clear(&self.db, &keys[0])?;
         let (session, ended) = self.db.write(|conn| {
             let ended = match replaces {
                 Some(old) => sessions::end_by_token(conn, old)?,
@@ -101,23 +96,51 @@ impl Idp {
         password: &str,
         field: &'static str,
     ) -> Result<(), AccountError> {
-        let key = ThrottleKey::Account(&account.email);
-        let now = now();
-        if let Some(retry_after_secs) =
-            throttle::locked_for(&self.db, &[ThrottleKey::Account(&account.email)], now)?
-        {
+        let keys = [ThrottleKey::Account(&account.email)];
+        match self.check_password(&keys, password, account.password_hash.as_deref(), now())? {
+            Verification::Mismatch => Err(FieldError::new(field, "current_password_wrong").into()),
+            Verification::Match | Verification::MatchNeedsRehash => Ok(()),
+        }
+    }
+
+    /// The throttled password check. The attempt is counted against `keys`
+    /// before argon2 runs, so parallel attempts cannot all be checked while
+    /// none has failed yet; a correct password clears the account key and
+    /// does not count against the client address.
+    pub(super) fn check_password(
+        &self,
+        keys: &[ThrottleKey<'_>],
+        password: &str,
+        stored: Option<&str>,
+        now: chrono::NaiveDateTime,
+    ) -> Result<Verification, AccountError> {
+        let settings = &self.settings.throttle;
+        if let Some(retry_after_secs) = throttle::admit(&self.db, keys, settings, now)? {
             return Err(AccountError::Throttled { retry_after_secs });
         }
-        let ok = password.len() <= MAX_PASSWORD_BYTES
-            && self
-                .passwords
-                .verify(password, account.password_hash.as_deref())
-                != Verification::Mismatch;
-        if !ok {
-            throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
-            return Err(FieldError::new(field, "current_password_wrong").into());
+        let verdict = if password.len() > MAX_PASSWORD_BYTES {
+            Verification::Mismatch
+        } else {
+            match self.passwords.verify(password, stored) {
+                Ok(verdict) => verdict,
+                // Nothing was checked, so nothing counts.
+                Err(busy) => {
+                    throttle::refund(&self.db, keys)?;
+                    return Err(busy.into());
+                }
+            }
+        };
+        if verdict == Verification::Mismatch {
+            throttle::failed(&self.db, keys, settings, now)?;
+            return Ok(verdict);
         }
-        Ok(())
+        for key in keys {
+            match key {
+                ThrottleKey::Account(_) => throttle::clear(&self.db, key)?,
+                _ => throttle::refund(&self.db, std::slice::from_ref(key))?,
+            }
+        }
+        Ok(verdict)
     }
 
     /// Changes the password; every other session of the account ends.
@@ -165,7 +188,7 @@ impl Idp {
         account_id: &str,
         password: &str,
     ) -> Result<(), AccountError> {
-        let hash = self.passwords.hash(password);
+        let hash = self.passwords.hash(password)?;
         self.db.write(|conn| {
             diesel::update(accounts::table.find(account_id))
                 .set((

@@ -81,7 +81,7 @@ impl Idp {
         self.policy
             .check_strength("password", &form.password, &email, &names)?;
         // Hashing on both paths keeps their timing alike.
-        let password_hash = self.passwords.hash(&form.password);
+        let password_hash = self.passwords.hash(&form.password)?;
         let now = now();
         let lifetime = Duration::hours(self.settings.tokens.email_verification_hours);
         let locale = i18n::supported(&form.locale);
@@ -138,11 +138,14 @@ impl Idp {
         owner: &Account,
         now: chrono::NaiveDateTime,
     ) -> Result<(), AccountError> {
-        let key = ThrottleKey::Notice(&owner.email);
-        if throttle::locked_for(&self.db, std::slice::from_ref(&key), now)?.is_some() {
+        // Counted before the mail is queued, so parallel sign-ups cannot
+        // all send one; every notice counts, and the limit locks the key.
+        let keys = [ThrottleKey::Notice(&owner.email)];
+        let settings = &self.settings.throttle;
+        if throttle::admit(&self.db, &keys, settings, now)?.is_some() {
             return Ok(());
         }
-        throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
+        throttle::failed(&self.db, &keys, settings, now)?;
         let notice = Email::compose(
             &owner.email,
             &owner.locale,

@@ -18,7 +18,7 @@ use crate::db::schema::accounts;
 use crate::db::DbConnection;
 use crate::email::{enqueue, quota_allows, Action, Email, Quota};
 use crate::one_time::{self, Purpose};
-use crate::throttle::{self, ThrottleKey};
+use crate::throttle::ThrottleKey;
 use crate::{now, sessions, Idp};
 
 /// What was verified, and what the link asked to do next.
@@ -71,6 +71,8 @@ impl Idp {
         }
         let now = now();
         let outcome = self.db.write(|conn| {
+            // Two links for one address followed at once: one after the other.
+            crate::db::lock_key(conn, &address_key(&signup.email))?;
             if !pending::take(conn, &signup.id)? {
                 return Err(AccountError::InvalidLink);
             }
@@ -125,21 +127,13 @@ impl Idp {
         let Some(password) = password.filter(|p| !p.is_empty()) else {
             return Err(FieldError::new("password", "verification_password_needed").into());
         };
-        let key = ThrottleKey::Account(&signup.email);
-        let now = now();
-        if let Some(retry_after_secs) =
-            throttle::locked_for(&self.db, std::slice::from_ref(&key), now)?
-        {
-            return Err(AccountError::Throttled { retry_after_secs });
+        let keys = [ThrottleKey::Account(&signup.email)];
+        match self.check_password(&keys, password, Some(&signup.password_hash), now())? {
+            Verification::Mismatch => {
+                Err(FieldError::new("password", "verification_password_wrong").into())
+            }
+            Verification::Match | Verification::MatchNeedsRehash => Ok(()),
         }
-        let wrong = password.len() > super::sign_in::MAX_PASSWORD_BYTES
-            || self.passwords.verify(password, Some(&signup.password_hash))
-                == Verification::Mismatch;
-        if wrong {
-            throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
-            return Err(FieldError::new("password", "verification_password_wrong").into());
-        }
-        Ok(())
     }
 
     /// The link of an account that exists unverified (`idp user create`
@@ -286,6 +280,11 @@ fn take_over(
         .execute(conn)?;
     one_time::revoke_every_purpose(conn, &unverified.id, now)?;
     Account::find(conn, &unverified.id)?.ok_or(AccountError::InvalidLink)
+}
+
+/// The lock that makes claims on one address wait for each other.
+pub(super) fn address_key(email: &str) -> String {
+    format!("address:{email}")
 }
 
 /// The address now belongs to `account`: nobody else's sign-up or pending

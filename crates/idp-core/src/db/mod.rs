@@ -245,6 +245,21 @@ thread_local! {
     static COMMIT_HOOKS: std::cell::RefCell<Vec<Vec<Hook>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Makes concurrent transactions that name the same `key` run one after the
+/// other: held until this transaction ends. PostgreSQL takes an advisory
+/// lock (keys that hash alike merely wait for each other); SQLite needs
+/// nothing, its writes are serialised already. For rules that read, then
+/// write rows a unique constraint does not cover.
+pub fn lock_key(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Runs `f` once the [`Db::write`] transaction running on this thread has
 /// committed, and never when it rolls back. Outside a `Db::write` a statement
 /// commits on its own, so `f` runs at once. (A savepoint that rolls back

@@ -17,7 +17,6 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 
 use super::Email;
 use crate::crypto::random_token;
@@ -96,9 +95,9 @@ pub fn quota_allows(
     let limits = &idp.settings.email;
     let since = now - Duration::hours(QUOTA_WINDOW_HOURS);
     if let Some(account_id) = account_id {
-        lock(conn, &format!("mail-quota:account:{account_id}"))?;
+        crate::db::lock_key(conn, &format!("mail-quota:account:{account_id}"))?;
     }
-    lock(conn, &format!("mail-quota:address:{recipient}"))?;
+    crate::db::lock_key(conn, &format!("mail-quota:address:{recipient}"))?;
     let to_address: i64 = q::table
         .filter(q::recipient.eq(&recipient))
         .filter(q::kind.eq_any(quota.kinds()))
@@ -118,17 +117,6 @@ pub fn quota_allows(
         .count()
         .get_result(conn)?;
     Ok(by_account < limits.max_per_account_per_hour)
-}
-
-/// Held until the transaction ends. Keys that hash alike merely wait for
-/// each other.
-fn lock(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
-    if let DbConnection::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind::<Text, _>(key)
-            .execute(pg)?;
-    }
-    Ok(())
 }
 
 /// Queues `email` in the transaction `conn` belongs to; the worker of this
@@ -434,13 +422,5 @@ mod tests {
             "550 5.1.1 <<recipient>>: no such user"
         );
         assert_eq!(redact("timed out", "ada@example.com"), "timed out");
-    }
-
-    #[test]
-    fn every_limited_kind_belongs_to_one_quota() {
-        assert_eq!(Quota::of_kind("reset_code"), Some(Quota::PasswordReset));
-        assert_eq!(Quota::of_kind("address_in_use"), Some(Quota::EmailChange));
-        assert_eq!(Quota::of_kind("verify"), Some(Quota::Verification));
-        assert_eq!(Quota::of_kind("password_changed"), None);
     }
 }

@@ -58,9 +58,10 @@ impl Idp {
                 TokenEndpointAuth::None,
             ),
         };
-        let key = ThrottleKey::Client(&client_id, &creds.client_ip);
+        let key = [ThrottleKey::Client(&client_id, &creds.client_ip)];
         let now = now();
-        if let Some(seconds) = throttle::locked_for(&self.db, std::slice::from_ref(&key), now)? {
+        let settings = &self.settings.throttle;
+        if let Some(seconds) = throttle::admit(&self.db, &key, settings, now)? {
             return Err(OAuthError::InvalidClient(format!(
                 "too many failed attempts; try again in {} minute(s)",
                 (seconds + 59) / 60
@@ -77,9 +78,12 @@ impl Idp {
                 _ => false,
             });
         match client {
-            Some(client) if ok => Ok(client),
+            Some(client) if ok => {
+                throttle::refund(&self.db, &key)?;
+                Ok(client)
+            }
             _ => {
-                throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
+                throttle::failed(&self.db, &key, settings, now)?;
                 Err(unknown())
             }
         }
@@ -109,9 +113,10 @@ impl Idp {
                 "client_id does not match the assertion".into(),
             ));
         }
-        let key = ThrottleKey::Client(&client_id, &creds.client_ip);
+        let key = [ThrottleKey::Client(&client_id, &creds.client_ip)];
         let now = now();
-        if throttle::locked_for(&self.db, std::slice::from_ref(&key), now)?.is_some() {
+        let settings = &self.settings.throttle;
+        if throttle::admit(&self.db, &key, settings, now)?.is_some() {
             return Err(OAuthError::InvalidClient(
                 "too many failed attempts; try again later".into(),
             ));
@@ -124,10 +129,16 @@ impl Idp {
             None => Err(unknown()),
         };
         match (client, verified) {
-            (Some(client), Ok(())) => Ok(client),
+            (Some(client), Ok(())) => {
+                throttle::refund(&self.db, &key)?;
+                Ok(client)
+            }
             (_, Err(e)) => {
-                if !matches!(e, OAuthError::Store(_)) {
-                    throttle::record_failure(&self.db, &key, &self.settings.throttle, now)?;
+                // A storage failure says nothing about the assertion.
+                if matches!(e, OAuthError::Store(_)) {
+                    throttle::refund(&self.db, &key)?;
+                } else {
+                    throttle::failed(&self.db, &key, settings, now)?;
                 }
                 Err(e)
             }

@@ -184,8 +184,8 @@ pub enum CodeCheck {
     NoneOpen,
 }
 
-/// Checks a reset code for an account, counting wrong tries; a code is dead
-/// after `max_attempts` wrong ones.
+/// Checks a reset code for an account; a code may be tried `max_attempts`
+/// times, so it is dead after that many wrong tries.
 pub fn check_code(
     conn: &mut DbConnection,
     account_id: &str,
@@ -206,6 +206,19 @@ pub fn check_code(
     let Some((token, hash)) = open else {
         return Ok(CodeCheck::NoneOpen);
     };
+    // The try is taken before the comparison, conditionally: parallel guesses
+    // (PostgreSQL does not serialise them) cannot all find tries left.
+    let reserved = diesel::update(
+        t::table
+            .find(&token.id)
+            .filter(t::attempts.lt(max_attempts))
+            .filter(t::used_at.is_null()),
+    )
+    .set(t::attempts.eq(t::attempts + 1))
+    .execute(conn)?;
+    if reserved == 0 {
+        return Ok(CodeCheck::NoneOpen);
+    }
     let candidate = stored_hash(Purpose::ResetCode, account_id, code.trim());
     if crate::crypto::constant_time_eq(&candidate, &hash) {
         return Ok(if mark_used(conn, &token.id, now)? {
@@ -214,9 +227,6 @@ pub fn check_code(
             CodeCheck::NoneOpen
         });
     }
-    diesel::update(t::table.find(&token.id))
-        .set(t::attempts.eq(t::attempts + 1))
-        .execute(conn)?;
     Ok(CodeCheck::Wrong)
 }
 

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::{accepted, json, no_content};
 use crate::blocking;
+use crate::client::Client;
 use crate::csrf::CsrfToken;
 use crate::error::ApiError;
 use crate::lang::Lang;
@@ -149,9 +150,10 @@ pub struct CodeBody {
 pub async fn verify_reset_code(
     idp: web::Data<Idp>,
     body: web::Json<CodeBody>,
+    client: Client,
 ) -> Result<HttpResponse, ApiError> {
     let grant = blocking::run(move || {
-        idp.verify_reset_code(&body.email, &body.code)
+        idp.verify_reset_code(&body.email, &body.code, &client.0)
             .map_err(ApiError::from)
     })
     .await?;

@@ -145,7 +145,7 @@ async fn change(
     .await?;
     match result {
         Ok(()) => Ok(see_other(&format!("/account?notice={notice}"))),
-        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
         Err(e) => {
             let status = classify(&e).0;
             let mut response = page(
@@ -346,7 +346,7 @@ pub async fn delete(
             let _ = response.add_cookie(&removal_cookie(&idp));
             Ok(response)
         }
-        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
         Err(e) => {
             let status = classify(&e).0;
             let errors = Errors::from_account(lang, &e);

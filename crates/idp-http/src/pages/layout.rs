@@ -101,7 +101,13 @@ pub async fn localize_error_pages(
     match text {
         Some(message) => {
             let status = res.status();
-            Ok(res.into_response(error_page(status, lang.0, &message)))
+            let mut page = error_page(status, lang.0, &message);
+            // The one header an error page may carry besides its own (a busy server's).
+            let retry_after = actix_web::http::header::RETRY_AFTER;
+            if let Some(value) = res.headers().get(&retry_after).cloned() {
+                page.headers_mut().insert(retry_after, value);
+            }
+            Ok(res.into_response(page))
         }
         None => Ok(res.map_into_boxed_body()),
     }

@@ -89,7 +89,7 @@ pub async fn submit(
                 .map_err(|e| PageError::BadRequest(e.to_string()))?;
             Ok(response)
         }
-        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
         Err(e) => {
             let unverified = matches!(e, AccountError::EmailNotVerified);
             let errors = Errors::from_account(lang, &e);

@@ -12,6 +12,7 @@ use super::form::Form;
 use super::check_csrf;
 use super::layout::{bot_check, button, csrf_field, input, layout, ok, render, see_other, Errors};
 use crate::blocking;
+use crate::client::Client;
 use crate::csrf::CsrfToken;
 use crate::error::{classify, PageError};
 use crate::lang::Lang;
@@ -87,11 +88,14 @@ pub async fn check_code(
     form: Form<CodeForm>,
     lang: Lang,
     csrf: CsrfToken,
+    client: Client,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, &form.csrf_token)?;
     let form = form.into_inner();
     let (email, code) = (form.email.clone(), form.code);
-    match blocking::run(move || Ok::<_, PageError>(idp.verify_reset_code(&email, &code))).await? {
+    let checked =
+        blocking::run(move || Ok::<_, PageError>(idp.verify_reset_code(&email, &code, &client.0)));
+    match checked.await? {
         Ok(grant) => Ok(ok(password_step(lang, &csrf.0, &grant, &Errors::default()))),
         Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
         Err(e) => Ok(render(
@@ -121,7 +125,7 @@ pub async fn set_password(
     .await?;
     match done {
         Ok(()) => Ok(see_other("/login?notice=password_reset")),
-        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
         Err(e @ AccountError::InvalidLink) => Ok(render(
             classify(&e).0,
             layout(

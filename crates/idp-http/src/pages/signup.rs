@@ -87,7 +87,7 @@ pub async fn submit(
     let core = idp.clone();
     match blocking::run(move || Ok::<_, PageError>(core.sign_up(&signup))).await? {
         Ok(()) => Ok(ok(check_your_email(lang, &form.email))),
-        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
         Err(e) => Ok(render(
             classify(&e).0,
             signup_form(&idp, lang, &csrf.0, &form, &Errors::from_account(lang, &e)),

@@ -33,3 +33,4 @@ mod profile;
 mod response_headers;
 mod sign_in;
 mod signup;
+mod throttling;
