@@ -1,5 +1,5 @@
-//! Headers every response carries: no framing, no sniffing, no referrer
-//! (links carry tokens), and a CSP that allows only our own files and
+//! Headers every response carries: no framing, no sniffing, no referrer to
+//! other sites (links carry tokens), and a CSP that allows only our own files and
 //! `data:` images: nothing from other origins, not even apps' logos, since
 //! an image fetched from elsewhere tells a third party who opened the page
 //! and from which address. No `form-action`: browsers apply it to the
@@ -17,6 +17,10 @@ pub fn headers() -> DefaultHeaders {
         .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
         .add(("X-Frame-Options", "DENY"))
         .add(("X-Content-Type-Options", "nosniff"))
-        .add(("Referrer-Policy", "no-referrer"))
+        // Not `no-referrer`: with it browsers send `Origin: null` on idp's
+        // own form posts, which then look like posts from anywhere
+        // (csrf::refuse_cross_site). `same-origin` still sends nothing to
+        // other sites.
+        .add(("Referrer-Policy", "same-origin"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
 }
