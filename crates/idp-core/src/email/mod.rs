@@ -63,7 +63,8 @@ impl Mailer {
             }
             None => {
                 let dir = settings.outbox_dir();
-                std::fs::create_dir_all(&dir).map_err(|source| MailError::Outbox {
+                // The messages hold links and codes: private, like the data folder.
+                crate::files::create_private_dir(&dir).map_err(|source| MailError::Outbox {
                     path: dir.display().to_string(),
                     source,
                 })?;

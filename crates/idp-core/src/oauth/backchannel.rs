@@ -35,6 +35,9 @@ pub(crate) fn record_participant(
     client_id: &str,
     account_id: &str,
 ) -> QueryResult<()> {
+    // Two codes for one app in one session at once: one after the other, so
+    // the second finds the first's row instead of failing on the key.
+    crate::db::lock_key(conn, &format!("participant:{session_id}:{client_id}"))?;
     let known: i64 = sc::table
         .filter(sc::session_id.eq(session_id))
         .filter(sc::client_id.eq(client_id))

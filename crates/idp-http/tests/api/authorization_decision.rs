@@ -175,4 +175,18 @@ on_both_databases! {
         let to = location(&r);
         assert_eq!(query_param(&to, "error").as_deref(), Some("access_denied"), "{to}");
     }
+
+    async fn an_app_opening_several_requests_at_once_gets_a_code_for_each(app) {
+        let (client_id, _) = crate::oauth_helpers::web_app(&app, "Shop", &["openid"]);
+        let (_, browser) = signed_in_person(&app, "ada@example.com", false).await;
+        let pkce = Pkce::new("shop");
+        let url = authorize_url(&app, &client_id, "openid", &pkce, &[]);
+        let answers = futures_util::future::join_all(
+            (0..32).map(|_| browser.get(url.clone()).send()),
+        ).await;
+        for answer in answers {
+            let to = location(&answer.unwrap());
+            assert!(query_param(&to, "code").is_some(), "{to}");
+        }
+    }
 }

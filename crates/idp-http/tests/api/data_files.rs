@@ -32,6 +32,17 @@ async fn the_data_folder_and_its_files_are_private(backend: Backend) {
     let data = app.data_dir.join("data");
     assert_eq!(mode(&data), "700", "{}", data.display());
     assert_eq!(mode(&data.join("master.key")), "600");
+    // The outbox holds links and codes.
+    let outbox = data.join("outbox");
+    assert_eq!(mode(&outbox), "700");
+    let mails: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!mails.is_empty());
+    for mail in mails {
+        assert_eq!(mode(&mail), "600", "{}", mail.display());
+    }
     if backend == Backend::Sqlite {
         // SQLite gives its journal files the database file's mode.
         for file in ["idp.db", "idp.db-wal", "idp.db-shm"] {
