@@ -177,17 +177,19 @@ async fn cookies_are_host_only_and_secure_with_an_https_issuer(backend: Backend)
     }
     assert!(!all[0].contains("Domain"), "{all:?}");
     let token = csrf_in(&r.text().await.unwrap());
-    let r = client
-        .post(app.url("/login"))
-        .header("Cookie", format!("__Host-idp_csrf={csrf}"))
-        .form(&[
-            ("email", "ada@example.com"),
-            ("password", PASSWORD),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
+    // Signs in with the CSRF pair, the cookie sent under `name`.
+    let sign_in = |name: &'static str| {
+        client
+            .post(app.url("/login"))
+            .header("Cookie", format!("{name}={csrf}"))
+            .form(&[
+                ("email", "ada@example.com"),
+                ("password", PASSWORD),
+                ("csrf_token", &token),
+            ])
+            .send()
+    };
+    let r = sign_in("__Host-idp_csrf").await.unwrap();
     assert_eq!(r.status(), 303);
     let session: Vec<String> = r
         .headers()
@@ -204,18 +206,7 @@ async fn cookies_are_host_only_and_secure_with_an_https_issuer(backend: Backend)
         );
     }
     // A cookie without the prefix is not read (it could have been planted).
-    let r = client
-        .post(app.url("/login"))
-        .header("Cookie", format!("idp_csrf={csrf}"))
-        .form(&[
-            ("email", "ada@example.com"),
-            ("password", PASSWORD),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    assert_eq!(sign_in("idp_csrf").await.unwrap().status(), 403);
 }
 
 crate::for_both_backends! {
