@@ -25,6 +25,7 @@ mod oidc_cluster;
 mod oidc_errors;
 mod oidc_flows;
 mod pairwise;
+mod pairwise_subjects;
 mod password_reset;
 mod pre_hijacking;
 
