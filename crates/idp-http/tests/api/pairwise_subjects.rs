@@ -67,7 +67,10 @@ async fn list_clients(app: &TestApp, token: &str, account_id: &str) -> (u16, Val
         .unwrap();
     let status = r.status().as_u16();
     let text = r.text().await.unwrap();
-    assert!(!text.contains(account_id), "the admin API reveals the account id: {text}");
+    assert!(
+        !text.contains(account_id),
+        "the admin API reveals the account id: {text}"
+    );
     (status, serde_json::from_str(&text).unwrap())
 }
 
