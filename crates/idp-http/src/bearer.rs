@@ -30,9 +30,7 @@ pub fn presented(req: &HttpRequest, body: &[u8]) -> Result<Option<String>, Refus
         })
         .flatten();
     match (token(req), in_body) {
-        (Some(_), Some(_)) => Err(Refusal::invalid_request(
-            "send the token in one place only",
-        )),
+        (Some(_), Some(_)) => Err(Refusal::invalid_request("send the token in one place only")),
         (header, body) => Ok(header.or(body)),
     }
 }
@@ -54,7 +52,11 @@ impl Refusal {
     }
 
     pub fn invalid_request(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, Some("invalid_request"), description)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            Some("invalid_request"),
+            description,
+        )
     }
 
     pub fn invalid_token(description: impl Into<String>) -> Self {
@@ -62,10 +64,18 @@ impl Refusal {
     }
 
     pub fn insufficient_scope(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, Some("insufficient_scope"), description)
+        Self::new(
+            StatusCode::FORBIDDEN,
+            Some("insufficient_scope"),
+            description,
+        )
     }
 
-    fn new(status: StatusCode, error: Option<&'static str>, description: impl Into<String>) -> Self {
+    fn new(
+        status: StatusCode,
+        error: Option<&'static str>,
+        description: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             error,
@@ -118,7 +128,10 @@ mod tests {
 
     #[test]
     fn a_challenge_names_the_error_only_when_a_token_was_sent() {
-        assert_eq!(Refusal::no_token("send one").challenge(), "Bearer realm=\"idp\"");
+        assert_eq!(
+            Refusal::no_token("send one").challenge(),
+            "Bearer realm=\"idp\""
+        );
         assert_eq!(
             Refusal::insufficient_scope("needs scope admin").challenge(),
             "Bearer realm=\"idp\", error=\"insufficient_scope\", \

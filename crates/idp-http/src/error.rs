@@ -405,51 +405,48 @@ impl From<BlockingError> for RegistrationFailure {
 }
 
 impl RegistrationFailure {
-    /// Status, code, description, and the challenge of a 401.
+    /// Status, code, description, and for a token problem its challenge.
     fn parts(&self) -> (StatusCode, &'static str, String, Option<Refusal>) {
-        const WRONG_TOKEN: &str = "The access token is missing or wrong for this registration.";
-        const TRY_AGAIN: &str = "Try again in a moment.";
-        let unavailable = StatusCode::SERVICE_UNAVAILABLE;
-        match self {
-            RegistrationFailure::Registration(e) => match e {
-                RegistrationError::Disabled => (
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    "Dynamic client registration is off.".into(),
-                    None,
-                ),
-                RegistrationError::MissingToken => {
-                    let refusal = Refusal::no_token(WRONG_TOKEN);
-                    (refusal.status, "invalid_token", WRONG_TOKEN.into(), Some(refusal))
-                }
-                // Unknown clients look like a wrong token (RFC 7592 §2.1).
-                RegistrationError::Unauthorized
-                | RegistrationError::Client(ClientError::NotFound) => {
-                    let refusal = Refusal::invalid_token(WRONG_TOKEN);
-                    (refusal.status, "invalid_token", WRONG_TOKEN.into(), Some(refusal))
-                }
-                RegistrationError::Client(ClientError::Invalid { field, message }) => {
-                    let code = if *field == "redirect_uris" {
-                        "invalid_redirect_uri"
-                    } else {
-                        "invalid_client_metadata"
-                    };
-                    (StatusCode::BAD_REQUEST, code, format!("{field}: {message}"), None)
-                }
-                RegistrationError::Client(ClientError::Store(_)) => {
-                    (unavailable, "temporarily_unavailable", TRY_AGAIN.into(), None)
-                }
-            },
-            RegistrationFailure::BadBody(_) => (
+        use RegistrationError as R;
+        let (status, code, description) = match self {
+            Self::Registration(R::Disabled) => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Dynamic client registration is off.".to_owned(),
+            ),
+            // Unknown clients look like a wrong token (RFC 7592 §2.1).
+            Self::Registration(
+                R::MissingToken | R::Unauthorized | R::Client(ClientError::NotFound),
+            ) => (
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "The access token is missing or wrong for this registration.".to_owned(),
+            ),
+            Self::Registration(R::Client(ClientError::Invalid { field, message })) => (
+                StatusCode::BAD_REQUEST,
+                if *field == "redirect_uris" {
+                    "invalid_redirect_uri"
+                } else {
+                    "invalid_client_metadata"
+                },
+                format!("{field}: {message}"),
+            ),
+            Self::Registration(R::Client(ClientError::Store(_))) | Self::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                "Try again in a moment.".to_owned(),
+            ),
+            Self::BadBody(_) => (
                 StatusCode::BAD_REQUEST,
                 "invalid_client_metadata",
                 self.to_string(),
-                None,
             ),
-            RegistrationFailure::Busy => {
-                (unavailable, "temporarily_unavailable", TRY_AGAIN.into(), None)
-            }
-        }
+        };
+        let refusal = (status == StatusCode::UNAUTHORIZED).then(|| match self {
+            Self::Registration(R::MissingToken) => Refusal::no_token(&description),
+            _ => Refusal::invalid_token(&description),
+        });
+        (status, code, description, refusal)
     }
 }
 

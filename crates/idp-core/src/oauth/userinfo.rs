@@ -24,7 +24,10 @@ impl Idp {
             .verify_access_token(access_token)?
             .ok_or(AccessError::InvalidToken)?;
         // A client's own token (client credentials) is about no person.
-        let account_id = claims.account_id.as_deref().ok_or(AccessError::InvalidToken)?;
+        let account_id = claims
+            .account_id
+            .as_deref()
+            .ok_or(AccessError::InvalidToken)?;
         let account = self
             .db
             .read(|conn| Account::find(conn, account_id).map_err(StoreError::from))?

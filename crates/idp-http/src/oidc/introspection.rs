@@ -39,10 +39,7 @@ async fn handle(
     })
 }
 
-pub async fn introspect(
-    req: HttpRequest,
-    body: Bytes,
-) -> Result<HttpResponse, OAuthEndpointError> {
+pub async fn introspect(req: HttpRequest, body: Bytes) -> Result<HttpResponse, OAuthEndpointError> {
     handle(&req, &body, Action::Introspect).await
 }
 

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
-use idp_core::clients::RegistrationRequest;
+use idp_core::clients::{Client, RegistrationError, RegistrationRequest};
 use idp_core::Idp;
 
 use crate::blocking;
@@ -42,20 +42,33 @@ pub async fn register(
     Ok(answer(StatusCode::CREATED, Some(body)))
 }
 
+/// A registered client's configuration, after `find` checked the token and
+/// found (or replaced) the client; RFC 7592 §3: it carries the registration
+/// access token presented.
+async fn configuration(
+    req: &HttpRequest,
+    idp: web::Data<Idp>,
+    find: impl FnOnce(&Idp, Option<&str>) -> Result<Client, RegistrationError> + Send + 'static,
+) -> Result<HttpResponse, RegistrationFailure> {
+    let token = crate::bearer::token(req);
+    let body = blocking::run(move || {
+        let client = find(&idp, token.as_deref())?;
+        Ok::<_, RegistrationFailure>(idp.registration_response(&client, None, token.as_deref()))
+    })
+    .await?;
+    Ok(answer(StatusCode::OK, Some(body)))
+}
+
 pub async fn read(
     req: HttpRequest,
     idp: web::Data<Idp>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, RegistrationFailure> {
-    let token = crate::bearer::token(&req);
     let id = path.into_inner();
-    let body = blocking::run(move || {
-        let client = idp.registered_client(&id, token.as_deref())?;
-        // RFC 7592 §3: the answer carries the registration access token.
-        Ok::<_, RegistrationFailure>(idp.registration_response(&client, None, token.as_deref()))
+    configuration(&req, idp, move |idp, token| {
+        idp.registered_client(&id, token)
     })
-    .await?;
-    Ok(answer(StatusCode::OK, Some(body)))
+    .await
 }
 
 pub async fn replace(
@@ -65,14 +78,11 @@ pub async fn replace(
     body: Bytes,
 ) -> Result<HttpResponse, RegistrationFailure> {
     let request = parse(&body)?;
-    let token = crate::bearer::token(&req);
     let id = path.into_inner();
-    let body = blocking::run(move || {
-        let client = idp.update_registered_client(&id, token.as_deref(), request)?;
-        Ok::<_, RegistrationFailure>(idp.registration_response(&client, None, token.as_deref()))
+    configuration(&req, idp, move |idp, token| {
+        idp.update_registered_client(&id, token, request)
     })
-    .await?;
-    Ok(answer(StatusCode::OK, Some(body)))
+    .await
 }
 
 pub async fn remove(

@@ -9,8 +9,8 @@ use crate::error::UserInfoError;
 use crate::{blocking, signed_in};
 
 pub async fn userinfo(req: HttpRequest, body: Bytes) -> Result<HttpResponse, UserInfoError> {
-    let token = bearer::presented(&req, &body)?
-        .ok_or_else(|| Refusal::no_token("send an access token"))?;
+    let token =
+        bearer::presented(&req, &body)?.ok_or_else(|| Refusal::no_token("send an access token"))?;
     let idp = signed_in::idp(&req);
     let info = blocking::run(move || idp.userinfo(&token).map_err(UserInfoError::from)).await?;
     let mut response = HttpResponse::Ok();

@@ -290,9 +290,7 @@ pub async fn remove_app(
         &form.csrf_token,
         Section::Profile,
         "app_removed",
-        move |idp, user| {
-            Ok(idp.withdraw_consent(&user.account.id, &form.client_id)?)
-        },
+        move |idp, user| Ok(idp.withdraw_consent(&user.account.id, &form.client_id)?),
     )
     .await
 }

@@ -7,7 +7,6 @@ use reqwest::header::HeaderMap;
 use reqwest::RequestBuilder;
 use serde_json::Value;
 
-use crate::helpers::*;
 use crate::oauth_helpers::*;
 use crate::on_both_databases;
 
@@ -25,7 +24,11 @@ async fn send(request: RequestBuilder) -> (u16, HeaderMap, Value) {
 
 /// The challenge names `code` and a description, and the body says the same.
 fn assert_refused((status, headers, body): &(u16, HeaderMap, Value), expected: u16, code: &str) {
-    assert_eq!((*status, body["error"].as_str()), (expected, Some(code)), "{body}");
+    assert_eq!(
+        (*status, body["error"].as_str()),
+        (expected, Some(code)),
+        "{body}"
+    );
     let description = body["error_description"].as_str().expect("a description");
     let challenge = headers["www-authenticate"].to_str().unwrap();
     assert_eq!(

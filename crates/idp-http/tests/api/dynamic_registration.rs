@@ -104,7 +104,11 @@ fn assert_error((status, headers, body): &(u16, HeaderMap, Value), expected: u16
 /// The 401 of a call that carried no Bearer token: `invalid_token` in the
 /// body, and a challenge without error attributes (RFC 6750 §3.1).
 fn assert_without_token((status, headers, body): &(u16, HeaderMap, Value)) {
-    assert_eq!((*status, body["error"].as_str()), (401, Some("invalid_token")), "{body}");
+    assert_eq!(
+        (*status, body["error"].as_str()),
+        (401, Some("invalid_token")),
+        "{body}"
+    );
     assert_eq!(headers["cache-control"], "no-store");
     assert_eq!(headers["www-authenticate"], "Bearer realm=\"idp\"");
 }

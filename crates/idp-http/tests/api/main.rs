@@ -34,6 +34,6 @@ mod private_key_jwt;
 mod profile;
 mod response_headers;
 mod sign_in;
-mod storage_failures;
 mod signup;
+mod storage_failures;
 mod throttling;

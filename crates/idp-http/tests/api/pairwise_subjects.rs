@@ -23,19 +23,12 @@ fn pairwise_app(
     scopes: &[&str],
     backchannel: Option<&str>,
 ) -> (String, String) {
-    let created = app
-        .idp
-        .create_client(&NewClient {
-            name: name.into(),
-            redirect_uris: vec![REDIRECT_URI.into()],
-            scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            skip_consent: true,
-            subject_type: Some("pairwise".into()),
-            backchannel_logout_uri: backchannel.map(str::to_owned),
-            ..NewClient::default()
-        })
-        .expect("client created");
-    (created.client.client_id, created.secret.expect("a secret"))
+    let more = NewClient {
+        subject_type: Some("pairwise".into()),
+        backchannel_logout_uri: backchannel.map(str::to_owned),
+        ..NewClient::default()
+    };
+    web_app_with(app, name, scopes, more)
 }
 
 /// A JWT's claims, checked against the published JWKS as an app would.
