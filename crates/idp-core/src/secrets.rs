@@ -15,6 +15,7 @@ pub struct ServerKeys {
     pub unsubscribe: Vec<u8>,
     pub bot_check: Vec<u8>,
     pub pairwise: Vec<u8>,
+    pub pairwise_session: Vec<u8>,
 }
 
 impl ServerKeys {
@@ -45,6 +46,7 @@ impl ServerKeys {
             unsubscribe: derive("unsubscribe"),
             bot_check: derive("bot-check"),
             pairwise: derive("pairwise-subject"),
+            pairwise_session: derive("pairwise-session"),
         })
     }
 }

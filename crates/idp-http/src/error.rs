@@ -1,11 +1,22 @@
-//! The one place where domain errors become HTTP responses: JSON for the
-//! API, an HTML page for browsers.
+//! The one place where domain errors become HTTP responses: one error type
+//! per audience. JSON for the API (`ApiError`), an HTML page for browsers
+//! (`PageError`), RFC 6749 §5.2 JSON for the OAuth endpoints
+//! (`OAuthEndpointError`), RFC 6750 refusals for UserInfo (`UserInfoError`)
+//! and RFC 7591/7592 errors for dynamic registration (`RegistrationFailure`).
+//! Each converts from the core errors it meets, and from the blocking pool's.
 
+use actix_web::error::BlockingError;
+use actix_web::http::header::WWW_AUTHENTICATE;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use idp_core::accounts::{AccountError, FieldError};
+use idp_core::clients::{ClientError, RegistrationError};
+use idp_core::db::StoreError;
 use idp_core::i18n;
+use idp_core::oauth::{AccessError, OAuthError};
 use serde::Serialize;
+
+use crate::bearer::Refusal;
 
 /// Status and machine-readable code for an account error.
 pub fn classify(e: &AccountError) -> (StatusCode, &'static str) {
@@ -72,6 +83,9 @@ pub enum ApiError {
         code: &'static str,
         description: String,
     },
+    /// A Bearer-protected operation (the admin API) refused the caller.
+    #[error(transparent)]
+    Bearer(Refusal),
 }
 
 impl ApiError {
@@ -92,9 +106,20 @@ impl ApiError {
     }
 }
 
-impl From<idp_core::clients::ClientError> for ApiError {
-    fn from(e: idp_core::clients::ClientError) -> Self {
-        use idp_core::clients::ClientError;
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::Account(AccountError::Store(e))
+    }
+}
+
+impl From<AccessError> for ApiError {
+    fn from(e: AccessError) -> Self {
+        Refusal::try_from(e).map_or_else(ApiError::from, ApiError::Bearer)
+    }
+}
+
+impl From<ClientError> for ApiError {
+    fn from(e: ClientError) -> Self {
         match e {
             ClientError::Invalid { field, message } => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -104,13 +129,13 @@ impl From<idp_core::clients::ClientError> for ApiError {
             ClientError::NotFound => {
                 ApiError::new(StatusCode::NOT_FOUND, "not_found", "No client has that id.")
             }
-            ClientError::Store(e) => ApiError::Account(AccountError::Store(e)),
+            ClientError::Store(e) => e.into(),
         }
     }
 }
 
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(_: actix_web::error::BlockingError) -> Self {
+impl From<BlockingError> for ApiError {
+    fn from(_: BlockingError) -> Self {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "temporarily_unavailable",
@@ -124,6 +149,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Account(e) => classify(e).0,
             ApiError::Request { status, .. } => *status,
+            ApiError::Bearer(refusal) => refusal.status,
         }
     }
 
@@ -160,19 +186,16 @@ impl ResponseError for ApiError {
                 error_description: description.clone(),
                 fields: Vec::new(),
             },
+            ApiError::Bearer(refusal) => ApiErrorBody {
+                error: refusal.error.unwrap_or("unauthenticated").to_owned(),
+                error_description: refusal.description.clone(),
+                fields: Vec::new(),
+            },
         };
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header(("Cache-Control", "no-store"));
-        if let ApiError::Request {
-            code: code @ ("invalid_token" | "insufficient_scope"),
-            ..
-        } = self
-        {
-            // RFC 6750 §3: Bearer-protected resources say how to authenticate.
-            response.insert_header((
-                "WWW-Authenticate",
-                format!("Bearer realm=\"idp\", error=\"{code}\""),
-            ));
+        if let ApiError::Bearer(refusal) = self {
+            response.insert_header((WWW_AUTHENTICATE, refusal.challenge()));
         }
         if let ApiError::Account(
             AccountError::Throttled { retry_after_secs } | AccountError::Busy { retry_after_secs },
@@ -197,9 +220,25 @@ pub enum PageError {
     Busy,
 }
 
-impl From<actix_web::error::BlockingError> for PageError {
-    fn from(_: actix_web::error::BlockingError) -> Self {
+impl From<BlockingError> for PageError {
+    fn from(_: BlockingError) -> Self {
         PageError::Busy
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError::Account(AccountError::Store(e))
+    }
+}
+
+impl From<ClientError> for PageError {
+    fn from(e: ClientError) -> Self {
+        match e {
+            ClientError::Store(e) => e.into(),
+            ClientError::NotFound => PageError::Account(AccountError::NotFound),
+            invalid @ ClientError::Invalid { .. } => PageError::BadRequest(invalid.to_string()),
+        }
     }
 }
 
@@ -249,32 +288,185 @@ impl PageError {
     }
 }
 
-/// A token-endpoint error as RFC 6749 §5.2 shapes it.
-pub fn oauth_error_response(error: &idp_core::oauth::OAuthError) -> HttpResponse {
-    use idp_core::oauth::OAuthError;
-    {
-        let status = match error {
+/// An error of the OAuth endpoints (`/token`, `/introspect`, `/revoke`),
+/// answered as RFC 6749 §5.2 JSON.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct OAuthEndpointError(#[from] pub OAuthError);
+
+impl From<BlockingError> for OAuthEndpointError {
+    fn from(_: BlockingError) -> Self {
+        OAuthEndpointError(OAuthError::Store(StoreError::Busy))
+    }
+}
+
+impl ResponseError for OAuthEndpointError {
+    fn status_code(&self) -> StatusCode {
+        match &self.0 {
             OAuthError::InvalidClient(_) => StatusCode::UNAUTHORIZED,
-            OAuthError::Store(e) => {
-                tracing::error!(error = %e, "storage failure at the token endpoint");
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            OAuthError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_REQUEST,
-        };
-        let description = match error {
-            OAuthError::Store(_) => "The service is temporarily unavailable.".to_owned(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let description = match &self.0 {
+            OAuthError::Store(e) => {
+                tracing::error!(error = %e, "storage failure at an OAuth endpoint");
+                "The service is temporarily unavailable.".to_owned()
+            }
             other => other.to_string(),
         };
-        let mut response = HttpResponse::build(status);
+        let mut response = HttpResponse::build(self.status_code());
         response
             .insert_header(("Cache-Control", "no-store"))
             .insert_header(("Pragma", "no-cache"));
-        if matches!(error, OAuthError::InvalidClient(_)) {
-            response.insert_header(("WWW-Authenticate", "Basic realm=\"idp\""));
+        if matches!(self.0, OAuthError::InvalidClient(_)) {
+            response.insert_header((WWW_AUTHENTICATE, "Basic realm=\"idp\""));
         }
         response.json(serde_json::json!({
-            "error": error.code(),
+            "error": self.0.code(),
             "error_description": description,
         }))
+    }
+}
+
+/// An error of `/userinfo`: a Bearer refusal (RFC 6750 §3), or no answer
+/// for now.
+#[derive(Debug, thiserror::Error)]
+pub enum UserInfoError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the server is busy")]
+    Busy,
+}
+
+impl From<AccessError> for UserInfoError {
+    fn from(e: AccessError) -> Self {
+        Refusal::try_from(e).map_or_else(UserInfoError::from, UserInfoError::Refused)
+    }
+}
+
+impl From<BlockingError> for UserInfoError {
+    fn from(_: BlockingError) -> Self {
+        UserInfoError::Busy
+    }
+}
+
+impl ResponseError for UserInfoError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            UserInfoError::Refused(refusal) => refusal.status,
+            UserInfoError::Store(_) | UserInfoError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header(("Cache-Control", "no-store"));
+        match self {
+            UserInfoError::Refused(refusal) => {
+                response.insert_header((WWW_AUTHENTICATE, refusal.challenge()));
+                match refusal.error {
+                    Some(code) => response.json(serde_json::json!({
+                        "error": code,
+                        "error_description": refusal.description,
+                    })),
+                    None => response.finish(),
+                }
+            }
+            UserInfoError::Store(e) => {
+                tracing::error!(error = %e, "storage failure at userinfo");
+                response.finish()
+            }
+            UserInfoError::Busy => response.finish(),
+        }
+    }
+}
+
+/// An error of `/register` and `/register/{client_id}` (RFC 7591 §3.2.2,
+/// RFC 7592).
+#[derive(Debug, thiserror::Error)]
+pub enum RegistrationFailure {
+    #[error(transparent)]
+    Registration(#[from] RegistrationError),
+    #[error("The body is not valid client metadata: {0}")]
+    BadBody(String),
+    #[error("the server is busy")]
+    Busy,
+}
+
+impl From<BlockingError> for RegistrationFailure {
+    fn from(_: BlockingError) -> Self {
+        RegistrationFailure::Busy
+    }
+}
+
+impl RegistrationFailure {
+    /// Status, code, description, and for a token problem its challenge.
+    fn parts(&self) -> (StatusCode, &'static str, String, Option<Refusal>) {
+        use RegistrationError as R;
+        let (status, code, description) = match self {
+            Self::Registration(R::Disabled) => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Dynamic client registration is off.".to_owned(),
+            ),
+            // Unknown clients look like a wrong token (RFC 7592 §2.1).
+            Self::Registration(
+                R::MissingToken | R::Unauthorized | R::Client(ClientError::NotFound),
+            ) => (
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "The access token is missing or wrong for this registration.".to_owned(),
+            ),
+            Self::Registration(R::Client(ClientError::Invalid { field, message })) => (
+                StatusCode::BAD_REQUEST,
+                if *field == "redirect_uris" {
+                    "invalid_redirect_uri"
+                } else {
+                    "invalid_client_metadata"
+                },
+                format!("{field}: {message}"),
+            ),
+            Self::Registration(R::Client(ClientError::Store(_))) | Self::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                "Try again in a moment.".to_owned(),
+            ),
+            Self::BadBody(_) => (
+                StatusCode::BAD_REQUEST,
+                "invalid_client_metadata",
+                self.to_string(),
+            ),
+        };
+        let refusal = (status == StatusCode::UNAUTHORIZED).then(|| match self {
+            Self::Registration(R::MissingToken) => Refusal::no_token(&description),
+            _ => Refusal::invalid_token(&description),
+        });
+        (status, code, description, refusal)
+    }
+}
+
+impl ResponseError for RegistrationFailure {
+    fn status_code(&self) -> StatusCode {
+        self.parts().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let RegistrationFailure::Registration(RegistrationError::Client(ClientError::Store(e))) =
+            self
+        {
+            tracing::error!(error = %e, "storage failure at registration");
+        }
+        let (status, code, description, refusal) = self.parts();
+        let mut response = HttpResponse::build(status);
+        response.insert_header(("Cache-Control", "no-store"));
+        if let Some(refusal) = refusal {
+            response.insert_header((WWW_AUTHENTICATE, refusal.challenge()));
+        }
+        response.json(serde_json::json!({ "error": code, "error_description": description }))
     }
 }

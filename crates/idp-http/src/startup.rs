@@ -9,6 +9,7 @@ use idp_core::config::Settings;
 use idp_core::email::MailWorker;
 use idp_core::{Idp, StartError};
 
+use crate::blocking::{self, Failure};
 use crate::{api, csrf, health, oidc, pages, security_headers, telemetry};
 
 /// Largest request body accepted anywhere (forms and JSON are small).
@@ -96,10 +97,9 @@ fn serve(listener: TcpListener, idp: Idp) -> std::io::Result<Server> {
         loop {
             tick.tick().await;
             let idp = housekeeper.clone();
-            match web::block(move || idp.purge_expired()).await {
-                Ok(Ok(n)) => tracing::debug!(deleted = n, "housekeeping"),
-                Ok(Err(e)) => tracing::warn!(error = %e, "housekeeping failed"),
-                Err(_) => tracing::warn!("housekeeping could not run"),
+            match blocking::run(move || idp.purge_expired().map_err(Failure::from)).await {
+                Ok(n) => tracing::debug!(deleted = n, "housekeeping"),
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
             }
         }
     });

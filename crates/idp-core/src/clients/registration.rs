@@ -118,7 +118,10 @@ impl RegistrationRequest {
 pub enum RegistrationError {
     #[error("dynamic registration is off")]
     Disabled,
-    #[error("the registration access token is missing or wrong")]
+    /// No token was sent where one is needed.
+    #[error("the registration access token is missing")]
+    MissingToken,
+    #[error("the registration access token is wrong")]
     Unauthorized,
     #[error(transparent)]
     Client(#[from] ClientError),
@@ -187,7 +190,8 @@ impl Idp {
             return Err(RegistrationError::Disabled);
         }
         if let Some(expected) = &o.registration_token {
-            if !initial_token.is_some_and(|t| constant_time_eq(t, expected)) {
+            let token = initial_token.ok_or(RegistrationError::MissingToken)?;
+            if !constant_time_eq(token, expected) {
                 return Err(RegistrationError::Unauthorized);
             }
         }
@@ -206,11 +210,12 @@ impl Idp {
     pub fn registered_client(
         &self,
         client_id: &str,
-        token: &str,
+        token: Option<&str>,
     ) -> Result<Client, RegistrationError> {
         if !self.settings.oauth.dynamic_registration {
             return Err(RegistrationError::Disabled);
         }
+        let token = token.ok_or(RegistrationError::MissingToken)?;
         let hash: Option<Option<String>> = self.db.read(|conn| {
             c::table
                 .find(client_id)
@@ -232,7 +237,7 @@ impl Idp {
     pub fn update_registered_client(
         &self,
         client_id: &str,
-        token: &str,
+        token: Option<&str>,
         request: RegistrationRequest,
     ) -> Result<Client, RegistrationError> {
         self.registered_client(client_id, token)?;
@@ -243,7 +248,7 @@ impl Idp {
     pub fn delete_registered_client(
         &self,
         client_id: &str,
-        token: &str,
+        token: Option<&str>,
     ) -> Result<(), RegistrationError> {
         self.registered_client(client_id, token)?;
         Ok(self.delete_client(client_id)?)

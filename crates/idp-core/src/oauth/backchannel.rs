@@ -95,7 +95,6 @@ impl Idp {
             else {
                 continue;
             };
-            let subject = self.subject_for(&client, &notice.account_id);
             let uri = client
                 .metadata
                 .backchannel_logout_uri
@@ -104,7 +103,7 @@ impl Idp {
             deliveries.push((
                 uri,
                 notice.client_id.clone(),
-                self.logout_token(&notice, &subject),
+                self.logout_token(&client, &notice),
             ));
         }
         if deliveries.is_empty() {
@@ -142,13 +141,13 @@ impl Idp {
         });
     }
 
-    fn logout_token(&self, notice: &LogoutNotice, subject: &str) -> String {
+    fn logout_token(&self, client: &Client, notice: &LogoutNotice) -> String {
         let now = now();
         let claims = json!({
             "iss": self.settings.issuer,
-            "aud": notice.client_id,
-            "sub": subject,
-            "sid": notice.session_id,
+            "aud": client.client_id,
+            "sub": self.subject_for(client, &notice.account_id),
+            "sid": self.session_id_for(client, &notice.session_id),
             "iat": now.and_utc().timestamp(),
             "exp": (now + Duration::minutes(2)).and_utc().timestamp(),
             "jti": random_token(16),

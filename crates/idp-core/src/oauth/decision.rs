@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::authorize::{AuthorizationRequest, AuthorizeError, AuthorizeParams, Prompt};
 use super::pending::{self, PendingRequest};
-use super::{codes, consent};
+use super::{codes, consent, AccessError, AccessTokenClaims};
 use crate::accounts::Account;
 use crate::db::StoreError;
 use crate::sessions::Session;
@@ -77,6 +77,34 @@ const STALE: &str = "This sign-in request has expired or was started in another 
 /// consent form says: `admin` is for administrators.
 pub fn scopes_allowed_for(account: &Account, scopes: &super::Scopes) -> bool {
     !scopes.contains(ADMIN_SCOPE) || account.is_admin
+}
+
+impl Idp {
+    /// The admin API's caller check: a valid access token with scope
+    /// `admin` and, when it is a person's, a person who is still an
+    /// administrator. A client's own token (client credentials) was limited
+    /// to what that client was granted when it was issued.
+    pub fn check_admin_token(&self, token: &str) -> Result<AccessTokenClaims, AccessError> {
+        let claims = self
+            .verify_access_token(token)?
+            .ok_or(AccessError::InvalidToken)?;
+        if !claims.scopes.contains(ADMIN_SCOPE) {
+            return Err(AccessError::InsufficientScope(
+                "the access token lacks scope admin",
+            ));
+        }
+        if let Some(account_id) = &claims.account_id {
+            let account = self
+                .db
+                .read(|conn| Account::find(conn, account_id).map_err(StoreError::from))?;
+            if !account.is_some_and(|a| a.is_admin) {
+                return Err(AccessError::InsufficientScope(
+                    "only administrators manage clients",
+                ));
+            }
+        }
+        Ok(claims)
+    }
 }
 
 /// Whether the request makes the person sign in again (`prompt=login`, `max_age`).

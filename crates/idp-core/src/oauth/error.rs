@@ -33,6 +33,30 @@ impl OAuthError {
     }
 }
 
+/// Why an access token presented to one of idp's resources (UserInfo, the
+/// admin API) gets its caller nothing, in RFC 6750 §3.1 terms.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// Malformed, not idp's, expired or revoked, or its client or person is
+    /// gone, or it is about no person where one is needed.
+    #[error("the access token is invalid, expired or revoked")]
+    InvalidToken,
+    /// A good token that does not allow this.
+    #[error("{0}")]
+    InsufficientScope(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<crate::clients::ClientError> for AccessError {
+    fn from(e: crate::clients::ClientError) -> Self {
+        match e {
+            crate::clients::ClientError::Store(s) => AccessError::Store(s),
+            other => AccessError::Store(StoreError::Corrupt(other.to_string())),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for OAuthError {
     fn from(e: diesel::result::Error) -> Self {
         OAuthError::Store(StoreError::Query(e))

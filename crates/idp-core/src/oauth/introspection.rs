@@ -2,6 +2,8 @@
 //!
 //! A client may look at and revoke the tokens issued to it; a resource
 //! server registered with the `introspect` scope may introspect any token.
+//! Either way `sub` is the subject of the token's own client (pairwise or
+//! not), never the account id.
 
 use diesel::prelude::*;
 use serde_json::{json, Value};
@@ -115,20 +117,29 @@ impl Idp {
                 "jti": claims.jti,
             }));
         }
-        match self.refresh_info(token)? {
-            Some(info) if info.live && (info.client_id == client.client_id || may_see_all) => {
-                Ok(json!({
-                    "active": true,
-                    "token_type": "refresh_token",
-                    "scope": info.scope,
-                    "client_id": info.client_id,
-                    "sub": info.account_id,
-                    "exp": info.expires_at.min(info.family_expires_at).and_utc().timestamp(),
-                    "iss": self.settings.issuer,
-                }))
-            }
-            _ => Ok(inactive()),
-        }
+        let info = match self.refresh_info(token)? {
+            Some(info) if info.live && (info.client_id == client.client_id || may_see_all) => info,
+            _ => return Ok(inactive()),
+        };
+        // The person as the token's own client knows them (pairwise or not),
+        // whoever asks: what its access tokens say, too.
+        let other_owner = match info.client_id == client.client_id {
+            true => None,
+            false => match self.client(&info.client_id)? {
+                Some(owner) => Some(owner),
+                None => return Ok(inactive()),
+            },
+        };
+        let owner = other_owner.as_ref().unwrap_or(client);
+        Ok(json!({
+            "active": true,
+            "token_type": "refresh_token",
+            "scope": info.scope,
+            "client_id": info.client_id,
+            "sub": self.subject_for(owner, &info.account_id),
+            "exp": info.expires_at.min(info.family_expires_at).and_utc().timestamp(),
+            "iss": self.settings.issuer,
+        }))
     }
 
     /// RFC 7009: revoking a refresh token ends its family and their access

@@ -17,11 +17,11 @@ mod pending;
 mod scope;
 mod subject;
 mod tokens;
+mod userinfo;
 
 pub use authorize::{AuthorizationRequest, AuthorizeParams, Prompt, ResponseMode};
 pub use backchannel::LogoutNotice;
 pub(crate) use backchannel::{record_participant, take_participants};
-pub use claims::userinfo_claims;
 pub use client_assertion::JWT_BEARER;
 pub use client_auth::ClientCredentials;
 pub use consent::AuthorizedApp;
@@ -29,11 +29,13 @@ pub use decision::{
     scopes_allowed_for, AuthorizationResponse, AuthorizeOutcome, AuthorizeStep, Browser,
     ADMIN_SCOPE,
 };
-pub use error::OAuthError;
+pub use error::{AccessError, OAuthError};
 pub use grants::{TokenRequest, TokenResponse};
 pub use introspection::INTROSPECT_SCOPE;
 pub use logout::{LogoutError, LogoutParams};
 pub use scope::Scopes;
 pub use tokens::AccessTokenClaims;
+pub use userinfo::UserInfo;
 
+pub(crate) use claims::userinfo_claims;
 pub(crate) use grants::{purge_expired, revoke_account_grants};

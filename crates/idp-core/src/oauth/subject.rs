@@ -1,6 +1,8 @@
 //! Subject identifiers (OIDC Core §8): the account id for public clients;
 //! for pairwise clients an HMAC of their sector and the account, so two apps
-//! cannot match up the people they see.
+//! cannot match up the people they see. The session id (`sid`) is treated
+//! the same way: two apps told of one sign-in session could otherwise match
+//! their subjects through it.
 
 use diesel::prelude::*;
 
@@ -16,6 +18,18 @@ impl Idp {
         match &client.metadata.sector {
             None => account_id.to_owned(),
             Some(sector) => hmac_sign(&self.keys.pairwise, &format!("{sector}|{account_id}")),
+        }
+    }
+
+    /// The `sid` that `client` sees for the sign-in session `session_id`, in
+    /// ID tokens and logout tokens alike.
+    pub fn session_id_for(&self, client: &Client, session_id: &str) -> String {
+        match &client.metadata.sector {
+            None => session_id.to_owned(),
+            Some(sector) => hmac_sign(
+                &self.keys.pairwise_session,
+                &format!("{sector}|{session_id}"),
+            ),
         }
     }
 

@@ -99,7 +99,7 @@ impl Idp {
             "iat": unix(now),
             "exp": unix(now + Duration::minutes(self.settings.tokens.id_token_minutes)),
             "auth_time": unix(auth_time),
-            "sid": session_id,
+            "sid": self.session_id_for(client, session_id),
             "amr": ["pwd"],
             "at_hash": at_hash(alg, access_token),
         });

@@ -2,72 +2,27 @@
 //! clients. Callers present a Bearer access token with scope `admin`: an
 //! administrator's, or a client-credentials token of a client granted `admin`.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use idp_core::accounts::Account;
-use idp_core::clients::{Client, NewClient};
-use idp_core::db::StoreError;
-use idp_core::oauth::ADMIN_SCOPE;
+use idp_core::clients::{Client, ClientError, NewClient};
 use idp_core::Idp;
 use serde::{Deserialize, Serialize};
 
 use super::{json, no_content};
+use crate::bearer::Refusal;
 use crate::blocking;
 use crate::error::ApiError;
 
-/// Checks the caller's token; the caller's identity is not needed further.
+/// Checks the caller's token (`Idp::check_admin_token`); the caller's
+/// identity is not needed further.
 async fn require_admin(req: &HttpRequest, idp: &web::Data<Idp>) -> Result<(), ApiError> {
     let token = crate::bearer::token(req).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
+        ApiError::Bearer(Refusal::no_token(
             "Send an access token with scope admin as `Authorization: Bearer …`.",
-        )
+        ))
     })?;
     let idp = idp.clone();
-    blocking::run(move || {
-        let claims = idp
-            .verify_access_token(&token)
-            .map_err(store)?
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_token",
-                    "The access token is invalid, expired or revoked.",
-                )
-            })?;
-        if !claims.scopes.contains(ADMIN_SCOPE) {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "insufficient_scope",
-                "The access token lacks scope admin.",
-            ));
-        }
-        // A client-credentials token names the client itself; its scopes
-        // were limited to what the client was granted.
-        let Some(account_id) = claims.account_id else {
-            return Ok(());
-        };
-        let admin = idp
-            .db
-            .read(|conn| Account::find(conn, &account_id).map_err(StoreError::from))
-            .map_err(store)?
-            .is_some_and(|a| a.is_admin);
-        if admin {
-            Ok(())
-        } else {
-            Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "insufficient_scope",
-                "Only administrators manage clients.",
-            ))
-        }
-    })
-    .await
-}
-
-fn store(e: StoreError) -> ApiError {
-    ApiError::from(idp_core::accounts::AccountError::Store(e))
+    blocking::run(move || idp.check_admin_token(&token).map_err(ApiError::from)).await?;
+    Ok(())
 }
 
 /// Client metadata as RFC 7591 names it.
@@ -216,7 +171,7 @@ pub async fn get(
     require_admin(&req, &idp).await?;
     let id = path.into_inner();
     let client = blocking::run(move || idp.client(&id).map_err(ApiError::from)).await?;
-    let client = client.ok_or_else(|| ApiError::from(idp_core::clients::ClientError::NotFound))?;
+    let client = client.ok_or(ClientError::NotFound)?;
     Ok(json(&ClientView::new(&client, None)))
 }
 
@@ -258,6 +213,6 @@ pub async fn rotate_secret(
     })
     .await?;
     let client = blocking::run(move || idp.client(&id).map_err(ApiError::from)).await?;
-    let client = client.ok_or_else(|| ApiError::from(idp_core::clients::ClientError::NotFound))?;
+    let client = client.ok_or(ClientError::NotFound)?;
     Ok(json(&ClientView::new(&client, Some(secret))))
 }

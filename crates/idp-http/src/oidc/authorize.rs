@@ -92,8 +92,7 @@ async fn decide(
             binding: &binding,
             session_token: session.as_deref(),
         };
-        idp.authorize(step, &browser)
-            .map_err(|e| PageError::from(idp_core::accounts::AccountError::Store(e)))
+        idp.authorize(step, &browser).map_err(PageError::from)
     })
     .await?;
     Ok(match outcome {

@@ -5,6 +5,8 @@ use actix_web::{web, HttpResponse};
 use idp_core::Idp;
 use serde_json::json;
 
+use crate::blocking::{self, Failure};
+
 pub async fn openid_configuration(idp: web::Data<Idp>) -> HttpResponse {
     let issuer = &idp.settings.issuer;
     let languages: Vec<&str> = idp_core::i18n::languages().collect();
@@ -59,7 +61,7 @@ fn metadata(issuer: &str, languages: &[&str]) -> serde_json::Value {
 
 pub async fn jwks(idp: web::Data<Idp>) -> HttpResponse {
     let idp = idp.into_inner();
-    match web::block(move || idp.signing.jwks()).await {
+    match blocking::run(move || Ok::<_, Failure>(idp.signing.jwks())).await {
         Ok(jwks) => HttpResponse::Ok()
             .insert_header(("Cache-Control", "public, max-age=60"))
             .insert_header(("Access-Control-Allow-Origin", "*"))

@@ -7,18 +7,11 @@ use idp_core::oauth::{OAuthError, TokenRequest};
 
 use super::client_request::client_request;
 
-use crate::error::oauth_error_response;
-use crate::signed_in;
+use crate::error::OAuthEndpointError;
+use crate::{blocking, signed_in};
 
-pub async fn token(req: HttpRequest, body: Bytes) -> HttpResponse {
-    match handle(&req, &body).await {
-        Ok(response) => response,
-        Err(e) => oauth_error_response(&e),
-    }
-}
-
-async fn handle(req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, OAuthError> {
-    let (form, credentials) = client_request(req, body)?;
+pub async fn token(req: HttpRequest, body: Bytes) -> Result<HttpResponse, OAuthEndpointError> {
+    let (form, credentials) = client_request(&req, &body)?;
     let param = |name: &str| form.param(name);
     let request = match param("grant_type").as_deref() {
         Some("authorization_code") => TokenRequest::AuthorizationCode {
@@ -38,17 +31,17 @@ async fn handle(req: &HttpRequest, body: &[u8]) -> Result<HttpResponse, OAuthErr
         Some(other) => {
             return Err(OAuthError::UnsupportedGrantType(format!(
                 "grant_type `{other}` is not supported"
-            )))
+            ))
+            .into())
         }
-        None => return Err(OAuthError::InvalidRequest("grant_type is required".into())),
+        None => return Err(OAuthError::InvalidRequest("grant_type is required".into()).into()),
     };
-    let idp = signed_in::idp(req);
-    let response = actix_web::web::block(move || {
+    let idp = signed_in::idp(&req);
+    let response = blocking::run(move || {
         let client = idp.authenticate_client(&credentials)?;
-        idp.token(&client, request)
+        Ok::<_, OAuthEndpointError>(idp.token(&client, request)?)
     })
-    .await
-    .map_err(|_| OAuthError::Store(idp_core::db::StoreError::Busy))??;
+    .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .insert_header(("Pragma", "no-cache"))

@@ -290,10 +290,7 @@ pub async fn remove_app(
         &form.csrf_token,
         Section::Profile,
         "app_removed",
-        move |idp, user| {
-            idp.withdraw_consent(&user.account.id, &form.client_id)
-                .map_err(AccountError::Store)
-        },
+        move |idp, user| Ok(idp.withdraw_consent(&user.account.id, &form.client_id)?),
     )
     .await
 }
@@ -377,7 +374,7 @@ async fn page(
     let id = user.account.id.clone();
     let (sessions, apps) = blocking::run(move || {
         let sessions = idp.list_sessions(&id)?;
-        let apps = idp.authorized_apps(&id).map_err(AccountError::Store)?;
+        let apps = idp.authorized_apps(&id)?;
         Ok::<_, PageError>((sessions, apps))
     })
     .await?;

@@ -83,7 +83,7 @@ pub async fn submit(
     .await?;
     match confirmed {
         Ok(_) => Ok(see_other("/account?notice=email_changed")),
-        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e @ AccountError::Store(_)) => Err(e.into()),
         Err(e) => Ok(render(
             classify(&e).0,
             layout(

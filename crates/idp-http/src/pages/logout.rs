@@ -6,7 +6,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use idp_core::oauth::LogoutParams;
+use idp_core::oauth::{LogoutError, LogoutParams};
 use idp_core::Idp;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -39,7 +39,12 @@ async fn target(
         return Ok(Ok(None));
     }
     let (core, p) = (idp.clone(), params.clone());
-    let checked = blocking::run(move || Ok::<_, PageError>(core.check_logout(&p))).await?;
+    // A bad request is the app's to hear about; storage failing is not.
+    let checked = blocking::run(move || match core.check_logout(&p) {
+        Err(LogoutError::Client(e)) => Err(PageError::from(e)),
+        other => Ok(other),
+    })
+    .await?;
     Ok(checked.map_err(|e| error_page(StatusCode::BAD_REQUEST, lang.0, &e.to_string())))
 }
 

@@ -68,7 +68,7 @@ pub async fn request_code(
             form.email.trim(),
             &Errors::default(),
         ))),
-        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e @ AccountError::Store(_)) => Err(e.into()),
         Err(e) => Ok(render(
             classify(&e).0,
             email_step(
@@ -97,7 +97,7 @@ pub async fn check_code(
         blocking::run(move || Ok::<_, PageError>(idp.verify_reset_code(&email, &code, &client.0)));
     match checked.await? {
         Ok(grant) => Ok(ok(password_step(lang, &csrf.0, &grant, &Errors::default()))),
-        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e @ AccountError::Store(_)) => Err(e.into()),
         Err(e) => Ok(render(
             classify(&e).0,
             code_step(lang, &csrf.0, &form.email, &Errors::from_account(lang, &e)),

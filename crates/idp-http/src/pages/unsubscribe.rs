@@ -46,7 +46,7 @@ pub async fn submit(
             &lang.t("page.unsubscribe.title"),
             html! { p role="status" { (lang.t("page.unsubscribe.done")) } },
         ))),
-        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e @ AccountError::Store(_)) => Err(e.into()),
         Err(e) => Ok(render(
             classify(&e).0,
             layout(

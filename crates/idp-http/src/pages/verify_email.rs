@@ -119,7 +119,7 @@ pub async fn submit(
     .await?;
     match verified {
         Ok(_) => Ok(see_other(&next)),
-        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e @ AccountError::Store(_)) => Err(e.into()),
         // The password was missing or wrong: the same form again.
         Err(e @ AccountError::Invalid(_)) | Err(e @ AccountError::Throttled { .. }) => {
             let return_to = form.return_to.as_deref().and_then(idp_core::local_path);
@@ -155,7 +155,7 @@ pub async fn resend(
             &lang.t("page.check_email.title"),
             html! { p role="status" { (lang.f("page.resend.body", &[("email", form.email.trim())])) } },
         ))),
-        Err(AccountError::Store(e)) => Err(AccountError::Store(e).into()),
+        Err(e @ AccountError::Store(_)) => Err(e.into()),
         Err(e) => Ok(render(
             classify(&e).0,
             resend_form(lang, &csrf.0, &Errors::from_account(lang, &e)),

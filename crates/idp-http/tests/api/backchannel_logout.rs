@@ -13,7 +13,7 @@ use crate::oauth_helpers::{code_flow, signed_in_person, REDIRECT_URI};
 use crate::on_both_databases;
 
 /// A loopback HTTP endpoint that answers 200 and hands over each `logout_token`.
-fn logout_receiver() -> (String, mpsc::Receiver<String>) {
+pub(crate) fn logout_receiver() -> (String, mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (tx, rx) = mpsc::channel();

@@ -81,7 +81,7 @@ fn text<'a>(body: &'a Value, name: &str) -> &'a str {
 }
 
 /// An RFC 7591/7592 error: its status, code and `Cache-Control`; a 401 also
-/// carries a Bearer challenge naming the error.
+/// carries a Bearer challenge naming and describing the error.
 fn assert_error((status, headers, body): &(u16, HeaderMap, Value), expected: u16, code: &str) {
     assert_eq!(
         (*status, body["error"].as_str()),
@@ -93,10 +93,24 @@ fn assert_error((status, headers, body): &(u16, HeaderMap, Value), expected: u16
     if expected == 401 {
         let challenge = headers["www-authenticate"].to_str().unwrap();
         assert!(
-            challenge.starts_with("Bearer ") && challenge.contains(&format!("error=\"{code}\"")),
+            challenge.starts_with("Bearer ")
+                && challenge.contains(&format!("error=\"{code}\""))
+                && challenge.contains("error_description=\""),
             "{challenge}"
         );
     }
+}
+
+/// The 401 of a call that carried no Bearer token: `invalid_token` in the
+/// body, and a challenge without error attributes (RFC 6750 §3.1).
+fn assert_without_token((status, headers, body): &(u16, HeaderMap, Value)) {
+    assert_eq!(
+        (*status, body["error"].as_str()),
+        (401, Some("invalid_token")),
+        "{body}"
+    );
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["www-authenticate"], "Bearer realm=\"idp\"");
 }
 
 async fn discovery(app: &TestApp, path: &str) -> Value {
@@ -495,11 +509,7 @@ async fn an_initial_access_token_guards_registration(backend: Backend) {
     assert_eq!(document["registration_endpoint"], app.url("/register"));
     let body = json!({"client_name": "Guarded", "redirect_uris": [REDIRECT_URI]});
 
-    assert_error(
-        &register(&app, None, body.clone()).await,
-        401,
-        "invalid_token",
-    );
+    assert_without_token(&register(&app, None, body.clone()).await);
     assert_error(
         &register(
             &app,
@@ -524,10 +534,11 @@ async fn an_initial_access_token_guards_registration(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
+    assert_eq!(r.headers()["www-authenticate"], "Bearer realm=\"idp\"");
     // The token in the body does not count either.
     let mut in_body = body.clone();
     in_body["access_token"] = json!(INITIAL_TOKEN);
-    assert_error(&register(&app, None, in_body).await, 401, "invalid_token");
+    assert_without_token(&register(&app, None, in_body).await);
     assert!(app.idp.list_clients().unwrap().is_empty());
 
     let created = registered(&app, Some(INITIAL_TOKEN), body.clone()).await;
@@ -593,11 +604,7 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
     assert!(read.get("client_secret").is_none(), "{read}");
 
     // Without, with a wrong, or with another client's token: 401.
-    assert_error(
-        &call(Method::GET, &uri, None, None).await,
-        401,
-        "invalid_token",
-    );
+    assert_without_token(&call(Method::GET, &uri, None, None).await);
     assert_error(
         &call(Method::GET, &uri, Some("wrong-token"), None).await,
         401,
@@ -656,11 +663,7 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
         401,
         "invalid_token",
     );
-    assert_error(
-        &call(Method::PUT, &uri, None, Some(replacement.clone())).await,
-        401,
-        "invalid_token",
-    );
+    assert_without_token(&call(Method::PUT, &uri, None, Some(replacement.clone())).await);
     let (status, headers, replaced) =
         call(Method::PUT, &uri, Some(&token), Some(replacement)).await;
     assert_eq!(status, 200, "{replaced}");
@@ -728,11 +731,7 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
         401,
         "invalid_token",
     );
-    assert_error(
-        &call(Method::DELETE, &uri, None, None).await,
-        401,
-        "invalid_token",
-    );
+    assert_without_token(&call(Method::DELETE, &uri, None, None).await);
     assert!(app.idp.client(&client_id).unwrap().is_some());
     let (status, headers, body) = call(Method::DELETE, &uri, Some(&token), None).await;
     assert_eq!(status, 204, "{body}");

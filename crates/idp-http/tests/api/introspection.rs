@@ -11,7 +11,7 @@ use crate::oauth_helpers::*;
 // --- This file's own helpers ------------------------------------------------
 
 /// `POST /introspect` as `client`; must answer 200.
-async fn introspect(app: &TestApp, (id, secret): (&str, &str), token: &str) -> Value {
+pub(crate) async fn introspect(app: &TestApp, (id, secret): (&str, &str), token: &str) -> Value {
     let (status, body, headers) =
         form_post(app, "/introspect", Some((id, secret)), &[("token", token)]).await;
     assert_eq!(status, 200, "{body}");

@@ -30,6 +30,17 @@ pub fn service_client(app: &TestApp, name: &str, scopes: &[&str]) -> (String, St
 
 /// A confidential web app (code flow, refresh tokens, no consent screen).
 pub fn web_app(app: &TestApp, name: &str, scopes: &[&str]) -> (String, String) {
+    web_app_with(app, name, scopes, NewClient::default())
+}
+
+/// [`web_app`] with the rest of its settings from `more` (pairwise
+/// subjects, a back-channel logout URI, …).
+pub fn web_app_with(
+    app: &TestApp,
+    name: &str,
+    scopes: &[&str],
+    more: NewClient,
+) -> (String, String) {
     let created = app
         .idp
         .create_client(&NewClient {
@@ -37,7 +48,7 @@ pub fn web_app(app: &TestApp, name: &str, scopes: &[&str]) -> (String, String) {
             redirect_uris: vec![REDIRECT_URI.into()],
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
             skip_consent: true,
-            ..NewClient::default()
+            ..more
         })
         .expect("client created");
     (created.client.client_id, created.secret.expect("a secret"))

@@ -1,0 +1,55 @@
+//! The UserInfo answer (OIDC Core §5.3) for a presented access token.
+
+use serde_json::{json, Map, Value};
+
+use super::{userinfo_claims, AccessError};
+use crate::accounts::Account;
+use crate::db::StoreError;
+use crate::keys::Alg;
+use crate::Idp;
+
+/// The claims, as JSON or, for a client that registered
+/// `userinfo_signed_response_alg`, as a signed JWT (OIDC Core §5.3.2).
+#[derive(Debug)]
+pub enum UserInfo {
+    Claims(Map<String, Value>),
+    Signed(String),
+}
+
+impl Idp {
+    /// The claims `access_token` lets its client read about its person,
+    /// under the subject that client knows them by.
+    pub fn userinfo(&self, access_token: &str) -> Result<UserInfo, AccessError> {
+        let claims = self
+            .verify_access_token(access_token)?
+            .ok_or(AccessError::InvalidToken)?;
+        // A client's own token (client credentials) is about no person.
+        let account_id = claims
+            .account_id
+            .as_deref()
+            .ok_or(AccessError::InvalidToken)?;
+        let account = self
+            .db
+            .read(|conn| Account::find(conn, account_id).map_err(StoreError::from))?
+            .ok_or(AccessError::InvalidToken)?;
+        if !claims.scopes.contains("openid") {
+            return Err(AccessError::InsufficientScope(
+                "the token was not issued with scope openid",
+            ));
+        }
+        let mut body = userinfo_claims(&claims.sub, &account, &claims.scopes);
+        let alg = self
+            .client(&claims.client_id)?
+            .and_then(|c| c.metadata.userinfo_signed_response_alg)
+            .as_deref()
+            .and_then(Alg::parse);
+        Ok(match alg {
+            None => UserInfo::Claims(body),
+            Some(alg) => {
+                body.insert("iss".into(), json!(self.settings.issuer));
+                body.insert("aud".into(), json!(claims.client_id));
+                UserInfo::Signed(self.signing.sign_jwt(alg, "JWT", &Value::Object(body)))
+            }
+        })
+    }
+}
