@@ -43,6 +43,8 @@ impl Idp {
     ) -> QueryResult<String> {
         let subject = self.subject_for(client, account_id);
         if let Some(sector) = &client.metadata.sector {
+            // Two first tokens for one person at once: the second finds the row.
+            crate::db::lock_key(conn, &format!("pairwise:{sector}:{subject}"))?;
             let known: i64 = p::table
                 .filter(p::sector.eq(sector))
                 .filter(p::subject.eq(&subject))
