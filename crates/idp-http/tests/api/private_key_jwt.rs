@@ -419,8 +419,8 @@ on_both_databases! {
 
 crate::for_both_backends! {
     registered_clients_use_keys,
-    a_client_switched_to_keys_refuses_its_old_secret,
-    a_client_switched_from_keys_to_a_secret_gets_one,
+    a_client_using_a_secret_cannot_switch_to_keys,
+    a_client_using_keys_cannot_switch_to_a_secret,
 }
 
 async fn with_registration(backend: Backend) -> TestApp {
@@ -521,8 +521,10 @@ async fn registered_clients_use_keys(backend: Backend) {
     assert_eq!(status, 400, "{body}");
 }
 
-/// A client registered with a secret switches to private_key_jwt (RFC 7592).
-async fn a_client_switched_to_keys_refuses_its_old_secret(backend: Backend) {
+/// A client registered with a secret asks (RFC 7592) to use private_key_jwt
+/// instead: refused, since the secret would linger and still work; the
+/// secret stays its way in and the keys are not.
+async fn a_client_using_a_secret_cannot_switch_to_keys(backend: Backend) {
     let app = with_registration(backend).await;
     let key = ClientKey::generate("switch-1");
     let registered = register(
@@ -549,7 +551,6 @@ async fn a_client_switched_to_keys_refuses_its_old_secret(backend: Backend) {
         }),
     )
     .await;
-    // Switching from a secret to keys is refused: the secret would linger.
     assert_eq!(status, 400, "{replaced}");
     assert_eq!(replaced["error"], "invalid_client_metadata");
     client_token(&app, &client_id, &secret, "inventory:read").await;
@@ -567,8 +568,10 @@ async fn a_client_switched_to_keys_refuses_its_old_secret(backend: Backend) {
     );
 }
 
-/// A private_key_jwt client switches to client_secret_basic (RFC 7592).
-async fn a_client_switched_from_keys_to_a_secret_gets_one(backend: Backend) {
+/// A private_key_jwt client asks (RFC 7592) to use client_secret_basic
+/// instead: refused, since idp would have to hand a secret to whoever holds
+/// the registration access token, and the client keeps using its keys.
+async fn a_client_using_keys_cannot_switch_to_a_secret(backend: Backend) {
     let app = with_registration(backend).await;
     let key = ClientKey::generate("switch-2");
     let registered = register(
@@ -582,43 +585,33 @@ async fn a_client_switched_from_keys_to_a_secret_gets_one(backend: Backend) {
     )
     .await;
     let client_id = registered["client_id"].as_str().unwrap().to_owned();
-    let (status, replaced) = replace(
-        &registered,
-        json!({
-            "client_id": client_id,
-            "grant_types": ["client_credentials"],
-            "scope": "inventory:read",
-            "token_endpoint_auth_method": "client_secret_basic",
-        }),
-    )
-    .await;
-    if status == 200 {
+    for method in ["client_secret_basic", "client_secret_post"] {
+        let (status, replaced) = replace(
+            &registered,
+            json!({
+                "client_id": client_id,
+                "grant_types": ["client_credentials"],
+                "scope": "inventory:read",
+                "token_endpoint_auth_method": method,
+            }),
+        )
+        .await;
         assert_eq!(
-            replaced["token_endpoint_auth_method"],
-            "client_secret_basic"
+            (status, replaced["error"].as_str()),
+            (400, Some("invalid_client_metadata")),
+            "{method}: {replaced}"
         );
-        // Assertions no longer authenticate it.
-        assert_invalid_client(
-            &token_with(
-                &app,
-                CLIENT_CREDENTIALS,
-                &key.sign(&claims(&app, &client_id)),
-                &[],
-            )
-            .await,
-            "keys of a client_secret_basic client",
-        );
+        assert!(replaced.get("client_secret").is_none(), "{replaced}");
     }
-    // Refused (a key-based client has no secret to switch to), or answered
-    // with a new secret; never a client left unable to authenticate.
-    let issued = replaced["client_secret"].as_str();
-    assert!(
-        status == 400 || (status == 200 && issued.is_some()),
-        "switched to client_secret_basic without a secret: {status} {replaced}"
+    let stored = app.idp.client(&client_id).unwrap().expect("still registered");
+    assert!(stored.uses_private_key_jwt(), "{:?}", stored.metadata);
+    assert_accepted(&app, &client_id, &key.sign(&claims(&app, &client_id))).await;
+    let (status, body) = client_credentials(&app, &client_id, "guessed-secret", None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{body}"
     );
-    if let Some(secret) = issued {
-        client_token(&app, &client_id, secret, "inventory:read").await;
-    }
 }
 
 crate::for_both_backends! {
