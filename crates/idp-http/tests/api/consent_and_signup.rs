@@ -70,6 +70,11 @@ on_both_databases! {
         // Remembered: straight back with a code.
         let r = browser.get(authorize_url(&app, &client_id, &[])).send().await.unwrap();
         assert_eq!(r.status(), 302);
+        let location = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with(REDIRECT_URI), "{location}");
+        assert_eq!(query_param(&location, "error"), None, "{location}");
+        assert!(query_param(&location, "code").is_some_and(|c| !c.is_empty()), "{location}");
+        assert_eq!(query_param(&location, "state").as_deref(), Some("s1"), "{location}");
 
         // "My Profile" lists the app; removing it makes the app ask again.
         let (_, html) = app.page(&browser, "/account").await;

@@ -46,15 +46,22 @@ impl PgTestDb {
     }
 }
 
+impl PgTestDb {
+    /// Drops the database now, cutting off whoever is connected to it.
+    pub fn drop_now(&self) -> diesel::QueryResult<usize> {
+        let mut conn = PgConnection::establish(&postgres_admin_url())
+            .map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+        diesel::sql_query(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&mut conn)
+    }
+}
+
 impl Drop for PgTestDb {
     fn drop(&mut self) {
-        if let Ok(mut conn) = PgConnection::establish(&postgres_admin_url()) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut conn);
-        }
+        let _ = self.drop_now();
     }
 }
 
@@ -122,6 +129,12 @@ impl TestApp {
             _dir: dir,
             _pg: pg,
         }
+    }
+
+    /// Drops this app's PostgreSQL database under the running server.
+    pub fn drop_postgres_database(&self) {
+        let db = self._pg.as_ref().expect("a PostgreSQL test app");
+        db.drop_now().expect("test database dropped");
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -603,7 +603,11 @@ async fn a_client_using_keys_cannot_switch_to_a_secret(backend: Backend) {
         );
         assert!(replaced.get("client_secret").is_none(), "{replaced}");
     }
-    let stored = app.idp.client(&client_id).unwrap().expect("still registered");
+    let stored = app
+        .idp
+        .client(&client_id)
+        .unwrap()
+        .expect("still registered");
     assert!(stored.uses_private_key_jwt(), "{:?}", stored.metadata);
     assert_accepted(&app, &client_id, &key.sign(&claims(&app, &client_id))).await;
     let (status, body) = client_credentials(&app, &client_id, "guessed-secret", None).await;
