@@ -293,6 +293,29 @@ pub fn verify_jwt_with(jwks: &CoreJsonWebKeySet, token: &str) -> (Value, Value) 
     (header, payload)
 }
 
+/// Checks an access token as a resource server would (RFC 9068): signed
+/// with a key from the issuer's published JWKS, `typ` at+jwt, from the
+/// issuer, not expired. Its header and payload.
+pub async fn verified_access_token(issuer: &str, token: &str) -> (Value, Value) {
+    let (header, payload) = verify_jwt_with(&jwks_at(&format!("{issuer}/jwks")).await, token);
+    assert_eq!(header["typ"], "at+jwt", "{header}");
+    assert_eq!(payload["iss"], issuer, "{payload}");
+    let exp = payload["exp"].as_i64().expect("exp is a number");
+    assert!(exp > chrono::Utc::now().timestamp(), "expired: {payload}");
+    (header, payload)
+}
+
+/// Checks an ID token that an app got without this crate (a plain-HTTP
+/// code flow) as the app would: discovery, then the crate's verifier against
+/// the published JWKS (signature, iss, aud, exp, iat; no nonce was sent).
+/// Its payload.
+pub async fn verified_id_token(issuer: &str, client_id: &str, id_token: &str) -> Value {
+    let rp = Rp::configure(issuer, client_id.to_owned(), None, String::new()).await;
+    let parsed: CoreIdToken = id_token.parse().expect("an ID token");
+    rp.verify_refreshed(&parsed);
+    jwt_parts(id_token).1
+}
+
 /// The answer an app receives at its redirect URI.
 #[derive(Debug)]
 pub struct Callback {

@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::helpers::*;
 use crate::oauth_helpers::*;
+use crate::oidc_helpers::{verified_access_token, verified_id_token};
 use crate::on_both_databases;
 
 /// A client's RSA key pair: signs assertions; its public half is a JWK.
@@ -137,12 +138,8 @@ async fn assert_accepted(app: &TestApp, client_id: &str, assertion: &str) -> Str
     assert_eq!(body["scope"], "inventory:read");
     assert!(body.get("refresh_token").is_none() && body.get("id_token").is_none());
     let token = body["access_token"].as_str().unwrap().to_owned();
-    let claims = app
-        .idp
-        .verify_access_token(&token)
-        .unwrap()
-        .expect("a valid access token");
-    assert_eq!(claims.client_id, client_id);
+    let (_, claims) = verified_access_token(&app.address, &token).await;
+    assert_eq!(claims["client_id"], client_id);
     token
 }
 
@@ -222,12 +219,8 @@ async fn code_exchange(
     let assertion = key.sign(&claims(app, client_id));
     let (status, body, _) = token_with(app, &grant, &assertion, &[("client_id", client_id)]).await;
     assert_eq!(status, 200, "{body}");
-    let (_, id_claims) = app
-        .idp
-        .signing
-        .verify_jwt(body["id_token"].as_str().expect("an ID token"))
-        .expect("signed by idp");
-    assert_eq!(id_claims["aud"], client_id);
+    let id_token = body["id_token"].as_str().expect("an ID token");
+    let id_claims = verified_id_token(&app.address, client_id, id_token).await;
     assert_eq!(id_claims["sub"], account_id);
     let (status, info) = userinfo(app, body["access_token"].as_str().unwrap()).await;
     assert_eq!(status, 200, "{info}");
@@ -329,9 +322,14 @@ on_both_databases! {
         let revoke_assertion = key.sign(&claims(&app, &client_id));
         form.push(("client_assertion_type", JWT_BEARER));
         form.push(("client_assertion", &revoke_assertion));
+        let resource_server = service_client(&app, "Resource server", &["introspect"]);
+        let rs = Some((resource_server.0.as_str(), resource_server.1.as_str()));
+        let (_, introspected, _) = form_post(&app, "/introspect", rs, &[("token", &token)]).await;
+        assert_eq!(introspected["active"], true, "{introspected}");
         let (status, body, _) = form_post(&app, "/revoke", None, &form).await;
         assert_eq!(status, 200, "{body}");
-        assert!(app.idp.verify_access_token(&token).unwrap().is_none(), "revoked");
+        let (_, introspected, _) = form_post(&app, "/introspect", rs, &[("token", &token)]).await;
+        assert_eq!(introspected, json!({"active": false}), "revoked");
 
         // A person signs in through the app; the code is redeemed with an assertion.
         let (account_id, browser) = signed_in_person(&app, "keys@example.com", false).await;
