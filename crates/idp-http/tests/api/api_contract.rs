@@ -420,10 +420,11 @@ async fn answer(
     let status = response.status().as_u16();
     let content_type = response
         .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
+        .get(reqwest::header::CONTENT_TYPE)
+        .cloned();
+    let as_json = content_type
+        .as_ref()
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
     let text = response.text().await.unwrap();
     let body: Option<Value> = serde_json::from_str(&text).ok();
     let error = body
@@ -447,7 +448,7 @@ async fn answer(
         let described = body
             .as_ref()
             .is_some_and(|b| b["error_description"].is_string());
-        if error.is_none() || !described || !content_type.starts_with("application/json") {
+        if error.is_none() || !described || !as_json {
             problems.push(format!(
                 "{label}: error {status} is not JSON with `error` and `error_description` \
                  (content-type {content_type:?}): {text}"

@@ -75,7 +75,7 @@ fn verified_logout_token(
                 .is_some_and(|a| a.iter().any(|v| v == audience)),
         "aud {aud} is not {audience}"
     );
-    let now = chrono::Utc::now().timestamp();
+    let now = unix_now();
     let iat = claims["iat"].as_i64().expect("iat is a number");
     assert!(
         (now - 60..=now + 5).contains(&iat),

@@ -197,15 +197,8 @@ impl TestApp {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.expect("API call");
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap();
-        let json = if text.is_empty() {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-        };
-        (status, json)
+        let (status, _, body) = reply_of(request.send().await.expect("API call")).await;
+        (status, body)
     }
 
     /// Stops the server and its mail worker; the database and the data
@@ -301,6 +294,28 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// A status, the headers, and the body as JSON (`Null` when empty): what a
+/// test looks at in an answer.
+pub type Reply = (u16, reqwest::header::HeaderMap, serde_json::Value);
+
+/// Reads an answer whose body must be JSON or empty.
+pub async fn reply_of(response: reqwest::Response) -> Reply {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"))
+    };
+    (status, headers, body)
+}
+
+/// Seconds since the epoch, as in JWT and introspection claims.
+pub fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
 /// A browser: keeps cookies, does not follow redirects (tests look at them).
