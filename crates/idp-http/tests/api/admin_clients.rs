@@ -6,37 +6,21 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 use crate::oauth_helpers::{
-    client_credentials, client_token, code_flow, service_client, signed_in_person, web_app,
+    client_credentials, client_token, code_flow, json_call, service_client, signed_in_person,
+    web_app,
 };
 use crate::on_both_databases;
 
 /// A call to the admin API with an optional Bearer token (and no CSRF
-/// header: the admin API does not need one). Status, body (`Null` when
-/// empty) and headers.
+/// header: the admin API does not need one).
 async fn admin_call(
     app: &TestApp,
     token: Option<&str>,
     method: Method,
     path: &str,
     body: Option<Value>,
-) -> (u16, Value, reqwest::header::HeaderMap) {
-    let mut request = reqwest::Client::new().request(method, app.url(&format!("/api/v1{path}")));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("API call");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    let json = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-    };
-    (status, json, headers)
+) -> Reply {
+    json_call(method, &app.url(&format!("/api/v1{path}")), token, body).await
 }
 
 /// Status and body of an admin call made with `token`.
@@ -47,7 +31,7 @@ async fn admin(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let (status, body, _) = admin_call(app, Some(token), method, path, body).await;
+    let (status, _, body) = admin_call(app, Some(token), method, path, body).await;
     (status, body)
 }
 
@@ -77,7 +61,7 @@ on_both_databases! {
     async fn an_admin_registers_a_client_that_can_then_get_tokens(app) {
         let token = admin_token(&app).await;
         // No CSRF header or cookie is needed for Bearer calls.
-        let (status, created, headers) = admin_call(&app, Some(&token), Method::POST, "/admin/clients",
+        let (status, headers, created) = admin_call(&app, Some(&token), Method::POST, "/admin/clients",
             Some(json!({
                 "client_name": "  Reports  ",
                 "grant_types": ["client_credentials"],
@@ -133,7 +117,7 @@ on_both_databases! {
         assert_eq!(public["skip_consent"], true);
 
         // The list has every client (the admin tool's own too), by name, without secrets.
-        let (status, list, headers) = admin_call(&app, Some(&token), Method::GET, "/admin/clients", None).await;
+        let (status, headers, list) = admin_call(&app, Some(&token), Method::GET, "/admin/clients", None).await;
         assert_eq!(status, 200, "{list}");
         assert_eq!(headers["cache-control"], "no-store");
         let clients = list["clients"].as_array().unwrap();
@@ -226,7 +210,7 @@ on_both_databases! {
         let id = str_of(&created, "client_id").to_owned();
         let old = str_of(&created, "client_secret").to_owned();
 
-        let (status, rotated, headers) = admin_call(&app, Some(&token), Method::POST,
+        let (status, headers, rotated) = admin_call(&app, Some(&token), Method::POST,
             &format!("/admin/clients/{id}/secret"), None).await;
         assert_eq!(status, 200, "{rotated}");
         assert_eq!(headers["cache-control"], "no-store");
@@ -262,7 +246,7 @@ on_both_databases! {
         let path = format!("/admin/clients/{id}");
         assert_eq!(client_credentials(&app, &id, &secret, None).await.0, 200);
 
-        let (status, body, headers) = admin_call(&app, Some(&token), Method::DELETE, &path, None).await;
+        let (status, headers, body) = admin_call(&app, Some(&token), Method::DELETE, &path, None).await;
         assert_eq!(status, 204, "{body}");
         assert_eq!(body, Value::Null);
         assert_eq!(headers["cache-control"], "no-store");
@@ -296,7 +280,7 @@ on_both_databases! {
         let introspect = |t: String| {
             let app = &app;
             async move {
-                let (s, b, _) = crate::oauth_helpers::form_post(app, "/introspect", Some(rs), &[("token", &t)]).await;
+                let (s, _, b) = crate::oauth_helpers::post_form(app, "/introspect", Some(rs), &[("token", &t)]).await;
                 assert_eq!(s, 200, "{b}");
                 b
             }
@@ -323,7 +307,7 @@ on_both_databases! {
         let no_admin = client_token(&app, &id, &secret, "reports").await;
         for (method, path, body) in &operations {
             let label = format!("{method} {path}");
-            let (status, b, _) = admin_call(&app, None, method.clone(), path, body.clone()).await;
+            let (status, _, b) = admin_call(&app, None, method.clone(), path, body.clone()).await;
             assert_eq!((status, &b["error"]), (401, &json!("unauthenticated")), "{label}: {b}");
             assert!(b["error_description"].is_string(), "{label}: {b}");
 
@@ -448,7 +432,7 @@ on_both_databases! {
 
         // Its unexpired tokens die with it, everywhere idp checks them.
         let (status, body) = admin(&app, &old_token, Method::GET, "/admin/clients", None).await;
-        let (_, introspected, _) = crate::oauth_helpers::form_post(&app, "/introspect",
+        let (_, _, introspected) = crate::oauth_helpers::post_form(&app, "/introspect",
             Some((&resource_server.0, &resource_server.1)), &[("token", &old_token)]).await;
         assert_eq!(
             ((status, &body["error"]), &introspected),

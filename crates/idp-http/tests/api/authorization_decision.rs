@@ -65,7 +65,7 @@ on_both_databases! {
         actix_web::rt::time::sleep(Duration::from_millis(1100)).await;
         let pkce = Pkce::new("shop");
         for forced in [[("prompt", "login"), ("auth_after", "0")], [("max_age", "0"), ("auth_after", "0")]] {
-            let url = authorize_url(&app, &client_id, "openid", &pkce, &forced);
+            let url = authorize_url(&app, &client_id, "openid", Some(&pkce), &forced);
             let r = browser.get(url).send().await.unwrap();
             let to = location(&r);
             assert!(!to.contains("code="), "{forced:?} gave a code without a new sign-in: {to}");
@@ -133,7 +133,7 @@ on_both_databases! {
         assert!(!to.contains("code="), "a consent form posted by hand gave a code: {to}");
 
         // With the consent page of a request for `openid`, the form edited to ask for more.
-        let r = browser.get(authorize_url(&app, &client_id, "openid", &pkce, &[])).send().await.unwrap();
+        let r = browser.get(authorize_url(&app, &client_id, "openid", Some(&pkce), &[])).send().await.unwrap();
         assert_eq!(r.status(), 200, "the consent page");
         let html = r.text().await.unwrap();
         let mut form: Vec<(String, String)> = hidden_fields(&html, "/authorize/consent")
@@ -145,9 +145,9 @@ on_both_databases! {
         let r = browser.post(app.url("/authorize/consent")).form(&form).send().await.unwrap();
         let to = location(&r);
         let code = query_param(&to, "code").unwrap_or_else(|| panic!("the request itself is allowed: {to}"));
-        let tokens = exchange_code(&app, (&client_id, &secret), &code, &pkce).await;
+        let tokens = exchange_code(&app, (&client_id, Some(&secret)), &code, &pkce).await;
         assert_eq!(tokens["scope"], "openid", "{tokens}");
-        let (_, introspected, _) = form_post(&app, "/introspect", Some((&client_id, &secret)),
+        let (_, _, introspected) = post_form(&app, "/introspect", Some((&client_id, &secret)),
             &[("token", tokens["access_token"].as_str().unwrap())]).await;
         assert_eq!(introspected["scope"], "openid", "{introspected}");
     }
@@ -156,14 +156,14 @@ on_both_databases! {
         let (client_id, secret) = portal(&app);
         let (_, browser) = signed_in_person(&app, "root@example.com", true).await;
         let pkce = Pkce::new("portal");
-        let r = browser.get(authorize_url(&app, &client_id, "openid admin", &pkce, &[])).send().await.unwrap();
+        let r = browser.get(authorize_url(&app, &client_id, "openid admin", Some(&pkce), &[])).send().await.unwrap();
         assert_eq!(r.status(), 200, "the consent page");
         let html = r.text().await.unwrap();
         let code = match decide(&app.address, &browser, &html, "allow").await {
             Landing::App(callback) => callback.code().to_owned(),
             other => panic!("expected a code, got {other:?}"),
         };
-        let tokens: Value = exchange_code(&app, (&client_id, &secret), &code, &pkce).await;
+        let tokens: Value = exchange_code(&app, (&client_id, Some(&secret)), &code, &pkce).await;
         assert_eq!(tokens["scope"], "openid admin", "{tokens}");
     }
 
@@ -171,7 +171,7 @@ on_both_databases! {
         let (client_id, _) = portal(&app);
         let (_, browser) = signed_in_person(&app, "ada@example.com", false).await;
         let pkce = Pkce::new("portal");
-        let r = browser.get(authorize_url(&app, &client_id, "openid admin", &pkce, &[])).send().await.unwrap();
+        let r = browser.get(authorize_url(&app, &client_id, "openid admin", Some(&pkce), &[])).send().await.unwrap();
         let to = location(&r);
         assert_eq!(query_param(&to, "error").as_deref(), Some("access_denied"), "{to}");
     }
@@ -180,7 +180,7 @@ on_both_databases! {
         let (client_id, _) = crate::oauth_helpers::web_app(&app, "Shop", &["openid"]);
         let (_, browser) = signed_in_person(&app, "ada@example.com", false).await;
         let pkce = Pkce::new("shop");
-        let url = authorize_url(&app, &client_id, "openid", &pkce, &[]);
+        let url = authorize_url(&app, &client_id, "openid", Some(&pkce), &[]);
         let answers = futures_util::future::join_all(
             (0..32).map(|_| browser.get(url.clone()).send()),
         ).await;

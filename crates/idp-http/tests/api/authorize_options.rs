@@ -5,18 +5,9 @@ use crate::helpers::*;
 use crate::oauth_helpers::*;
 use crate::on_both_databases;
 
+/// The app's request for `openid`, without PKCE, plus `extra`.
 fn authorize(app: &TestApp, client_id: &str, extra: &[(&str, &str)]) -> String {
-    let mut params = vec![
-        ("response_type", "code"),
-        ("client_id", client_id),
-        ("redirect_uri", REDIRECT_URI),
-        ("scope", "openid"),
-        ("state", "s"),
-    ];
-    params.extend_from_slice(extra);
-    url::Url::parse_with_params(&app.url("/authorize"), &params)
-        .unwrap()
-        .to_string()
+    authorize_url(app, client_id, "openid", None, extra)
 }
 
 on_both_databases! {

@@ -7,9 +7,12 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use idp_core::clients::NewClient;
+use openidconnect::core::CoreJsonWebKeySet;
+use serde_json::Value;
 
 use crate::helpers::*;
 use crate::oauth_helpers::{code_flow, signed_in_person, REDIRECT_URI};
+use crate::oidc_helpers::{discover, jwt_parts, verify_jwt_with};
 use crate::on_both_databases;
 
 /// A loopback HTTP endpoint that answers 200 and hands over each `logout_token`.
@@ -45,6 +48,61 @@ pub(crate) fn logout_receiver() -> (String, mpsc::Receiver<String>) {
     (format!("http://127.0.0.1:{port}/backchannel-logout"), rx)
 }
 
+/// The keys an app receiving logout tokens trusts: those the issuer
+/// publishes at the `jwks_uri` its discovery document names.
+async fn published_keys(app: &TestApp) -> CoreJsonWebKeySet {
+    discover(&app.address).await.jwks().clone()
+}
+
+/// Checks a logout token as the app receiving it must (OIDC Back-Channel
+/// Logout 1.0 §2.4 and §2.6) and returns its claims: signed with a published
+/// key, `typ` logout+jwt, from the issuer, for `audience`, issued just now
+/// and not expired, with the logout event and a `sid`, and no `nonce`.
+fn verified_logout_token(
+    keys: &CoreJsonWebKeySet,
+    app: &TestApp,
+    audience: &str,
+    token: &str,
+) -> Value {
+    let (header, claims) = verify_jwt_with(keys, token);
+    assert_eq!(header["typ"], "logout+jwt", "{header}");
+    assert_eq!(claims["iss"], app.address.as_str(), "{claims}");
+    let aud = &claims["aud"];
+    assert!(
+        aud == audience
+            || aud
+                .as_array()
+                .is_some_and(|a| a.iter().any(|v| v == audience)),
+        "aud {aud} is not {audience}"
+    );
+    let now = unix_now();
+    let iat = claims["iat"].as_i64().expect("iat is a number");
+    assert!(
+        (now - 60..=now + 5).contains(&iat),
+        "iat {iat} is not now ({now})"
+    );
+    let exp = claims["exp"].as_i64().expect("exp is a number");
+    assert!(exp > now && exp > iat, "exp {exp} has passed (now {now})");
+    assert!(
+        claims["jti"].as_str().is_some_and(|j| !j.is_empty()),
+        "{claims}"
+    );
+    let events = claims["events"].as_object().expect("events is an object");
+    assert!(
+        events["http://schemas.openid.net/event/backchannel-logout"].is_object(),
+        "{claims}"
+    );
+    assert!(
+        claims["sid"].as_str().is_some_and(|s| !s.is_empty()),
+        "{claims}"
+    );
+    assert!(
+        claims.get("nonce").is_none(),
+        "logout tokens carry no nonce"
+    );
+    claims
+}
+
 fn app_with_backchannel(app: &TestApp, name: &str, uri: &str) -> (String, String) {
     let created = app
         .idp
@@ -74,18 +132,16 @@ on_both_databases! {
         assert_eq!(r.status(), 303);
         let signed_out = Instant::now();
 
+        let keys = published_keys(&app).await;
         let mut audiences = Vec::new();
         for _ in 0..2 {
             let token = received.recv_timeout(Duration::from_secs(10)).expect("a logout token arrived");
-            let (header, claims) = app.idp.signing.verify_jwt(&token).expect("signed by idp");
-            assert_eq!(header["typ"], "logout+jwt");
-            assert_eq!(claims["iss"], app.address.as_str());
+            let aud = jwt_parts(&token).1["aud"].as_str().expect("one audience").to_owned();
+            assert!(aud == shop.0 || aud == forum.0, "a token for {aud}");
+            let claims = verified_logout_token(&keys, &app, &aud, &token);
             assert_eq!(claims["sub"], account_id.as_str());
             assert_eq!(claims["sid"], session_id.as_str());
-            assert!(claims["events"]["http://schemas.openid.net/event/backchannel-logout"].is_object());
-            assert!(claims.get("nonce").is_none(), "logout tokens carry no nonce");
-            assert!(claims["jti"].is_string() && claims["exp"].is_i64());
-            audiences.push(claims["aud"].as_str().unwrap().to_owned());
+            audiences.push(aud);
         }
         audiences.sort();
         let mut expected = vec![shop.0.clone(), forum.0.clone()];
@@ -104,16 +160,17 @@ on_both_databases! {
         // loaded the machine is.
         let quiet = (signed_out.elapsed() * 4).max(Duration::from_secs(2));
         if let Ok(token) = received.recv_timeout(quiet) {
-            let (_, claims) = app.idp.signing.verify_jwt(&token).expect("signed by idp");
-            panic!("a third logout token, for {}", claims["aud"]);
+            panic!("a third logout token, for {}", jwt_parts(&token).1["aud"]);
         }
     }
 
     async fn a_password_change_ends_other_sessions_and_tells_their_apps(app) {
         let (uri, received) = logout_receiver();
         let shop = app_with_backchannel(&app, "Shop", &uri);
-        let (_, phone) = signed_in_person(&app, "two@example.com", false).await;
+        let (account_id, phone) = signed_in_person(&app, "two@example.com", false).await;
         code_flow(&app, &phone, (&shop.0, &shop.1), "openid").await.unwrap();
+        let (_, sessions) = app.api(&phone, reqwest::Method::GET, "/api/v1/sessions", None).await;
+        let phone_session = sessions["sessions"][0]["id"].as_str().unwrap().to_owned();
         let laptop = browser();
         assert_eq!(app.sign_in(&laptop, "two@example.com", PASSWORD).await.status(), 303);
         let r = app.submit(&laptop, "/account", "/account/password", &[
@@ -123,7 +180,8 @@ on_both_databases! {
         ]).await;
         assert_eq!(r.status(), 303);
         let token = received.recv_timeout(Duration::from_secs(10)).expect("the shop was told");
-        let (_, claims) = app.idp.signing.verify_jwt(&token).unwrap();
-        assert_eq!(claims["aud"], shop.0.as_str());
+        let claims = verified_logout_token(&published_keys(&app).await, &app, &shop.0, &token);
+        assert_eq!(claims["sub"], account_id.as_str());
+        assert_eq!(claims["sid"], phone_session.as_str(), "the phone's session ended");
     }
 }

@@ -178,30 +178,30 @@ on_both_databases! {
     }
 }
 
-#[actix_web::test]
-async fn signup_over_the_api_validates_like_the_page() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    let client = browser();
-    let (status, body) = app
-        .api(
-            &client,
-            Method::POST,
-            "/api/v1/signup",
-            Some(json!({
-                "email": "x", "password": "a", "password_confirm": "b",
-                "given_name": "", "family_name": "F", "birthdate": "2999-01-01"
-            })),
-        )
-        .await;
-    assert_eq!(status, 422);
-    let fields: Vec<&str> = body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
-    for f in ["email", "given_name", "birthdate", "password_confirm"] {
-        assert!(fields.contains(&f), "{f} missing from {body}");
+on_both_databases! {
+    async fn signup_over_the_api_validates_like_the_page(app) {
+        let client = browser();
+        let (status, body) = app
+            .api(
+                &client,
+                Method::POST,
+                "/api/v1/signup",
+                Some(json!({
+                    "email": "x", "password": "a", "password_confirm": "b",
+                    "given_name": "", "family_name": "F", "birthdate": "2999-01-01"
+                })),
+            )
+            .await;
+        assert_eq!(status, 422);
+        let fields: Vec<&str> = body["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        for f in ["email", "given_name", "birthdate", "password_confirm"] {
+            assert!(fields.contains(&f), "{f} missing from {body}");
+        }
+        assert_eq!(account_count(&app), 0);
     }
-    assert_eq!(account_count(&app), 0);
 }

@@ -5,42 +5,13 @@ use idp_core::clients::NewClient;
 
 use crate::helpers::*;
 use crate::oauth_helpers::*;
+use crate::oidc_helpers::{decide, hidden_fields};
 use crate::on_both_databases;
 
-/// The hidden inputs of the form posting to `action` on `html`.
-fn hidden_fields(html: &str, action: &str) -> Vec<(String, String)> {
-    let form = html
-        .split("<form")
-        .find(|f| f.contains(&format!("action=\"{action}\"")))
-        .unwrap_or_else(|| panic!("no form for {action} in {html}"));
-    let form = form.split("</form>").next().unwrap();
-    form.split("<input")
-        .skip(1)
-        .filter(|i| i.contains("type=\"hidden\""))
-        .filter_map(|i| {
-            let attr = |name: &str| {
-                i.split(&format!("{name}=\""))
-                    .nth(1)
-                    .and_then(|v| v.split('"').next())
-                    .map(|v| v.replace("&amp;", "&"))
-            };
-            Some((attr("name")?, attr("value")?))
-        })
-        .collect()
-}
-
-fn authorize_url(app: &TestApp, client_id: &str, extra: &[(&str, &str)]) -> String {
-    let mut params = vec![
-        ("response_type", "code"),
-        ("client_id", client_id),
-        ("redirect_uri", REDIRECT_URI),
-        ("scope", "openid email"),
-        ("state", "s1"),
-    ];
-    params.extend_from_slice(extra);
-    url::Url::parse_with_params(&app.url("/authorize"), &params)
-        .unwrap()
-        .to_string()
+/// The app's request for `openid email`, without PKCE (not needed by a
+/// confidential client), plus `extra`.
+fn request(app: &TestApp, client_id: &str, extra: &[(&str, &str)]) -> String {
+    authorize_url(app, client_id, "openid email", None, extra)
 }
 
 on_both_databases! {
@@ -54,22 +25,24 @@ on_both_databases! {
         let client_id = created.client.client_id.clone();
         let (_, browser) = signed_in_person(&app, "cara@example.com", false).await;
 
-        let r = browser.get(authorize_url(&app, &client_id, &[])).send().await.unwrap();
+        let r = browser.get(request(&app, &client_id, &[])).send().await.unwrap();
         assert_eq!(r.status(), 200, "a consent page");
         let html = r.text().await.unwrap();
         assert!(html.contains("Allow Partner Portal to use your account?"), "{html}");
         assert!(html.contains("See your email address") && html.contains("https://portal.example.com/privacy"));
         assert!(html.contains("value=\"allow\"") && html.contains("value=\"deny\""));
-        let mut form = hidden_fields(&html, "/authorize/consent");
-        form.push(("decision".into(), "allow".into()));
-        let r = browser.post(app.url("/authorize/consent")).form(&form).send().await.unwrap();
-        assert_eq!(r.status(), 303);
-        let location = r.headers()["location"].to_str().unwrap().to_owned();
-        assert!(location.starts_with(REDIRECT_URI) && location.contains("code=") && location.contains("state=s1"), "{location}");
+        let allowed = decide(&app.address, &browser, &html, "allow").await.callback();
+        assert!(allowed.url.as_str().starts_with(REDIRECT_URI), "{}", allowed.url);
+        assert!(allowed.get("code").is_some() && allowed.get("state") == Some("st4te"), "{}", allowed.url);
 
         // Remembered: straight back with a code.
-        let r = browser.get(authorize_url(&app, &client_id, &[])).send().await.unwrap();
+        let r = browser.get(request(&app, &client_id, &[])).send().await.unwrap();
         assert_eq!(r.status(), 302);
+        let location = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with(REDIRECT_URI), "{location}");
+        assert_eq!(query_param(&location, "error"), None, "{location}");
+        assert!(query_param(&location, "code").is_some_and(|c| !c.is_empty()), "{location}");
+        assert_eq!(query_param(&location, "state").as_deref(), Some("st4te"), "{location}");
 
         // "My Profile" lists the app; removing it makes the app ask again.
         let (_, html) = app.page(&browser, "/account").await;
@@ -78,14 +51,14 @@ on_both_databases! {
         assert_eq!(r.status(), 303);
         let (_, html) = app.page(&browser, "/account?notice=app_removed").await;
         assert!(html.contains("The app no longer has access."));
-        let r = browser.get(authorize_url(&app, &client_id, &[])).send().await.unwrap();
+        let r = browser.get(request(&app, &client_id, &[])).send().await.unwrap();
         assert_eq!(r.status(), 200, "consent is asked again");
     }
 
     async fn an_app_sends_a_new_person_to_sign_up_and_gets_them_back(app) {
         let (client_id, _) = web_app(&app, "Shop", &["openid", "email"]);
         let client = browser();
-        let r = client.get(authorize_url(&app, &client_id, &[("prompt", "create")])).send().await.unwrap();
+        let r = client.get(request(&app, &client_id, &[("prompt", "create")])).send().await.unwrap();
         assert_eq!(r.status(), 303);
         let signup = r.headers()["location"].to_str().unwrap().to_owned();
         assert!(signup.starts_with("/signup?return_to="), "{signup}");

@@ -1,17 +1,14 @@
 //! Dynamic client registration (RFC 7591), its management API (RFC 7592),
 //! and signed UserInfo answers for the apps that register for them.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use idp_core::clients::NewClient;
 use reqwest::header::HeaderMap;
 use reqwest::Method;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use crate::helpers::*;
 use crate::oauth_helpers::*;
-use crate::oidc_helpers::{hidden_fields, jwks_at, verify_jwt_with};
+use crate::oidc_helpers::{jwks_at, verified_id_token, verify_jwt_with};
 use crate::on_both_databases;
 
 /// The initial access token of the apps that require one (≥ 32 characters).
@@ -24,54 +21,6 @@ crate::for_both_backends! {
     an_initial_access_token_guards_registration,
     a_registered_client_reads_replaces_and_deletes_itself,
     userinfo_is_signed_for_clients_that_registered_for_it,
-}
-
-async fn with_registration(backend: Backend, initial_token: Option<&str>) -> TestApp {
-    let token = initial_token.map(str::to_owned);
-    TestApp::spawn_with(backend, move |s| {
-        s.oauth.dynamic_registration = true;
-        s.oauth.registration_token = token;
-    })
-    .await
-}
-
-/// A JSON call to `url` (the registration endpoint or a client's
-/// configuration URL) with an optional Bearer token: status, headers, body.
-async fn call(
-    method: Method,
-    url: &str,
-    bearer: Option<&str>,
-    body: Option<Value>,
-) -> (u16, HeaderMap, Value) {
-    let mut request = reqwest::Client::new().request(method, url);
-    if let Some(token) = bearer {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("registration call");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-    };
-    (status, headers, body)
-}
-
-async fn register(app: &TestApp, bearer: Option<&str>, body: Value) -> (u16, HeaderMap, Value) {
-    call(Method::POST, &app.url("/register"), bearer, Some(body)).await
-}
-
-/// Registers `body`, which must succeed; the response.
-async fn registered(app: &TestApp, bearer: Option<&str>, body: Value) -> Value {
-    let (status, headers, response) = register(app, bearer, body).await;
-    assert_eq!(status, 201, "{response}");
-    assert_eq!(headers["cache-control"], "no-store");
-    response
 }
 
 fn text<'a>(body: &'a Value, name: &str) -> &'a str {
@@ -125,7 +74,7 @@ async fn discovery(app: &TestApp, path: &str) -> Value {
 /// Status of a token request authenticated with this secret: 400
 /// `invalid_grant` (the code is made up) shows the secret was accepted.
 async fn secret_works(app: &TestApp, client_id: &str, secret: &str) -> bool {
-    let (status, body, _) = form_post(
+    let (status, _, body) = post_form(
         app,
         "/token",
         Some((client_id, secret)),
@@ -149,64 +98,6 @@ async fn secret_works(app: &TestApp, client_id: &str, secret: &str) -> bool {
     }
 }
 
-/// The code flow (with PKCE) for a client that asks for consent: the consent
-/// page is shown, the person allows, the code is exchanged (with HTTP Basic
-/// when the client has a secret). The token response.
-async fn code_flow_with_consent(
-    app: &TestApp,
-    browser: &reqwest::Client,
-    client_id: &str,
-    secret: Option<&str>,
-    scope: &str,
-) -> Value {
-    let verifier = format!("{client_id}-a-verifier-long-enough-for-pkce-0123456789");
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    let authorize = url::Url::parse_with_params(
-        &app.url("/authorize"),
-        &[
-            ("response_type", "code"),
-            ("client_id", client_id),
-            ("redirect_uri", REDIRECT_URI),
-            ("scope", scope),
-            ("state", "reg-state"),
-            ("code_challenge", &challenge),
-            ("code_challenge_method", "S256"),
-        ],
-    )
-    .unwrap();
-    let r = browser.get(authorize).send().await.unwrap();
-    assert_eq!(r.status(), 200, "a registered client gets a consent page");
-    let html = r.text().await.unwrap();
-    let mut form = hidden_fields(&html, "/authorize/consent");
-    form.push(("decision".into(), "allow".into()));
-    let r = browser
-        .post(app.url("/authorize/consent"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    let location = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
-    assert!(location.as_str().starts_with(REDIRECT_URI), "{location}");
-    let code = location
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| panic!("no code in {location}"));
-    let mut form = vec![
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT_URI),
-        ("code_verifier", verifier.as_str()),
-    ];
-    if secret.is_none() {
-        form.push(("client_id", client_id));
-    }
-    let (status, body, _) = form_post(app, "/token", secret.map(|s| (client_id, s)), &form).await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
 on_both_databases! {
     async fn registration_is_off_by_default(app) {
         let body = json!({"redirect_uris": [REDIRECT_URI]});
@@ -219,10 +110,10 @@ on_both_databases! {
         let (id, _) = web_app(&app, "Shop", &["openid"]);
         let uri = app.url(&format!("/register/{id}"));
         for method in [Method::GET, Method::DELETE] {
-            let (status, _, _) = call(method, &uri, Some("anything"), None).await;
+            let (status, _, _) = json_call(method, &uri, Some("anything"), None).await;
             assert_eq!(status, 404);
         }
-        let (status, _, _) = call(Method::PUT, &uri, Some("anything"), Some(json!({"redirect_uris": [REDIRECT_URI]}))).await;
+        let (status, _, _) = json_call(Method::PUT, &uri, Some("anything"), Some(json!({"redirect_uris": [REDIRECT_URI]}))).await;
         assert_eq!(status, 404);
 
         for path in ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"] {
@@ -301,13 +192,8 @@ async fn open_registration_issues_credentials_and_the_app_signs_people_in(backen
     // A person uses the app: consent, code, tokens for this client.
     let (account_id, browser) = signed_in_person(&app, "reg@example.com", false).await;
     let tokens =
-        code_flow_with_consent(&app, &browser, &client_id, Some(&secret), "openid email").await;
-    let (_, claims) = app
-        .idp
-        .signing
-        .verify_jwt(text(&tokens, "id_token"))
-        .expect("an ID token signed by idp");
-    assert_eq!(claims["aud"], client_id.as_str());
+        code_flow_with_consent(&app, &browser, (&client_id, Some(&secret)), "openid email").await;
+    let claims = verified_id_token(&app.address, &client_id, text(&tokens, "id_token")).await;
     assert_eq!(claims["sub"], account_id.as_str());
     // Without userinfo_signed_response_alg, UserInfo is plain JSON.
     let (status, info) = userinfo(&app, text(&tokens, "access_token")).await;
@@ -340,7 +226,7 @@ async fn open_registration_issues_credentials_and_the_app_signs_people_in(backen
     assert!(body.get("client_secret_expires_at").is_none(), "{body}");
     assert!(body["registration_access_token"].is_string());
     let public_id = text(&body, "client_id").to_owned();
-    let tokens = code_flow_with_consent(&app, &browser, &public_id, None, "openid").await;
+    let tokens = code_flow_with_consent(&app, &browser, (&public_id, None), "openid").await;
     assert!(tokens["id_token"].is_string());
 
     // client_secret_post is honoured too.
@@ -552,11 +438,11 @@ async fn an_initial_access_token_guards_registration(backend: Backend) {
     // registration access token does.
     let uri = text(&created, "registration_client_uri").to_owned();
     assert_error(
-        &call(Method::GET, &uri, Some(INITIAL_TOKEN), None).await,
+        &json_call(Method::GET, &uri, Some(INITIAL_TOKEN), None).await,
         401,
         "invalid_token",
     );
-    let (status, _, read) = call(
+    let (status, _, read) = json_call(
         Method::GET,
         &uri,
         Some(text(&created, "registration_access_token")),
@@ -588,7 +474,7 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
     let other_token = text(&other, "registration_access_token").to_owned();
 
     // Read (RFC 7592 §2.1).
-    let (status, headers, read) = call(Method::GET, &uri, Some(&token), None).await;
+    let (status, headers, read) = json_call(Method::GET, &uri, Some(&token), None).await;
     assert_eq!(status, 200, "{read}");
     assert_eq!(headers["cache-control"], "no-store");
     assert_eq!(read["client_id"], client_id.as_str());
@@ -604,26 +490,26 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
     assert!(read.get("client_secret").is_none(), "{read}");
 
     // Without, with a wrong, or with another client's token: 401.
-    assert_without_token(&call(Method::GET, &uri, None, None).await);
+    assert_without_token(&json_call(Method::GET, &uri, None, None).await);
     assert_error(
-        &call(Method::GET, &uri, Some("wrong-token"), None).await,
+        &json_call(Method::GET, &uri, Some("wrong-token"), None).await,
         401,
         "invalid_token",
     );
     assert_error(
-        &call(Method::GET, &uri, Some(&other_token), None).await,
+        &json_call(Method::GET, &uri, Some(&other_token), None).await,
         401,
         "invalid_token",
     );
     // The client secret is not a registration access token.
     assert_error(
-        &call(Method::GET, &uri, Some(&secret), None).await,
+        &json_call(Method::GET, &uri, Some(&secret), None).await,
         401,
         "invalid_token",
     );
     // Unknown clients look the same as a wrong token.
     assert_error(
-        &call(
+        &json_call(
             Method::GET,
             &app.url("/register/no-such-client"),
             Some(&token),
@@ -637,10 +523,10 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
     let (admin_made, _) = web_app(&app, "Shop", &["openid"]);
     let admin_uri = app.url(&format!("/register/{admin_made}"));
     for bearer in [token.as_str(), ""] {
-        let (status, _, _) = call(Method::GET, &admin_uri, Some(bearer), None).await;
+        let (status, _, _) = json_call(Method::GET, &admin_uri, Some(bearer), None).await;
         assert_eq!(status, 401);
     }
-    let (status, _, _) = call(Method::DELETE, &admin_uri, Some(&token), None).await;
+    let (status, _, _) = json_call(Method::DELETE, &admin_uri, Some(&token), None).await;
     assert_eq!(status, 401);
     assert!(app.idp.client(&admin_made).unwrap().is_some());
 
@@ -653,7 +539,7 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
         "grant_types": ["authorization_code", "refresh_token"],
     });
     assert_error(
-        &call(
+        &json_call(
             Method::PUT,
             &uri,
             Some(&other_token),
@@ -663,9 +549,9 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
         401,
         "invalid_token",
     );
-    assert_without_token(&call(Method::PUT, &uri, None, Some(replacement.clone())).await);
+    assert_without_token(&json_call(Method::PUT, &uri, None, Some(replacement.clone())).await);
     let (status, headers, replaced) =
-        call(Method::PUT, &uri, Some(&token), Some(replacement)).await;
+        json_call(Method::PUT, &uri, Some(&token), Some(replacement)).await;
     assert_eq!(status, 200, "{replaced}");
     assert_eq!(headers["cache-control"], "no-store");
     assert_eq!(replaced["client_id"], client_id.as_str());
@@ -682,7 +568,7 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
     // Replaced, not merged: the terms link is gone.
     assert!(replaced.get("tos_uri").is_none(), "{replaced}");
     assert!(replaced.get("client_secret").is_none());
-    let (_, _, read) = call(Method::GET, &uri, Some(&token), None).await;
+    let (_, _, read) = json_call(Method::GET, &uri, Some(&token), None).await;
     assert_eq!(read["client_name"], "Recipe Box 2");
     assert!(read.get("tos_uri").is_none());
     let stored = app.idp.client(&client_id).unwrap().unwrap();
@@ -715,7 +601,7 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
     ];
     for (body, code) in bad {
         assert_error(
-            &call(Method::PUT, &uri, Some(&token), Some(body)).await,
+            &json_call(Method::PUT, &uri, Some(&token), Some(body)).await,
             400,
             code,
         );
@@ -727,23 +613,23 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
 
     // Delete (RFC 7592 §2.3).
     assert_error(
-        &call(Method::DELETE, &uri, Some(&other_token), None).await,
+        &json_call(Method::DELETE, &uri, Some(&other_token), None).await,
         401,
         "invalid_token",
     );
-    assert_without_token(&call(Method::DELETE, &uri, None, None).await);
+    assert_without_token(&json_call(Method::DELETE, &uri, None, None).await);
     assert!(app.idp.client(&client_id).unwrap().is_some());
-    let (status, headers, body) = call(Method::DELETE, &uri, Some(&token), None).await;
+    let (status, headers, body) = json_call(Method::DELETE, &uri, Some(&token), None).await;
     assert_eq!(status, 204, "{body}");
     assert_eq!(headers["cache-control"], "no-store");
     assert!(app.idp.client(&client_id).unwrap().is_none());
     assert_error(
-        &call(Method::GET, &uri, Some(&token), None).await,
+        &json_call(Method::GET, &uri, Some(&token), None).await,
         401,
         "invalid_token",
     );
     assert_error(
-        &call(
+        &json_call(
             Method::PUT,
             &uri,
             Some(&token),
@@ -754,7 +640,7 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
         "invalid_token",
     );
     assert_error(
-        &call(Method::DELETE, &uri, Some(&token), None).await,
+        &json_call(Method::DELETE, &uri, Some(&token), None).await,
         401,
         "invalid_token",
     );
@@ -763,7 +649,7 @@ async fn a_registered_client_reads_replaces_and_deletes_itself(backend: Backend)
         "the client is gone"
     );
     // The other client is untouched.
-    let (status, _, _) = call(
+    let (status, _, _) = json_call(
         Method::GET,
         text(&other, "registration_client_uri"),
         Some(&other_token),
@@ -798,54 +684,40 @@ async fn userinfo_is_signed_for_clients_that_registered_for_it(backend: Backend)
     let tokens = code_flow_with_consent(
         &app,
         &browser,
-        &client_id,
-        Some(&secret),
+        (&client_id, Some(&secret)),
         "openid email profile",
     )
     .await;
     let access = text(&tokens, "access_token").to_owned();
     let jwks = jwks_at(&app.url("/jwks")).await;
 
-    let check = |content_type: &str, jwt: &str, alg: &str, aud: &str| {
-        assert_eq!(content_type, "application/jwt");
-        let (header, claims) = app.idp.signing.verify_jwt(jwt).expect("signed by idp");
+    let check = |jwt: &str, alg: &str, aud: &str| {
+        let (header, claims) = verify_jwt_with(&jwks, jwt);
         assert_eq!(header["alg"], alg);
-        let (_, same) = verify_jwt_with(&jwks, jwt);
-        assert_eq!(same, claims, "verifiable with the published JWKS");
         assert_eq!(claims["iss"], app.address.as_str());
         assert_eq!(claims["aud"], aud);
         assert_eq!(claims["sub"], account_id.as_str());
         assert_eq!(claims["email"], "signed@example.com");
         assert_eq!(claims["given_name"], "Ada");
     };
-    let r = reqwest::Client::new()
-        .get(app.url("/userinfo"))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["cache-control"], "no-store");
-    let content_type = r.headers()["content-type"].to_str().unwrap().to_owned();
-    check(&content_type, &r.text().await.unwrap(), "RS256", &client_id);
+    let userinfo_get = || reqwest::Client::new().get(app.url("/userinfo"));
+    check(
+        &signed_userinfo(userinfo_get().bearer_auth(&access)).await,
+        "RS256",
+        &client_id,
+    );
     // POST with the token in the form: the same.
-    let r = reqwest::Client::new()
+    let posted = reqwest::Client::new()
         .post(app.url("/userinfo"))
-        .form(&[("access_token", access.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let content_type = r.headers()["content-type"].to_str().unwrap().to_owned();
-    check(&content_type, &r.text().await.unwrap(), "RS256", &client_id);
+        .form(&[("access_token", access.as_str())]);
+    check(&signed_userinfo(posted).await, "RS256", &client_id);
     // A bad token is still a plain Bearer error.
-    let r = reqwest::Client::new()
-        .get(app.url("/userinfo"))
-        .bearer_auth("not-a-token")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 401);
+    let (status, body) = userinfo(&app, "not-a-token").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_token")),
+        "{body}"
+    );
 
     // The other algorithms, for clients an administrator made.
     for alg in ["ES256", "EdDSA"] {
@@ -868,15 +740,8 @@ async fn userinfo_is_signed_for_clients_that_registered_for_it(backend: Backend)
         )
         .await
         .unwrap();
-        let r = reqwest::Client::new()
-            .get(app.url("/userinfo"))
-            .bearer_auth(text(&tokens, "access_token"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let content_type = r.headers()["content-type"].to_str().unwrap().to_owned();
-        check(&content_type, &r.text().await.unwrap(), alg, &id);
+        let request = userinfo_get().bearer_auth(text(&tokens, "access_token"));
+        check(&signed_userinfo(request).await, alg, &id);
     }
 
     // Clients that did not ask get JSON.
@@ -884,20 +749,25 @@ async fn userinfo_is_signed_for_clients_that_registered_for_it(backend: Backend)
     let tokens = code_flow(&app, &browser, (&plain, &plain_secret), "openid email")
         .await
         .unwrap();
-    let r = reqwest::Client::new()
-        .get(app.url("/userinfo"))
-        .bearer_auth(text(&tokens, "access_token"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"]
+    let url = app.url("/userinfo");
+    let token = Some(text(&tokens, "access_token"));
+    let (status, headers, info) = json_call(Method::GET, &url, token, None).await;
+    assert_eq!(status, 200, "{info}");
+    assert!(headers["content-type"]
         .to_str()
         .unwrap()
         .starts_with("application/json"));
-    let info: Value = r.json().await.unwrap();
     assert_eq!(info["email"], "signed@example.com");
     assert!(info.get("aud").is_none());
+}
+
+/// A UserInfo answer signed as a JWT (`application/jwt`, never cached): its text.
+async fn signed_userinfo(request: reqwest::RequestBuilder) -> String {
+    let r = request.send().await.expect("userinfo");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_eq!(r.headers()["content-type"], "application/jwt");
+    r.text().await.unwrap()
 }
 
 /// A client asks for pairwise subjects (its redirect URIs share one host)

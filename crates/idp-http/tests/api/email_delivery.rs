@@ -7,6 +7,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::helpers::*;
+use crate::oidc_helpers::person;
 
 /// Accepts SMTP sessions and sends each message's DATA through the channel.
 fn smtp_sink() -> (u16, mpsc::Receiver<String>) {
@@ -119,18 +120,6 @@ fn next_message(received: &mpsc::Receiver<String>) -> String {
         .expect("a message arrived over SMTP")
 }
 
-/// A verified account made the operator's way, which sends no mail.
-fn account(app: &TestApp, email: &str) {
-    app.idp
-        .create_user(&idp_core::accounts::NewUser {
-            email: email.into(),
-            password: PASSWORD.into(),
-            verified: true,
-            ..Default::default()
-        })
-        .unwrap();
-}
-
 async fn request_reset(app: &TestApp, email: &str) -> (u16, serde_json::Value) {
     let client = browser();
     let call = app.api(
@@ -157,7 +146,7 @@ async fn the_answer_to_a_reset_does_the_same_work_for_known_and_unknown_addresse
     let paused = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = paused.local_addr().unwrap().port();
     let app = TestApp::spawn_with(backend, smtp_settings(port)).await;
-    account(&app, "known@example.com");
+    person(&app, "known@example.com");
     let known = request_reset(&app, "known@example.com").await;
     let unknown = request_reset(&app, "ghost@example.com").await;
     assert_eq!(known, (202, serde_json::json!({"status": "check_email"})));
@@ -256,7 +245,7 @@ async fn mail_queued_by_one_server_is_sent_by_the_next(backend: Backend) {
     let port = closed_port();
     let first = TestApp::spawn_with(backend, smtp_down(port)).await;
     for who in ["waiting", "orphaned", "claimed"] {
-        account(&first, &format!("{who}@example.com"));
+        person(&first, &format!("{who}@example.com"));
         assert_eq!(
             request_reset(&first, &format!("{who}@example.com")).await.0,
             202

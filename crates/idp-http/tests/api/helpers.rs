@@ -46,15 +46,22 @@ impl PgTestDb {
     }
 }
 
+impl PgTestDb {
+    /// Drops the database now, cutting off whoever is connected to it.
+    pub fn drop_now(&self) -> diesel::QueryResult<usize> {
+        let mut conn = PgConnection::establish(&postgres_admin_url())
+            .map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+        diesel::sql_query(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&mut conn)
+    }
+}
+
 impl Drop for PgTestDb {
     fn drop(&mut self) {
-        if let Ok(mut conn) = PgConnection::establish(&postgres_admin_url()) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut conn);
-        }
+        let _ = self.drop_now();
     }
 }
 
@@ -124,6 +131,12 @@ impl TestApp {
         }
     }
 
+    /// Drops this app's PostgreSQL database under the running server.
+    pub fn drop_postgres_database(&self) {
+        let db = self._pg.as_ref().expect("a PostgreSQL test app");
+        db.drop_now().expect("test database dropped");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -184,15 +197,8 @@ impl TestApp {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.expect("API call");
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap();
-        let json = if text.is_empty() {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-        };
-        (status, json)
+        let (status, _, body) = reply_of(request.send().await.expect("API call")).await;
+        (status, body)
     }
 
     /// Stops the server and its mail worker; the database and the data
@@ -288,6 +294,28 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// A status, the headers, and the body as JSON (`Null` when empty): what a
+/// test looks at in an answer.
+pub type Reply = (u16, reqwest::header::HeaderMap, serde_json::Value);
+
+/// Reads an answer whose body must be JSON or empty.
+pub async fn reply_of(response: reqwest::Response) -> Reply {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"))
+    };
+    (status, headers, body)
+}
+
+/// Seconds since the epoch, as in JWT and introspection claims.
+pub fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
 /// A browser: keeps cookies, does not follow redirects (tests look at them).

@@ -12,8 +12,8 @@ use crate::oauth_helpers::*;
 
 /// `POST /introspect` as `client`; must answer 200.
 pub(crate) async fn introspect(app: &TestApp, (id, secret): (&str, &str), token: &str) -> Value {
-    let (status, body, headers) =
-        form_post(app, "/introspect", Some((id, secret)), &[("token", token)]).await;
+    let (status, headers, body) =
+        post_form(app, "/introspect", Some((id, secret)), &[("token", token)]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(headers["cache-control"], "no-store");
     body
@@ -21,21 +21,14 @@ pub(crate) async fn introspect(app: &TestApp, (id, secret): (&str, &str), token:
 
 /// `POST /revoke` as `client`; must answer 200 with no body (RFC 7009 §2.2).
 async fn revoke(app: &TestApp, (id, secret): (&str, &str), token: &str) {
-    let (status, body, _) =
-        form_post(app, "/revoke", Some((id, secret)), &[("token", token)]).await;
+    let (status, _, body) =
+        post_form(app, "/revoke", Some((id, secret)), &[("token", token)]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body, Value::Null);
 }
 
 fn inactive() -> Value {
     json!({ "active": false })
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
 }
 
 on_both_databases! {
@@ -51,14 +44,14 @@ on_both_databases! {
         assert_eq!(body["token_type"], "Bearer");
         assert_eq!(body["iss"], app.address.as_str());
         let exp = body["exp"].as_i64().expect("exp is a number");
-        assert!(exp > now() && exp <= now() + 11 * 60, "exp {exp}");
+        assert!(exp > unix_now() && exp <= unix_now() + 11 * 60, "exp {exp}");
 
         // Anything that is not a live token is just inactive, not an error.
         for garbage in ["garbage", "", "eyJhbGciOiJub25lIn0.e30.", &"x".repeat(500)] {
             assert_eq!(introspect(&app, (&id, &secret), garbage).await, inactive(), "{garbage:?}");
         }
         // The client may also authenticate in the form (client_secret_post).
-        let (status, body, _) = form_post(&app, "/introspect", None,
+        let (status, _, body) = post_form(&app, "/introspect", None,
             &[("token", &token), ("client_id", &id), ("client_secret", &secret)]).await;
         assert_eq!((status, &body["active"]), (200, &json!(true)), "{body}");
     }
@@ -190,16 +183,16 @@ on_both_databases! {
         let token = client_token(&app, &id, &secret, "reports").await;
         for path in ["/introspect", "/revoke"] {
             for basic in [(id.as_str(), "wrong-secret"), ("no-such-client", secret.as_str())] {
-                let (status, body, headers) = form_post(&app, path, Some(basic), &[("token", &token)]).await;
+                let (status, headers, body) = post_form(&app, path, Some(basic), &[("token", &token)]).await;
                 assert_eq!(status, 401, "{path}: {body}");
                 assert_eq!(body["error"], "invalid_client");
                 assert!(headers["www-authenticate"].to_str().unwrap().starts_with("Basic"));
             }
             // A confidential client that sends no secret at all.
-            let (status, body, _) = form_post(&app, path, None, &[("token", &token), ("client_id", &id)]).await;
+            let (status, _, body) = post_form(&app, path, None, &[("token", &token), ("client_id", &id)]).await;
             assert_eq!((status, &body["error"]), (401, &json!("invalid_client")), "{path}: {body}");
             // Nobody at all.
-            let (status, body, _) = form_post(&app, path, None, &[("token", &token)]).await;
+            let (status, _, body) = post_form(&app, path, None, &[("token", &token)]).await;
             assert_eq!((status, &body["error"]), (401, &json!("invalid_client")), "{path}: {body}");
             // A malformed Authorization header.
             let r = reqwest::Client::new().post(app.url(path))
@@ -216,14 +209,14 @@ on_both_databases! {
     async fn introspection_and_revocation_need_a_token_parameter_in_a_form(app) {
         let (id, secret) = service_client(&app, "Reports", &["reports"]);
         for path in ["/introspect", "/revoke"] {
-            let (status, body, headers) = form_post(&app, path, Some((&id, &secret)), &[("token_type_hint", "access_token")]).await;
+            let (status, headers, body) = post_form(&app, path, Some((&id, &secret)), &[("token_type_hint", "access_token")]).await;
             assert_eq!(status, 400, "{path}: {body}");
             assert_eq!(body["error"], "invalid_request");
             assert!(body["error_description"].as_str().unwrap().contains("token"), "{body}");
             assert_eq!(headers["cache-control"], "no-store");
 
             // A repeated parameter, or a body that is not a form.
-            let (status, body, _) = form_post(&app, path, Some((&id, &secret)), &[("token", "a"), ("token", "b")]).await;
+            let (status, _, body) = post_form(&app, path, Some((&id, &secret)), &[("token", "a"), ("token", "b")]).await;
             assert_eq!((status, &body["error"]), (400, &json!("invalid_request")), "{path}: {body}");
             let r = reqwest::Client::new().post(app.url(path)).basic_auth(&id, Some(&secret))
                 .json(&json!({"token": "a"})).send().await.unwrap();
@@ -232,7 +225,7 @@ on_both_databases! {
         }
         // A token_type_hint that is wrong does not matter (RFC 7662 §2.1).
         let token = client_token(&app, &id, &secret, "reports").await;
-        let (status, body, _) = form_post(&app, "/introspect", Some((&id, &secret)),
+        let (status, _, body) = post_form(&app, "/introspect", Some((&id, &secret)),
             &[("token", &token), ("token_type_hint", "refresh_token")]).await;
         assert_eq!((status, &body["active"]), (200, &json!(true)), "{body}");
     }

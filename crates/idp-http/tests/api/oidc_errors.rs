@@ -13,8 +13,10 @@ use openidconnect::{
     PkceCodeVerifier, RedirectUrl, ResourceOwnerPassword, ResourceOwnerUsername, Scope,
     UserInfoError,
 };
+use serde_json::Value;
 
 use crate::helpers::*;
+use crate::oauth_helpers::{json_call, post_form};
 use crate::oidc_helpers::*;
 use crate::on_both_databases;
 
@@ -30,6 +32,17 @@ async fn code_for(app: &TestApp, shop: &Rp, browser: &reqwest::Client) -> (Callb
     };
     callback.assert_from(&app.address, &started);
     (callback, started)
+}
+
+/// `GET /userinfo`, with a Bearer token when given: status, the
+/// `WWW-Authenticate` challenge, body.
+async fn userinfo_challenge(app: &TestApp, token: Option<&str>) -> (u16, Option<String>, Value) {
+    let (status, headers, body) =
+        json_call(reqwest::Method::GET, &app.url("/userinfo"), token, None).await;
+    let challenge = headers
+        .get("www-authenticate")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, challenge, body)
 }
 
 fn assert_redirected_error(app: &TestApp, landing: Landing, started: &Started, error: &str) {
@@ -142,17 +155,17 @@ on_both_databases! {
             .request_async(&shop.http).await;
         assert_eq!(oauth_error(result), "invalid_client");
 
-        let body = form(&[("grant_type", "authorization_code"), ("code", callback.code()),
-            ("redirect_uri", &shop.redirect_uri)]);
-        let (status, headers, json) = token_post(&app.address, Some((&shop.client_id, "not-the-secret")), body.clone()).await;
+        let body = &[("grant_type", "authorization_code"), ("code", callback.code()),
+            ("redirect_uri", &shop.redirect_uri)];
+        let (status, headers, json) = post_form(&app, "/token", Some((&shop.client_id, "not-the-secret")), body).await;
         assert_eq!(status, 401);
         assert_eq!(json["error"], "invalid_client");
         assert!(headers.get("www-authenticate").is_some());
         assert_eq!(headers["cache-control"], "no-store");
         // Without any secret, a confidential client is not authenticated either.
-        let body = form(&[("grant_type", "authorization_code"), ("code", callback.code()),
-            ("redirect_uri", &shop.redirect_uri), ("client_id", &shop.client_id)]);
-        let (status, _, json) = token_post(&app.address, None, body).await;
+        let body = &[("grant_type", "authorization_code"), ("code", callback.code()),
+            ("redirect_uri", &shop.redirect_uri), ("client_id", &shop.client_id)];
+        let (status, _, json) = post_form(&app, "/token", None, body).await;
         assert_eq!(status, 401);
         assert_eq!(json["error"], "invalid_client");
 
@@ -182,7 +195,7 @@ on_both_databases! {
             Err(UserInfoError::Response(status, _, _)) => assert_eq!(status.as_u16(), 401),
             other => panic!("expected a 401, got {other:?}"),
         }
-        let (status, challenge, body) = userinfo_get(&app.address, Some(tokens.access_token().secret())).await;
+        let (status, challenge, body) = userinfo_challenge(&app, Some(tokens.access_token().secret())).await;
         assert_eq!(status, 401);
         assert!(challenge.unwrap().contains("error=\"invalid_token\""));
         assert_eq!(body["error"], "invalid_token");
@@ -207,9 +220,9 @@ on_both_databases! {
             .request_async(&shop.http).await;
         assert_eq!(oauth_error(result), "invalid_grant");
         // Without redirect_uri at all.
-        let body = form(&[("grant_type", "authorization_code"), ("code", callback.code()),
-            ("code_verifier", started.verifier.as_ref().unwrap().secret())]);
-        let (status, _, json) = token_post(&app.address, Some((&shop.client_id, shop.secret.as_deref().unwrap())), body).await;
+        let body = &[("grant_type", "authorization_code"), ("code", callback.code()),
+            ("code_verifier", started.verifier.as_ref().unwrap().secret())];
+        let (status, _, json) = post_form(&app, "/token", Some((&shop.client_id, shop.secret.as_deref().unwrap())), body).await;
         // RFC 6749 §4.1.3: required when the authorization request had one.
         assert_eq!((status, json["error"].as_str()), (400, Some("invalid_request")));
 
@@ -274,8 +287,8 @@ on_both_databases! {
             &ResourceOwnerPassword::new(PASSWORD.into()),
         ).unwrap().request_async(&shop.http).await;
         assert_eq!(oauth_error(result), "unsupported_grant_type");
-        let (status, headers, json) = token_post(&app.address, basic,
-            form(&[("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", "x")])).await;
+        let (status, headers, json) = post_form(&app, "/token", basic,
+            &[("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", "x")]).await;
         assert_eq!((status, json["error"].as_str()), (400, Some("unsupported_grant_type")));
         assert_eq!(headers["cache-control"], "no-store");
 
@@ -291,7 +304,7 @@ on_both_databases! {
                 ("redirect_uri", shop.redirect_uri.as_str()), ("code_verifier", verifier.as_str())];
             let extra = *pairs.iter().find(|(n, _)| *n == repeated).unwrap();
             pairs.push(extra);
-            let (status, headers, json) = token_post(&app.address, basic, form(&pairs)).await;
+            let (status, headers, json) = post_form(&app, "/token", basic, &pairs).await;
             assert_eq!((status, json["error"].as_str()), (400, Some("invalid_request")), "{repeated}");
             assert_eq!(headers["cache-control"], "no-store");
         }
@@ -303,9 +316,9 @@ on_both_databases! {
         assert_eq!(r.status(), 400);
 
         // The good request, by hand: tokens are not to be cached.
-        let (status, headers, json) = token_post(&app.address, basic, form(&[
+        let (status, headers, json) = post_form(&app, "/token", basic, &[
             ("grant_type", "authorization_code"), ("code", callback.code()),
-            ("redirect_uri", &shop.redirect_uri), ("code_verifier", &verifier)])).await;
+            ("redirect_uri", &shop.redirect_uri), ("code_verifier", &verifier)]).await;
         assert_eq!(status, 200, "{json}");
         assert_eq!(headers["cache-control"], "no-store");
         assert_eq!(headers["pragma"], "no-cache");
@@ -313,27 +326,27 @@ on_both_databases! {
         let tokens: CoreTokenResponse = serde_json::from_value(json).expect("a token response");
         shop.verify(&tokens, &started.nonce);
         // A refresh answer too.
-        let (status, headers, _) = token_post(&app.address, basic, form(&[
-            ("grant_type", "refresh_token"), ("refresh_token", tokens.refresh_token().unwrap().secret())])).await;
+        let (status, headers, _) = post_form(&app, "/token", basic, &[
+            ("grant_type", "refresh_token"), ("refresh_token", tokens.refresh_token().unwrap().secret())]).await;
         assert_eq!(status, 200);
         assert_eq!(headers["cache-control"], "no-store");
     }
 
     async fn userinfo_wants_a_valid_bearer_token(app) {
-        let (status, challenge, _) = userinfo_get(&app.address, None).await;
+        let (status, challenge, _) = userinfo_challenge(&app, None).await;
         assert_eq!(status, 401);
         let challenge = challenge.expect("WWW-Authenticate");
         assert!(challenge.starts_with("Bearer"), "{challenge}");
         assert!(!challenge.contains("error="), "no error code without credentials (RFC 6750 §3.1): {challenge}");
 
-        let (status, challenge, body) = userinfo_get(&app.address, Some("garbage")).await;
+        let (status, challenge, body) = userinfo_challenge(&app, Some("garbage")).await;
         assert_eq!(status, 401);
         assert!(challenge.unwrap().contains("error=\"invalid_token\""));
         assert_eq!(body["error"], "invalid_token");
 
         // A well-formed JWT that idp never signed.
         let forged = "eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6Im5vcGUifQ.eyJzdWIiOiJ4In0.c2ln";
-        let (status, challenge, _) = userinfo_get(&app.address, Some(forged)).await;
+        let (status, challenge, _) = userinfo_challenge(&app, Some(forged)).await;
         assert_eq!(status, 401);
         assert!(challenge.unwrap().contains("invalid_token"));
 

@@ -461,10 +461,9 @@ on_both_databases! {
 
 /// The operator's `IDP_ACCESS_TOKEN_ALG` signs access tokens with ES256 or
 /// EdDSA; apps verify them with the published keys.
-#[actix_web::test]
-async fn access_tokens_signed_with_es256_or_eddsa_verify_against_the_jwks() {
+async fn access_tokens_signed_with_es256_or_eddsa_verify_against_the_jwks(backend: Backend) {
     for alg in ["ES256", "EdDSA"] {
-        let app = TestApp::spawn_with(Backend::Sqlite, |s| {
+        let app = TestApp::spawn_with(backend, |s| {
             s.tokens.access_token_alg = alg.into();
         })
         .await;
@@ -490,4 +489,8 @@ async fn access_tokens_signed_with_es256_or_eddsa_verify_against_the_jwks() {
             .expect("userinfo accepts it");
         assert_eq!(info.subject(), claims.subject());
     }
+}
+
+crate::for_both_backends! {
+    access_tokens_signed_with_es256_or_eddsa_verify_against_the_jwks,
 }

@@ -81,16 +81,22 @@ pub fn kids(jwks: &CoreJsonWebKeySet) -> Vec<String> {
 
 /// A person with a verified account and the harness's password.
 pub fn person(app: &TestApp, email: &str) -> String {
+    account(app, email, false)
+}
+
+/// A verified account named Ada Lovelace with the harness's password, made
+/// the operator's way (no mail is sent); an administrator when `admin`.
+pub fn account(app: &TestApp, email: &str, admin: bool) -> String {
     app.idp
         .create_user(&NewUser {
             email: email.into(),
             password: PASSWORD.into(),
             verified: true,
-            admin: false,
+            admin,
             given_name: Some("Ada".into()),
             family_name: Some("Lovelace".into()),
         })
-        .expect("user created")
+        .expect("account created")
         .id
 }
 
@@ -291,6 +297,29 @@ pub fn verify_jwt_with(jwks: &CoreJsonWebKeySet, token: &str) -> (Value, Value) 
     )
     .unwrap_or_else(|e| panic!("signature of a {alg:?} token: {e:?}"));
     (header, payload)
+}
+
+/// Checks an access token as a resource server would (RFC 9068): signed
+/// with a key from the issuer's published JWKS, `typ` at+jwt, from the
+/// issuer, not expired. Its header and payload.
+pub async fn verified_access_token(issuer: &str, token: &str) -> (Value, Value) {
+    let (header, payload) = verify_jwt_with(&jwks_at(&format!("{issuer}/jwks")).await, token);
+    assert_eq!(header["typ"], "at+jwt", "{header}");
+    assert_eq!(payload["iss"], issuer, "{payload}");
+    let exp = payload["exp"].as_i64().expect("exp is a number");
+    assert!(exp > unix_now(), "expired: {payload}");
+    (header, payload)
+}
+
+/// Checks an ID token that an app got without this crate (a plain-HTTP
+/// code flow) as the app would: discovery, then the crate's verifier against
+/// the published JWKS (signature, iss, aud, exp, iat; no nonce was sent).
+/// Its payload.
+pub async fn verified_id_token(issuer: &str, client_id: &str, id_token: &str) -> Value {
+    let rp = Rp::configure(issuer, client_id.to_owned(), None, String::new()).await;
+    let parsed: CoreIdToken = id_token.parse().expect("an ID token");
+    rp.verify_refreshed(&parsed);
+    jwt_parts(id_token).1
 }
 
 /// The answer an app receives at its redirect URI.
@@ -515,40 +544,6 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
             .replace("&gt;", ">")
             .replace("&amp;", "&"),
     )
-}
-
-/// A raw POST to the token endpoint: status, headers and JSON body.
-pub async fn token_post(
-    issuer: &str,
-    basic: Option<(&str, &str)>,
-    body: String,
-) -> (u16, reqwest::header::HeaderMap, Value) {
-    let mut request = rp_http()
-        .post(format!("{issuer}/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body);
-    if let Some((id, secret)) = basic {
-        request = request.basic_auth(id, Some(secret));
-    }
-    let r = request.send().await.unwrap();
-    let status = r.status().as_u16();
-    let headers = r.headers().clone();
-    (status, headers, r.json().await.unwrap_or(Value::Null))
-}
-
-/// A raw GET of the userinfo endpoint with an optional bearer token.
-pub async fn userinfo_get(issuer: &str, token: Option<&str>) -> (u16, Option<String>, Value) {
-    let mut request = rp_http().get(format!("{issuer}/userinfo"));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let r = request.send().await.unwrap();
-    let status = r.status().as_u16();
-    let challenge = r
-        .headers()
-        .get("www-authenticate")
-        .map(|v| v.to_str().unwrap().to_owned());
-    (status, challenge, r.json().await.unwrap_or(Value::Null))
 }
 
 /// Form-urlencodes pairs (repeats kept, as written).

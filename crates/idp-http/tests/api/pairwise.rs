@@ -50,9 +50,8 @@ on_both_databases! {
         // UserInfo and the access token speak the app's subject too.
         let access = tokens[0].access_token().secret().clone();
         assert_eq!(jwt_parts(&access).1["sub"], subjects[0].as_str());
-        let info = reqwest::Client::new().get(app.url("/userinfo")).bearer_auth(&access).send().await.unwrap();
-        assert_eq!(info.status(), 200);
-        let info: serde_json::Value = info.json().await.unwrap();
+        let (status, info) = crate::oauth_helpers::userinfo(&app, &access).await;
+        assert_eq!(status, 200, "{info}");
         assert_eq!(info["sub"], subjects[0].as_str());
         assert_eq!(info["email"], "ada@example.com");
     }

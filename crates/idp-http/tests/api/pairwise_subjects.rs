@@ -103,7 +103,7 @@ on_both_databases! {
         names_only(&body, &subject, &account_id, "the new refresh token");
 
         // Revoking answers the same whoever the person is: no body at all.
-        let (status, body, _) = form_post(&app, "/revoke", Some(shop),
+        let (status, _, body) = post_form(&app, "/revoke", Some(shop),
             &[("token", str_of(&refreshed, "refresh_token"))]).await;
         assert_eq!((status, body), (200, Value::Null));
         assert_eq!(introspect(&app, shop, str_of(&refreshed, "refresh_token")).await, json!({"active": false}));

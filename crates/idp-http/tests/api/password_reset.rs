@@ -9,6 +9,8 @@ on_both_databases! {
     async fn a_person_resets_a_forgotten_password_with_an_emailed_code(app) {
         let old_client = app.signed_up_and_verified("mae@example.com", PASSWORD).await;
         assert_eq!(app.sign_in(&old_client, "mae@example.com", PASSWORD).await.status(), 303);
+        let (status, body) = app.api(&old_client, reqwest::Method::GET, "/api/v1/sessions", None).await;
+        assert_eq!(status, 200, "signed in before the reset: {body}");
 
         let client = browser();
         let r = app.submit(&client, "/password/forgot", "/password/forgot", &[("email", "mae@example.com")]).await;
@@ -42,9 +44,19 @@ on_both_databases! {
             &[("email", "mae@example.com"), ("code", &code)]).await;
         assert_eq!(r.status(), 400);
 
-        // Every old session ended; a notice went out; only the new password works.
-        let (_, html) = app.page(&old_client, "/account").await;
-        assert!(!html.contains("My Profile"));
+        // Every old session ended: the browser that was signed in is not any more.
+        let (status, body) = app.api(&old_client, reqwest::Method::GET, "/api/v1/sessions", None).await;
+        assert_eq!((status, body["error"].as_str()), (401, Some("unauthenticated")), "{body}");
+        let r = old_client.get(app.url("/account")).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(r.headers()["location"].to_str().unwrap().starts_with("/login"));
+        let left: i64 = app.idp.db.read(|conn| {
+            use diesel::prelude::*;
+            idp_core::db::schema::sessions::table.count().get_result(conn)
+                .map_err(idp_core::db::StoreError::from)
+        }).unwrap();
+        assert_eq!(left, 0, "no session of the account is left");
+        // A notice went out; only the new password works.
         assert_eq!(app.last_email_to("mae@example.com").await.subject, "Your password was reset");
         assert_eq!(app.sign_in(&browser(), "mae@example.com", PASSWORD).await.status(), 401);
         assert_eq!(app.sign_in(&browser(), "mae@example.com", NEW_PASSWORD).await.status(), 303);

@@ -13,14 +13,13 @@ use idp_core::clients::NewClient;
 use idp_core::crypto::random_token;
 use idp_core::oauth::JWT_BEARER;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use reqwest::header::HeaderMap;
 use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::traits::PublicKeyParts;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use crate::helpers::*;
 use crate::oauth_helpers::*;
+use crate::oidc_helpers::{verified_access_token, verified_id_token};
 use crate::on_both_databases;
 
 /// A client's RSA key pair: signs assertions; its public half is a JWK.
@@ -59,10 +58,6 @@ impl ClientKey {
 
 fn jwks(keys: &[&ClientKey]) -> Value {
     json!({"keys": keys.iter().map(|k| k.jwk.clone()).collect::<Vec<_>>()})
-}
-
-fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
 }
 
 /// The claims of a good assertion: iss = sub = the client, aud = the token
@@ -110,12 +105,12 @@ async fn token_with(
     grant: &[(&str, &str)],
     assertion: &str,
     extra: &[(&str, &str)],
-) -> (u16, Value, HeaderMap) {
+) -> Reply {
     let mut form = grant.to_vec();
     form.push(("client_assertion_type", JWT_BEARER));
     form.push(("client_assertion", assertion));
     form.extend_from_slice(extra);
-    form_post(app, "/token", None, &form).await
+    post_form(app, "/token", None, &form).await
 }
 
 const CLIENT_CREDENTIALS: &[(&str, &str)] = &[
@@ -125,7 +120,7 @@ const CLIENT_CREDENTIALS: &[(&str, &str)] = &[
 
 /// Client credentials with this assertion: status and body.
 async fn with_assertion(app: &TestApp, assertion: &str) -> (u16, Value) {
-    let (status, body, _) = token_with(app, CLIENT_CREDENTIALS, assertion, &[]).await;
+    let (status, _, body) = token_with(app, CLIENT_CREDENTIALS, assertion, &[]).await;
     (status, body)
 }
 
@@ -137,16 +132,12 @@ async fn assert_accepted(app: &TestApp, client_id: &str, assertion: &str) -> Str
     assert_eq!(body["scope"], "inventory:read");
     assert!(body.get("refresh_token").is_none() && body.get("id_token").is_none());
     let token = body["access_token"].as_str().unwrap().to_owned();
-    let claims = app
-        .idp
-        .verify_access_token(&token)
-        .unwrap()
-        .expect("a valid access token");
-    assert_eq!(claims.client_id, client_id);
+    let (_, claims) = verified_access_token(&app.address, &token).await;
+    assert_eq!(claims["client_id"], client_id);
     token
 }
 
-fn assert_invalid_client((status, body, headers): &(u16, Value, HeaderMap), why: &str) {
+fn assert_invalid_client((status, headers, body): &Reply, why: &str) {
     assert_eq!(
         (*status, body["error"].as_str()),
         (401, Some("invalid_client")),
@@ -155,41 +146,12 @@ fn assert_invalid_client((status, body, headers): &(u16, Value, HeaderMap), why:
     assert!(headers.contains_key("www-authenticate"), "{why}");
 }
 
-fn assert_invalid_request((status, body, _): &(u16, Value, HeaderMap), why: &str) {
+fn assert_invalid_request((status, _, body): &Reply, why: &str) {
     assert_eq!(
         (*status, body["error"].as_str()),
         (400, Some("invalid_request")),
         "{why}: {body}"
     );
-}
-
-/// The person signed in on `browser` authorizes the (consent-free) client;
-/// the code and its PKCE verifier.
-async fn code_for(app: &TestApp, browser: &reqwest::Client, client_id: &str) -> (String, String) {
-    let verifier = format!("{}-verifier-for-pkce-{}", client_id, random_token(16));
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    let authorize = url::Url::parse_with_params(
-        &app.url("/authorize"),
-        &[
-            ("response_type", "code"),
-            ("client_id", client_id),
-            ("redirect_uri", REDIRECT_URI),
-            ("scope", "openid email"),
-            ("state", "pkj"),
-            ("code_challenge", &challenge),
-            ("code_challenge_method", "S256"),
-        ],
-    )
-    .unwrap();
-    let r = browser.get(authorize).send().await.unwrap();
-    assert_eq!(r.status(), 302, "{}", r.text().await.unwrap());
-    let location = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
-    let code = location
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| panic!("no code in {location}"));
-    (code, verifier)
 }
 
 /// The code flow, the code redeemed with a private_key_jwt assertion.
@@ -200,18 +162,21 @@ async fn code_exchange(
     key: &ClientKey,
     account_id: &str,
 ) {
-    let (code, verifier) = code_for(app, browser, client_id).await;
+    let pkce = Pkce::new(client_id);
+    let code = authorize(app, browser, client_id, "openid email", &pkce)
+        .await
+        .expect("a code");
     let grant = [
         ("grant_type", "authorization_code"),
         ("code", code.as_str()),
         ("redirect_uri", REDIRECT_URI),
-        ("code_verifier", verifier.as_str()),
+        ("code_verifier", pkce.verifier.as_str()),
     ];
     // Without client authentication (the client is not public): refused,
     // and the code is not spent.
     let mut unauthenticated = grant.to_vec();
     unauthenticated.push(("client_id", client_id));
-    let (status, body, _) = form_post(app, "/token", None, &unauthenticated).await;
+    let (status, _, body) = post_form(app, "/token", None, &unauthenticated).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (401, Some("invalid_client")),
@@ -220,14 +185,10 @@ async fn code_exchange(
 
     // client_id may accompany the assertion when it names the same client.
     let assertion = key.sign(&claims(app, client_id));
-    let (status, body, _) = token_with(app, &grant, &assertion, &[("client_id", client_id)]).await;
+    let (status, _, body) = token_with(app, &grant, &assertion, &[("client_id", client_id)]).await;
     assert_eq!(status, 200, "{body}");
-    let (_, id_claims) = app
-        .idp
-        .signing
-        .verify_jwt(body["id_token"].as_str().expect("an ID token"))
-        .expect("signed by idp");
-    assert_eq!(id_claims["aud"], client_id);
+    let id_token = body["id_token"].as_str().expect("an ID token");
+    let id_claims = verified_id_token(&app.address, client_id, id_token).await;
     assert_eq!(id_claims["sub"], account_id);
     let (status, info) = userinfo(app, body["access_token"].as_str().unwrap()).await;
     assert_eq!(status, 200, "{info}");
@@ -298,7 +259,7 @@ on_both_databases! {
         let made_up = random_token(32);
         let (status, body) = client_credentials(&app, &client_id, &made_up, Some("inventory:read")).await;
         assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "{body}");
-        let (status, body, _) = form_post(&app, "/token", None, &[
+        let (status, _, body) = post_form(&app, "/token", None, &[
             ("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &made_up),
         ]).await;
         assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "{body}");
@@ -311,13 +272,13 @@ on_both_databases! {
             .send().await.unwrap();
         assert_eq!(r.status(), 400, "assertion and Basic");
         assert_invalid_request(&token_with(&app, CLIENT_CREDENTIALS, &good, &[("client_id", "someone-else")]).await, "client_id differs");
-        let (status, body, _) = form_post(&app, "/token", None, &[
+        let (status, _, body) = post_form(&app, "/token", None, &[
             ("grant_type", "client_credentials"),
             ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:saml2-bearer"),
             ("client_assertion", &good),
         ]).await;
         assert_eq!((status, body["error"].as_str()), (400, Some("invalid_request")), "{body}");
-        let (status, _, _) = form_post(&app, "/token", None, &[
+        let (status, _, _) = post_form(&app, "/token", None, &[
             ("grant_type", "client_credentials"), ("client_assertion_type", JWT_BEARER),
         ]).await;
         assert_eq!(status, 400, "assertion type without an assertion");
@@ -329,9 +290,14 @@ on_both_databases! {
         let revoke_assertion = key.sign(&claims(&app, &client_id));
         form.push(("client_assertion_type", JWT_BEARER));
         form.push(("client_assertion", &revoke_assertion));
-        let (status, body, _) = form_post(&app, "/revoke", None, &form).await;
+        let resource_server = service_client(&app, "Resource server", &["introspect"]);
+        let rs = Some((resource_server.0.as_str(), resource_server.1.as_str()));
+        let (_, _, introspected) = post_form(&app, "/introspect", rs, &[("token", &token)]).await;
+        assert_eq!(introspected["active"], true, "{introspected}");
+        let (status, _, body) = post_form(&app, "/revoke", None, &form).await;
         assert_eq!(status, 200, "{body}");
-        assert!(app.idp.verify_access_token(&token).unwrap().is_none(), "revoked");
+        let (_, _, introspected) = post_form(&app, "/introspect", rs, &[("token", &token)]).await;
+        assert_eq!(introspected, json!({"active": false}), "revoked");
 
         // A person signs in through the app; the code is redeemed with an assertion.
         let (account_id, browser) = signed_in_person(&app, "keys@example.com", false).await;
@@ -419,55 +385,29 @@ on_both_databases! {
 
 crate::for_both_backends! {
     registered_clients_use_keys,
-    a_client_switched_to_keys_refuses_its_old_secret,
-    a_client_switched_from_keys_to_a_secret_gets_one,
-}
-
-async fn with_registration(backend: Backend) -> TestApp {
-    TestApp::spawn_with(backend, |s| s.oauth.dynamic_registration = true).await
-}
-
-/// An RFC 7591/7592 call with a JSON body: status and body.
-async fn registration_call(
-    method: reqwest::Method,
-    url: &str,
-    bearer: Option<&str>,
-    body: Value,
-) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, url).json(&body);
-    if let Some(token) = bearer {
-        request = request.bearer_auth(token);
-    }
-    let r = request.send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-/// Registers a client (open registration), which must succeed.
-async fn register(app: &TestApp, body: Value) -> Value {
-    let (status, body) =
-        registration_call(reqwest::Method::POST, &app.url("/register"), None, body).await;
-    assert_eq!(status, 201, "{body}");
-    body
+    a_client_using_a_secret_cannot_switch_to_keys,
+    a_client_using_keys_cannot_switch_to_a_secret,
 }
 
 /// RFC 7592 §2.2: replaces the registered client's metadata.
 async fn replace(registered: &Value, body: Value) -> (u16, Value) {
-    registration_call(
+    let (status, _, body) = json_call(
         reqwest::Method::PUT,
         registered["registration_client_uri"].as_str().unwrap(),
         registered["registration_access_token"].as_str(),
-        body,
+        Some(body),
     )
-    .await
+    .await;
+    (status, body)
 }
 
 /// Registration (RFC 7591) with private_key_jwt, inline keys or a jwks_uri.
 async fn registered_clients_use_keys(backend: Backend) {
-    let app = with_registration(backend).await;
+    let app = with_registration(backend, None).await;
     let key = ClientKey::generate("reg-1");
-    let body = register(
+    let body = registered(
         &app,
+        None,
         json!({
             "client_name": "Registered warehouse",
             "grant_types": ["client_credentials"],
@@ -495,8 +435,9 @@ async fn registered_clients_use_keys(backend: Backend) {
     );
 
     let server = JwksServer::start(jwks(&[&key]));
-    let body = register(
+    let body = registered(
         &app,
+        None,
         json!({
             "grant_types": ["client_credentials"],
             "scope": "inventory:read",
@@ -511,7 +452,7 @@ async fn registered_clients_use_keys(backend: Backend) {
     assert_accepted(&app, &by_uri, &key.sign(&claims(&app, &by_uri))).await;
     assert!(server.hits() >= 1);
     // An assertion names one client: the first one's does not serve the second.
-    let (status, body, _) = token_with(
+    let (status, _, body) = token_with(
         &app,
         CLIENT_CREDENTIALS,
         &key.sign(&claims(&app, &client_id)),
@@ -521,12 +462,15 @@ async fn registered_clients_use_keys(backend: Backend) {
     assert_eq!(status, 400, "{body}");
 }
 
-/// A client registered with a secret switches to private_key_jwt (RFC 7592).
-async fn a_client_switched_to_keys_refuses_its_old_secret(backend: Backend) {
-    let app = with_registration(backend).await;
+/// A client registered with a secret asks (RFC 7592) to use private_key_jwt
+/// instead: refused, since the secret would linger and still work; the
+/// secret stays its way in and the keys are not.
+async fn a_client_using_a_secret_cannot_switch_to_keys(backend: Backend) {
+    let app = with_registration(backend, None).await;
     let key = ClientKey::generate("switch-1");
-    let registered = register(
+    let registered = registered(
         &app,
+        None,
         json!({
             "client_name": "Switcher",
             "grant_types": ["client_credentials"],
@@ -549,11 +493,10 @@ async fn a_client_switched_to_keys_refuses_its_old_secret(backend: Backend) {
         }),
     )
     .await;
-    // Switching from a secret to keys is refused: the secret would linger.
     assert_eq!(status, 400, "{replaced}");
     assert_eq!(replaced["error"], "invalid_client_metadata");
     client_token(&app, &client_id, &secret, "inventory:read").await;
-    let (status, body, _) = token_with(
+    let (status, _, body) = token_with(
         &app,
         CLIENT_CREDENTIALS,
         &key.sign(&claims(&app, &client_id)),
@@ -567,12 +510,15 @@ async fn a_client_switched_to_keys_refuses_its_old_secret(backend: Backend) {
     );
 }
 
-/// A private_key_jwt client switches to client_secret_basic (RFC 7592).
-async fn a_client_switched_from_keys_to_a_secret_gets_one(backend: Backend) {
-    let app = with_registration(backend).await;
+/// A private_key_jwt client asks (RFC 7592) to use client_secret_basic
+/// instead: refused, since idp would have to hand a secret to whoever holds
+/// the registration access token, and the client keeps using its keys.
+async fn a_client_using_keys_cannot_switch_to_a_secret(backend: Backend) {
+    let app = with_registration(backend, None).await;
     let key = ClientKey::generate("switch-2");
-    let registered = register(
+    let registered = registered(
         &app,
+        None,
         json!({
             "grant_types": ["client_credentials"],
             "scope": "inventory:read",
@@ -582,43 +528,37 @@ async fn a_client_switched_from_keys_to_a_secret_gets_one(backend: Backend) {
     )
     .await;
     let client_id = registered["client_id"].as_str().unwrap().to_owned();
-    let (status, replaced) = replace(
-        &registered,
-        json!({
-            "client_id": client_id,
-            "grant_types": ["client_credentials"],
-            "scope": "inventory:read",
-            "token_endpoint_auth_method": "client_secret_basic",
-        }),
-    )
-    .await;
-    if status == 200 {
+    for method in ["client_secret_basic", "client_secret_post"] {
+        let (status, replaced) = replace(
+            &registered,
+            json!({
+                "client_id": client_id,
+                "grant_types": ["client_credentials"],
+                "scope": "inventory:read",
+                "token_endpoint_auth_method": method,
+            }),
+        )
+        .await;
         assert_eq!(
-            replaced["token_endpoint_auth_method"],
-            "client_secret_basic"
+            (status, replaced["error"].as_str()),
+            (400, Some("invalid_client_metadata")),
+            "{method}: {replaced}"
         );
-        // Assertions no longer authenticate it.
-        assert_invalid_client(
-            &token_with(
-                &app,
-                CLIENT_CREDENTIALS,
-                &key.sign(&claims(&app, &client_id)),
-                &[],
-            )
-            .await,
-            "keys of a client_secret_basic client",
-        );
+        assert!(replaced.get("client_secret").is_none(), "{replaced}");
     }
-    // Refused (a key-based client has no secret to switch to), or answered
-    // with a new secret; never a client left unable to authenticate.
-    let issued = replaced["client_secret"].as_str();
-    assert!(
-        status == 400 || (status == 200 && issued.is_some()),
-        "switched to client_secret_basic without a secret: {status} {replaced}"
+    let stored = app
+        .idp
+        .client(&client_id)
+        .unwrap()
+        .expect("still registered");
+    assert!(stored.uses_private_key_jwt(), "{:?}", stored.metadata);
+    assert_accepted(&app, &client_id, &key.sign(&claims(&app, &client_id))).await;
+    let (status, body) = client_credentials(&app, &client_id, "guessed-secret", None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{body}"
     );
-    if let Some(secret) = issued {
-        client_token(&app, &client_id, secret, "inventory:read").await;
-    }
 }
 
 crate::for_both_backends! {
@@ -654,8 +594,9 @@ async fn a_jwks_uri_inside_the_network_is_not_fetched_nor_described(backend: Bac
         format!("http://[64:ff9b::7f00:1]:{port}/jwks.json"),
         format!("http://[2002:7f00:1::1]:{port}/jwks.json"),
     ] {
-        let registered = register(
+        let registered = registered(
             &app,
+            None,
             json!({
                 "grant_types": ["client_credentials"],
                 "scope": "inventory:read",
@@ -673,7 +614,7 @@ async fn a_jwks_uri_inside_the_network_is_not_fetched_nor_described(backend: Bac
         )
         .await;
         assert_invalid_client(&answer, &uri);
-        let description = answer.1["error_description"].as_str().unwrap().to_owned();
+        let description = answer.2["error_description"].as_str().unwrap().to_owned();
         assert_says_nothing_about_the_fetch(&description, port);
         answers.push(description);
     }
@@ -731,7 +672,7 @@ async fn a_jwks_uri_that_fails_is_not_described_to_the_caller(backend: Backend) 
     )
     .await;
     assert_invalid_client(&answer, "nothing listens at the jwks_uri");
-    assert_says_nothing_about_the_fetch(answer.1["error_description"].as_str().unwrap(), &port);
+    assert_says_nothing_about_the_fetch(answer.2["error_description"].as_str().unwrap(), &port);
 }
 
 /// A `jwks_uri` that answers with an endless document: idp stops reading

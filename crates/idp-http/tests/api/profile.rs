@@ -119,11 +119,18 @@ on_both_databases! {
         let forged = format!("{}x", url);
         let r = reqwest::Client::new().post(&forged).send().await.unwrap();
         assert_eq!(r.status(), 400);
-        // Back on from My Profile.
+        // Back on from My Profile: the account is subscribed again.
         let r = app.submit(&client, "/account", "/account/marketing", &[("subscribed", "yes")]).await;
         assert_eq!(r.status(), 303);
-        let (_, body) = app.api(&client, Method::PUT, "/api/v1/profile/marketing", Some(json!({"subscribed": false}))).await;
-        assert_eq!(body["subscribed"], false);
+        let (_, body) = app.api(&client, Method::GET, "/api/v1/profile", None).await;
+        assert_eq!(body["marketing_opt_in"], true, "{body}");
+        let (_, html) = app.page(&client, "/account").await;
+        assert!(html.contains("name=\"subscribed\" value=\"no\""), "My Profile offers to unsubscribe: {html}");
+        // And off again over the API.
+        let (status, body) = app.api(&client, Method::PUT, "/api/v1/profile/marketing", Some(json!({"subscribed": false}))).await;
+        assert_eq!((status, &body["subscribed"]), (200, &json!(false)), "{body}");
+        let (_, body) = app.api(&client, Method::GET, "/api/v1/profile", None).await;
+        assert_eq!(body["marketing_opt_in"], false, "{body}");
     }
 
     async fn deleting_the_account_needs_the_password_and_removes_everything(app) {

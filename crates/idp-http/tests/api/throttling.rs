@@ -6,6 +6,7 @@ use idp_core::db::StoreError;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
+use crate::oidc_helpers::person;
 use crate::{for_both_backends, on_both_databases};
 
 struct Answer {
@@ -252,14 +253,7 @@ async fn a_burst_beyond_the_argon2_queue_is_told_to_come_back(backend: Backend) 
     .await;
     let emails: Vec<String> = (0..4).map(|i| format!("burst{i}@example.com")).collect();
     for email in &emails {
-        app.idp
-            .create_user(&idp_core::accounts::NewUser {
-                email: email.clone(),
-                password: PASSWORD.into(),
-                verified: true,
-                ..Default::default()
-            })
-            .unwrap();
+        person(&app, email);
     }
     let api = browser();
     let token = app.api_csrf(&api).await;
