@@ -113,6 +113,17 @@ async fn token_with(
     post_form(app, "/token", None, &form).await
 }
 
+/// A client-credentials request with a fresh assertion `key` signed for `client_id`.
+async fn client_credentials_signed_by(app: &TestApp, key: &ClientKey, client_id: &str) -> Reply {
+    token_with(
+        app,
+        CLIENT_CREDENTIALS,
+        &key.sign(&claims(app, client_id)),
+        &[],
+    )
+    .await
+}
+
 const CLIENT_CREDENTIALS: &[(&str, &str)] = &[
     ("grant_type", "client_credentials"),
     ("scope", "inventory:read"),
@@ -496,13 +507,7 @@ async fn a_client_using_a_secret_cannot_switch_to_keys(backend: Backend) {
     assert_eq!(status, 400, "{replaced}");
     assert_eq!(replaced["error"], "invalid_client_metadata");
     client_token(&app, &client_id, &secret, "inventory:read").await;
-    let (status, _, body) = token_with(
-        &app,
-        CLIENT_CREDENTIALS,
-        &key.sign(&claims(&app, &client_id)),
-        &[],
-    )
-    .await;
+    let (status, _, body) = client_credentials_signed_by(&app, &key, &client_id).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (401, Some("invalid_client")),
@@ -606,13 +611,7 @@ async fn a_jwks_uri_inside_the_network_is_not_fetched_nor_described(backend: Bac
         )
         .await;
         let client_id = registered["client_id"].as_str().unwrap().to_owned();
-        let answer = token_with(
-            &app,
-            CLIENT_CREDENTIALS,
-            &key.sign(&claims(&app, &client_id)),
-            &[],
-        )
-        .await;
+        let answer = client_credentials_signed_by(&app, &key, &client_id).await;
         assert_invalid_client(&answer, &uri);
         let description = answer.2["error_description"].as_str().unwrap().to_owned();
         assert_says_nothing_about_the_fetch(&description, port);
@@ -664,13 +663,7 @@ async fn a_jwks_uri_that_fails_is_not_described_to_the_caller(backend: Backend) 
         None,
         Some(format!("http://127.0.0.1:{port}/jwks.json")),
     );
-    let answer = token_with(
-        &app,
-        CLIENT_CREDENTIALS,
-        &key.sign(&claims(&app, &client_id)),
-        &[],
-    )
-    .await;
+    let answer = client_credentials_signed_by(&app, &key, &client_id).await;
     assert_invalid_client(&answer, "nothing listens at the jwks_uri");
     assert_says_nothing_about_the_fetch(answer.2["error_description"].as_str().unwrap(), &port);
 }
@@ -707,13 +700,7 @@ async fn a_huge_jwks_document_is_not_read_past_the_limit(backend: Backend) {
         let _ = done.send(sent);
     });
     let client_id = key_client(&app, "Huge", None, Some(url));
-    let answer = token_with(
-        &app,
-        CLIENT_CREDENTIALS,
-        &key.sign(&claims(&app, &client_id)),
-        &[],
-    )
-    .await;
+    let answer = client_credentials_signed_by(&app, &key, &client_id).await;
     assert_invalid_client(&answer, "a JWK Set past the limit");
     let sent = written
         .recv_timeout(std::time::Duration::from_secs(30))
