@@ -176,7 +176,7 @@ signed_in_config() {
   local file=$1 email jar status token session
   accounts=$((accounts + 1))
   email="fuzz$accounts@example.com"
-  "${idp[@]}" user create --email "$email" --password "$FUZZ_PASSWORD" --verified \
+  printf '%s\n' "$FUZZ_PASSWORD" | "${idp[@]}" user create --email "$email" --password-stdin --verified \
     --given-name Fuzz --family-name Tester >/dev/null || { log "idp user create failed"; return 1; }
   jar="$data_dir/$accounts.cookies"
   token=$(csrf_token "$jar") || { log "no CSRF token from /api/v1/csrf"; return 1; }

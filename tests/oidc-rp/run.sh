@@ -71,7 +71,7 @@ idp() {
 }
 
 log "data folder $data_dir"
-if ! out="$(idp user create --email "$email" --password "$password" --verified \
+if ! out="$(printf '%s\n' "$password" | idp user create --email "$email" --password-stdin --verified \
   --given-name Ada --family-name Lovelace 2>&1)"; then
   log "idp user create failed:"
   printf '%s\n' "$out" >&2
