@@ -50,7 +50,7 @@ pub(crate) fn logout_receiver() -> (String, mpsc::Receiver<String>) {
 
 /// The keys an app receiving logout tokens trusts: those the issuer
 /// publishes at the `jwks_uri` its discovery document names.
-async fn published_keys(app: &TestApp) -> CoreJsonWebKeySet {
+pub(crate) async fn published_keys(app: &TestApp) -> CoreJsonWebKeySet {
     discover(&app.address).await.jwks().clone()
 }
 
@@ -58,7 +58,7 @@ async fn published_keys(app: &TestApp) -> CoreJsonWebKeySet {
 /// Logout 1.0 §2.4 and §2.6) and returns its claims: signed with a published
 /// key, `typ` logout+jwt, from the issuer, for `audience`, issued just now
 /// and not expired, with the logout event and a `sid`, and no `nonce`.
-fn verified_logout_token(
+pub(crate) fn verified_logout_token(
     keys: &CoreJsonWebKeySet,
     app: &TestApp,
     audience: &str,

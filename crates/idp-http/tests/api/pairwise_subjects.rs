@@ -8,7 +8,7 @@ use idp_core::clients::NewClient;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::backchannel_logout::logout_receiver;
+use crate::backchannel_logout::{logout_receiver, published_keys, verified_logout_token};
 use crate::helpers::*;
 use crate::introspection::introspect;
 use crate::oauth_helpers::*;
@@ -130,8 +130,7 @@ on_both_databases! {
         let r = app.submit(&browser, "/logout", "/logout", &[]).await;
         assert_eq!(r.status(), 303);
         let token = received.recv_timeout(std::time::Duration::from_secs(10)).expect("a logout token arrived");
-        let claims = verified_claims(&app, &token).await;
-        assert_eq!(claims["aud"], shop.0.as_str());
+        let claims = verified_logout_token(&published_keys(&app).await, &app, &shop.0, &token);
         assert_eq!(claims["sid"], sid.as_str(), "the logout token names the session as the ID token did");
         names_only(&claims, &subject, &account_id, "the logout token");
     }
