@@ -71,6 +71,36 @@ pub struct Settings {
     pub sessions: SessionSettings,
     pub tokens: TokenLifetimes,
     pub throttle: ThrottleSettings,
+    pub federation: FederationSettings,
+}
+
+/// `[[federation.providers]]`: upstream providers people sign in through.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationSettings {
+    pub providers: Vec<crate::federation::ProviderInput>,
+}
+
+impl FederationSettings {
+    /// The configured providers, checked (start-up refused bad ones).
+    pub fn resolved(&self) -> Result<Vec<crate::federation::Provider>, ConfigError> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for (i, input) in self.providers.iter().enumerate() {
+            let provider = input
+                .clone()
+                .resolve(crate::federation::Source::Config, None)
+                .map_err(|e| invalid(&format!("federation.providers[{i}].{}", e.key), e.message))?;
+            if !seen.insert(provider.id.clone()) {
+                return Err(invalid(
+                    &format!("federation.providers[{i}].id"),
+                    format!("`{}` is used by another provider", provider.id),
+                ));
+            }
+            out.push(provider);
+        }
+        Ok(out)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -191,6 +221,7 @@ impl Default for Settings {
             sessions: SessionSettings::default(),
             tokens: TokenLifetimes::default(),
             throttle: ThrottleSettings::default(),
+            federation: FederationSettings::default(),
         }
     }
 }
@@ -521,6 +552,7 @@ impl Settings {
         }
         crate::db::DatabaseUrl::parse(&self.database_url())
             .map_err(|e| invalid("database_url", e.to_string()))?;
+        self.federation.resolved()?;
         Ok(())
     }
 

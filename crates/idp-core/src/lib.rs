@@ -8,6 +8,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod email;
+pub mod federation;
 pub mod files;
 pub mod i18n;
 pub mod keys;
@@ -64,6 +65,8 @@ pub struct Idp {
     pub client_cache: Arc<clients::ClientCache>,
     /// Wakes this node's mail worker when a transaction queued mail.
     pub outgoing: Arc<email::Outgoing>,
+    /// Upstream providers' discovery documents and keys.
+    pub upstreams: Arc<federation::Upstreams>,
 }
 
 impl Idp {
@@ -104,6 +107,7 @@ impl Idp {
             signing: Arc::new(signing),
             client_cache: Arc::new(clients::ClientCache::default()),
             outgoing: Arc::new(email::Outgoing::default()),
+            upstreams: Arc::new(federation::Upstreams::default()),
         })
     }
 
@@ -124,7 +128,9 @@ impl Idp {
         let sessions = self.purge_expired_sessions()?;
         let tokens = self.db.write(|conn| {
             Ok::<_, StoreError>(
-                one_time::purge_expired(conn, now)? + accounts::purge_pending_signups(conn, now)?,
+                one_time::purge_expired(conn, now)?
+                    + accounts::purge_pending_signups(conn, now)?
+                    + federation::purge_expired(conn, now)?,
             )
         })?;
         let counters = throttle::purge_expired(&self.db, &self.settings.throttle, now)?;

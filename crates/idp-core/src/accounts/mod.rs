@@ -24,6 +24,8 @@ pub use signup::SignUp;
 pub use verification::Verified;
 
 pub(crate) use pending::purge_expired as purge_pending_signups;
+pub(crate) use signup::Recipient;
+pub(crate) use verification::{address_key, claim_address};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;

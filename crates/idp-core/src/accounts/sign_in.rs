@@ -107,7 +107,7 @@ impl Idp {
     /// before argon2 runs, so parallel attempts cannot all be checked while
     /// none has failed yet; a correct password clears the account key and
     /// does not count against the client address.
-    pub(super) fn check_password(
+    pub(crate) fn check_password(
         &self,
         keys: &[ThrottleKey<'_>],
         password: &str,

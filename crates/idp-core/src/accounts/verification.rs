@@ -279,17 +279,19 @@ fn take_over(
         ))
         .execute(conn)?;
     one_time::revoke_every_purpose(conn, &unverified.id, now)?;
+    // Sign-in methods someone linked to the unproven account were not hers.
+    crate::federation::unlink_all(conn, &unverified.id)?;
     Account::find(conn, &unverified.id)?.ok_or(AccountError::InvalidLink)
 }
 
 /// The lock that makes claims on one address wait for each other.
-pub(super) fn address_key(email: &str) -> String {
+pub(crate) fn address_key(email: &str) -> String {
     format!("address:{email}")
 }
 
 /// The address now belongs to `account`: nobody else's sign-up or pending
 /// move to it may complete later.
-pub(super) fn claim_address(
+pub(crate) fn claim_address(
     conn: &mut DbConnection,
     account: &Account,
     now: chrono::NaiveDateTime,

@@ -225,6 +225,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    federation_providers (id) {
+        id -> Text,
+        kind -> Text,
+        display_name -> Text,
+        client_id -> Text,
+        client_secret -> Text,
+        issuer -> Nullable<Text>,
+        authorization_endpoint -> Nullable<Text>,
+        token_endpoint -> Nullable<Text>,
+        graph_url -> Nullable<Text>,
+        scopes -> Text,
+        trust_email -> Bool,
+        sync_mode -> Text,
+        enabled -> Bool,
+        tenants -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    federated_identities (id) {
+        id -> Text,
+        account_id -> Text,
+        provider_id -> Text,
+        subject -> Text,
+        email -> Text,
+        linked_at -> Timestamp,
+        last_used_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    federation_logins (state_hash) {
+        state_hash -> Text,
+        browser_hash -> Text,
+        provider_id -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        return_to -> Text,
+        link_account_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    federation_pending (ref_hash) {
+        ref_hash -> Text,
+        browser_hash -> Text,
+        provider_id -> Text,
+        subject -> Text,
+        email -> Text,
+        email_verified -> Bool,
+        given_name -> Text,
+        family_name -> Text,
+        birthdate -> Nullable<Date>,
+        return_to -> Text,
+        account_id -> Nullable<Text>,
+        code_hash -> Nullable<Text>,
+        code_attempts -> Integer,
+        proven -> Bool,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(federated_identities -> accounts (account_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
     accounts,
@@ -244,4 +314,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     authorization_requests,
     pending_signups,
     email_outbox,
+    federation_providers,
+    federated_identities,
+    federation_logins,
+    federation_pending,
 );

@@ -52,6 +52,9 @@ pub enum Quota {
     EmailChange,
     /// Password-reset codes.
     PasswordReset,
+    /// Codes that prove owning an account before an upstream identity is
+    /// linked to it.
+    LinkCode,
 }
 
 impl Quota {
@@ -61,6 +64,7 @@ impl Quota {
             Quota::Verification => &["verify"],
             Quota::EmailChange => &["email_change_confirm", "address_in_use"],
             Quota::PasswordReset => &["reset_code"],
+            Quota::LinkCode => &["link_code"],
         }
     }
 }
