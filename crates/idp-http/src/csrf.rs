@@ -152,6 +152,14 @@ const EXEMPT: &[&str] = &[
 ];
 const EXEMPT_PREFIXES: &[&str] = &["/register/", "/api/v1/admin/"];
 
+/// `/federation/{id}/callback`: upstream providers that form-post their
+/// answer post it from their own site (the handler only redirects to the GET).
+fn is_upstream_callback(path: &str) -> bool {
+    path.strip_prefix("/federation/")
+        .and_then(|rest| rest.strip_suffix("/callback"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
 /// Refuses state-changing browser requests that another site sent.
 pub async fn refuse_cross_site(
     req: ServiceRequest,
@@ -159,7 +167,9 @@ pub async fn refuse_cross_site(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let path = req.path();
-    let exempt = EXEMPT.contains(&path) || EXEMPT_PREFIXES.iter().any(|p| path.starts_with(p));
+    let exempt = EXEMPT.contains(&path)
+        || EXEMPT_PREFIXES.iter().any(|p| path.starts_with(p))
+        || is_upstream_callback(path);
     if !safe && !exempt {
         let idp = req.app_data::<web::Data<Idp>>().expect("Idp is registered");
         if !from_this_site(req.headers(), idp) {

@@ -12,6 +12,7 @@ use actix_web::{HttpResponse, ResponseError};
 use idp_core::accounts::{AccountError, FieldError};
 use idp_core::clients::{ClientError, RegistrationError};
 use idp_core::db::StoreError;
+use idp_core::federation::FederationError;
 use idp_core::i18n;
 use idp_core::oauth::{AccessError, OAuthError};
 use serde::Serialize;
@@ -218,6 +219,61 @@ pub enum PageError {
     Csrf(crate::csrf::CsrfFailure),
     #[error("the server is busy")]
     Busy,
+    #[error(transparent)]
+    Federation(FederationError),
+}
+
+impl From<FederationError> for PageError {
+    fn from(e: FederationError) -> Self {
+        match e {
+            FederationError::Account(a) => PageError::Account(a),
+            FederationError::Store(s) => PageError::Account(AccountError::Store(s)),
+            other => PageError::Federation(other),
+        }
+    }
+}
+
+/// Status and catalog key (`error.federation.{key}`) of an upstream sign-in failure.
+fn federation_classify(e: &FederationError) -> (StatusCode, &'static str) {
+    use idp_core::federation::UpstreamError as U;
+    use FederationError as F;
+    match e {
+        F::UnknownProvider => (StatusCode::NOT_FOUND, "unknown_provider"),
+        F::ProviderDisabled(_) => (StatusCode::FORBIDDEN, "disabled"),
+        F::StateInvalid => (StatusCode::BAD_REQUEST, "state"),
+        F::Cancelled => (StatusCode::BAD_REQUEST, "cancelled"),
+        F::Upstream(U::Unreachable(_)) => (StatusCode::BAD_GATEWAY, "unreachable"),
+        F::Upstream(U::Refused(_)) => (StatusCode::BAD_REQUEST, "refused"),
+        F::Upstream(U::InvalidToken(_)) => (StatusCode::BAD_REQUEST, "invalid_token"),
+        F::Upstream(U::TenantNotAllowed(_)) => (StatusCode::FORBIDDEN, "tenant"),
+        F::NoEmail => (StatusCode::BAD_REQUEST, "no_email"),
+        F::AccountGone => (StatusCode::GONE, "account_gone"),
+        F::AddressAwaitsVerification => (StatusCode::CONFLICT, "address_awaits_verification"),
+        F::AddressTaken => (StatusCode::CONFLICT, "address_taken"),
+        F::LinkedElsewhere => (StatusCode::CONFLICT, "linked_elsewhere"),
+        F::NotSignedIn => (StatusCode::UNAUTHORIZED, "not_signed_in"),
+        F::PendingInvalid => (StatusCode::BAD_REQUEST, "pending"),
+        F::NotProven => (StatusCode::BAD_REQUEST, "not_proven"),
+        F::LastWayIn => (StatusCode::CONFLICT, "last_way_in"),
+        F::NoSuchIdentity => (StatusCode::NOT_FOUND, "no_such_identity"),
+        F::Account(a) => (classify(a).0, "account"),
+        F::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+    }
+}
+
+/// Text for an upstream sign-in failure in `lang`.
+pub fn federation_message(lang: &str, e: &FederationError) -> String {
+    match e {
+        FederationError::Account(a) => account_message(lang, a),
+        FederationError::Store(_) => i18n::text(lang, "error.temporarily_unavailable"),
+        FederationError::ProviderDisabled(name) => {
+            i18n::format(lang, "error.federation.disabled", &[("provider", name)])
+        }
+        other => i18n::text(
+            lang,
+            &format!("error.federation.{}", federation_classify(other).1),
+        ),
+    }
 }
 
 impl From<BlockingError> for PageError {
@@ -249,6 +305,7 @@ impl ResponseError for PageError {
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::Csrf(_) => StatusCode::FORBIDDEN,
             PageError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::Federation(e) => federation_classify(e).0,
         }
     }
 
@@ -284,6 +341,7 @@ impl PageError {
             PageError::Csrf(
                 crate::csrf::CsrfFailure::Mismatch | crate::csrf::CsrfFailure::CrossSite,
             ) => i18n::text(lang, "error.csrf"),
+            PageError::Federation(e) => federation_message(lang, e),
         }
     }
 }

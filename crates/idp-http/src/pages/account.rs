@@ -36,6 +36,8 @@ const NOTICES: &[&str] = &[
     "session_ended",
     "sessions_ended",
     "app_removed",
+    "identity_linked",
+    "identity_unlinked",
 ];
 
 #[derive(Deserialize)]
@@ -372,10 +374,12 @@ async fn page(
 ) -> Result<HttpResponse, PageError> {
     let idp = signed_in::idp(req);
     let id = user.account.id.clone();
-    let (sessions, apps) = blocking::run(move || {
+    let (sessions, apps, identities, providers) = blocking::run(move || {
         let sessions = idp.list_sessions(&id)?;
         let apps = idp.authorized_apps(&id)?;
-        Ok::<_, PageError>((sessions, apps))
+        let identities = idp.identities_of(&id)?;
+        let providers = idp.enabled_providers()?;
+        Ok::<_, PageError>((sessions, apps, identities, providers))
     })
     .await?;
     let none = Errors::default();
@@ -428,6 +432,39 @@ async fn page(
                 (csrf_field(csrf))
                 input type="hidden" name="subscribed" value=(if a.marketing_opt_in { "no" } else { "yes" });
                 (button(&lang.t(if a.marketing_opt_in { "button.unsubscribe" } else { "button.subscribe" })))
+            }
+        }
+        section aria-labelledby="identities-h" {
+            h2 id="identities-h" { (lang.t("page.account.identities")) }
+            @if identities.is_empty() {
+                p { (lang.t("page.account.no_identities")) }
+            }
+            ul.sessions {
+                @for linked in &identities {
+                    li {
+                        span { (lang.f("page.account.identity_line", &[
+                            ("provider", &linked.provider_name),
+                            ("email", &linked.identity.email),
+                            ("linked", &linked.identity.linked_at.format("%Y-%m-%d").to_string()),
+                            ("used", &linked.identity.last_used_at.format("%Y-%m-%d").to_string()),
+                        ])) }
+                        form.inline method="post" action="/account/identities/unlink" {
+                            (csrf_field(csrf))
+                            input type="hidden" name="identity_id" value=(linked.identity.id);
+                            (button(&lang.f("button.unlink", &[("provider", &linked.provider_name)])))
+                        }
+                    }
+                }
+            }
+            @if !providers.is_empty() {
+                p { (lang.t("page.account.link_another")) }
+                @for p in &providers {
+                    form.inline method="post" action="/account/identities/link" {
+                        (csrf_field(csrf))
+                        input type="hidden" name="provider_id" value=(p.id);
+                        (button(&lang.f("button.link_provider", &[("provider", &p.display_name)])))
+                    }
+                }
             }
         }
         section aria-labelledby="sessions-h" {

@@ -39,9 +39,16 @@ const NOTICES: &[&str] = &[
     "password_reset",
     "signed_out",
     "confirm_email_sign_in",
+    "sign_in_to_link",
 ];
 
-pub async fn show(query: web::Query<LoginQuery>, lang: Lang, csrf: CsrfToken) -> HttpResponse {
+pub async fn show(
+    idp: web::Data<Idp>,
+    query: web::Query<LoginQuery>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> HttpResponse {
+    let choices = super::federation_choices(&idp).await;
     let notice = query
         .notice
         .as_deref()
@@ -51,6 +58,7 @@ pub async fn show(query: web::Query<LoginQuery>, lang: Lang, csrf: CsrfToken) ->
     ok(login_form(
         lang,
         &csrf.0,
+        &choices,
         if hint.len() <= idp_core::accounts::MAX_EMAIL_LENGTH {
             hint
         } else {
@@ -91,6 +99,7 @@ pub async fn submit(
         }
         Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
         Err(e) => {
+            let choices = super::federation_choices(&idp).await;
             let unverified = matches!(e, AccountError::EmailNotVerified);
             let errors = Errors::from_account(lang, &e);
             Ok(render(
@@ -98,6 +107,7 @@ pub async fn submit(
                 login_form(
                     lang,
                     &csrf.0,
+                    &choices,
                     &form.email,
                     &return_to,
                     &errors,
@@ -109,9 +119,11 @@ pub async fn submit(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn login_form(
     lang: Lang,
     csrf: &str,
+    choices: &[super::federation::Choice],
     email: &str,
     return_to: &str,
     errors: &Errors,
@@ -131,6 +143,7 @@ fn login_form(
                     (button(&lang.t("button.resend_verification")))
                 }
             }
+            (super::federation_buttons(lang, csrf, choices, return_to))
             form method="post" action="/login" {
                 (csrf_field(csrf))
                 input type="hidden" name="return_to" value=(return_to);

@@ -3,6 +3,7 @@
 
 mod account;
 mod email_confirm;
+pub(crate) mod federation;
 mod form;
 pub mod layout;
 mod login;
@@ -13,6 +14,7 @@ mod static_files;
 mod unsubscribe;
 mod verify_email;
 
+pub use federation::{buttons as federation_buttons, choices as federation_choices};
 pub use form::Form;
 pub use layout::{error_page, see_other};
 
@@ -71,6 +73,47 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(account::end_all_sessions),
         )
         .route("/account/delete", web::post().to(account::delete))
+        .route(
+            "/account/identities/link",
+            web::post().to(federation::account_link),
+        )
+        .route(
+            "/account/identities/unlink",
+            web::post().to(federation::account_unlink),
+        )
+        .route("/federation/{id}/start", web::post().to(federation::start))
+        .route(
+            "/federation/{id}/login",
+            web::get().to(federation::initiated),
+        )
+        .service(
+            web::resource("/federation/{id}/callback")
+                .get(federation::callback)
+                .post(federation::callback_post),
+        )
+        .service(
+            web::resource("/federation/complete")
+                .get(federation::complete_show)
+                .post(federation::complete_submit),
+        )
+        .route("/federation/link", web::get().to(federation::link_show))
+        .route(
+            "/federation/link/password",
+            web::post().to(federation::link_password),
+        )
+        .route(
+            "/federation/link/code",
+            web::post().to(federation::link_code),
+        )
+        .route(
+            "/federation/link/send-code",
+            web::post().to(federation::link_send_code),
+        )
+        .route(
+            "/federation/link/confirm",
+            web::post().to(federation::link_confirm),
+        )
+        .route("/federation/cancel", web::post().to(federation::cancel))
         .route("/account/apps/remove", web::post().to(account::remove_app))
         .service(
             web::resource("/email/confirm")

@@ -49,10 +49,12 @@ pub async fn show(
         return_to: query.into_inner().return_to,
         ..SignUpForm::default()
     };
+    let choices = super::federation_choices(&idp).await;
     ok(signup_form(
         &idp,
         lang,
         &csrf.0,
+        &choices,
         &values,
         &Errors::default(),
     ))
@@ -88,10 +90,20 @@ pub async fn submit(
     match blocking::run(move || Ok::<_, PageError>(core.sign_up(&signup))).await? {
         Ok(()) => Ok(ok(check_your_email(lang, &form.email))),
         Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
-        Err(e) => Ok(render(
-            classify(&e).0,
-            signup_form(&idp, lang, &csrf.0, &form, &Errors::from_account(lang, &e)),
-        )),
+        Err(e) => {
+            let choices = super::federation_choices(&idp).await;
+            Ok(render(
+                classify(&e).0,
+                signup_form(
+                    &idp,
+                    lang,
+                    &csrf.0,
+                    &choices,
+                    &form,
+                    &Errors::from_account(lang, &e),
+                ),
+            ))
+        }
     }
 }
 
@@ -99,6 +111,7 @@ fn signup_form(
     idp: &Idp,
     lang: Lang,
     csrf: &str,
+    choices: &[super::federation::Choice],
     values: &SignUpForm,
     errors: &Errors,
 ) -> maud::Markup {
@@ -108,6 +121,12 @@ fn signup_form(
         &lang.t("page.signup.title"),
         html! {
             (errors.summary())
+            (super::federation_buttons(
+                lang,
+                csrf,
+                choices,
+                values.return_to.as_deref().and_then(idp_core::local_path).unwrap_or("/account"),
+            ))
             form method="post" action="/signup" {
                 (csrf_field(csrf))
                 @if let Some(path) = values.return_to.as_deref().and_then(idp_core::local_path) {

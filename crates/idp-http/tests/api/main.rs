@@ -1,5 +1,6 @@
 //! End-to-end tests of idp through HTTP, each on SQLite and on PostgreSQL.
 
+mod federation_helpers;
 mod helpers;
 mod oauth_helpers;
 mod oidc_helpers;
@@ -18,6 +19,7 @@ mod consent_and_signup;
 mod data_files;
 mod dynamic_registration;
 mod email_delivery;
+mod federation;
 mod health;
 mod introspection;
 mod login_csrf;
