@@ -52,11 +52,15 @@ pub struct Start<'a> {
 }
 
 /// The query (or form) the provider sends back.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
 pub struct Callback {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
 }
 
@@ -103,6 +107,17 @@ pub struct Completion {
     pub marketing_opt_in: bool,
     pub locale: String,
 }
+
+/// What `federation_logins` holds, with the browser's hash and the expiry.
+type LoginFields = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    NaiveDateTime,
+);
 
 struct LoginRow {
     provider_id: String,
@@ -296,15 +311,7 @@ impl Idp {
         let hash = sha256_hex(state);
         let now = now();
         let row = self.db.write(|conn| {
-            let row: Option<(
-                String,
-                String,
-                String,
-                String,
-                Option<String>,
-                String,
-                NaiveDateTime,
-            )> = l::table
+            let row: Option<LoginFields> = l::table
                 .find(&hash)
                 .select((
                     l::provider_id,

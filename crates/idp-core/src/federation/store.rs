@@ -46,7 +46,7 @@ type Row = (
     String,
 );
 
-fn columns() -> (
+type Columns = (
     p::id,
     p::kind,
     p::display_name,
@@ -61,7 +61,9 @@ fn columns() -> (
     p::sync_mode,
     p::enabled,
     p::tenants,
-) {
+);
+
+fn columns() -> Columns {
     (
         p::id,
         p::kind,

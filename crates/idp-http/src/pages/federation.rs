@@ -202,32 +202,9 @@ pub async fn callback_post(
     form: Form<Callback>,
 ) -> Result<HttpResponse, PageError> {
     let id = provider_id(&path)?;
-    let query = serde_urlencoded::to_string(&CallbackQuery::from(form.into_inner()))
+    let query = serde_urlencoded::to_string(form.into_inner())
         .map_err(|e| PageError::BadRequest(e.to_string()))?;
     Ok(see_other(&format!("/federation/{id}/callback?{query}")))
-}
-
-#[derive(serde::Serialize)]
-struct CallbackQuery {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error_description: Option<String>,
-}
-
-impl From<Callback> for CallbackQuery {
-    fn from(c: Callback) -> Self {
-        Self {
-            state: c.state,
-            code: c.code,
-            error: c.error,
-            error_description: c.error_description,
-        }
-    }
 }
 
 fn pending_path(base: &str, pending: &str) -> String {

@@ -5,6 +5,7 @@ mod helpers;
 mod oauth_helpers;
 mod oidc_helpers;
 mod serve_process;
+mod upstream_standin;
 
 mod admin_clients;
 mod api_contract;
@@ -20,6 +21,7 @@ mod data_files;
 mod dynamic_registration;
 mod email_delivery;
 mod federation;
+mod federation_attacks;
 mod health;
 mod introspection;
 mod login_csrf;

@@ -23,14 +23,15 @@ use crate::oidc_helpers::{verified_access_token, verified_id_token};
 use crate::on_both_databases;
 
 /// A client's RSA key pair: signs assertions; its public half is a JWK.
-struct ClientKey {
+/// (The upstream stand-in signs its ID tokens with these too.)
+pub(crate) struct ClientKey {
     kid: String,
     encoding: EncodingKey,
-    jwk: Value,
+    pub(crate) jwk: Value,
 }
 
 impl ClientKey {
-    fn generate(kid: &str) -> Self {
+    pub(crate) fn generate(kid: &str) -> Self {
         let private = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).expect("an RSA key");
         let der = private.to_pkcs1_der().expect("PKCS#1 DER");
         let b64 = |n: &rsa::BigUint| URL_SAFE_NO_PAD.encode(n.to_bytes_be());
@@ -49,7 +50,7 @@ impl ClientKey {
         self.sign_as(Some(&self.kid), claims)
     }
 
-    fn sign_as(&self, kid: Option<&str>, claims: &Value) -> String {
+    pub(crate) fn sign_as(&self, kid: Option<&str>, claims: &Value) -> String {
         let mut header = Header::new(Algorithm::RS256);
         header.kid = kid.map(str::to_owned);
         jsonwebtoken::encode(&header, claims, &self.encoding).expect("signed")
