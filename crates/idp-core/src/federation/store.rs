@@ -29,57 +29,24 @@ impl From<diesel::result::Error> for ProviderError {
     }
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    bool,
-    String,
-    bool,
-    String,
-);
-
-type Columns = (
-    p::id,
-    p::kind,
-    p::display_name,
-    p::client_id,
-    p::client_secret,
-    p::issuer,
-    p::authorization_endpoint,
-    p::token_endpoint,
-    p::graph_url,
-    p::scopes,
-    p::trust_email,
-    p::sync_mode,
-    p::enabled,
-    p::tenants,
-);
-
-fn columns() -> Columns {
-    (
-        p::id,
-        p::kind,
-        p::display_name,
-        p::client_id,
-        p::client_secret,
-        p::issuer,
-        p::authorization_endpoint,
-        p::token_endpoint,
-        p::graph_url,
-        p::scopes,
-        p::trust_email,
-        p::sync_mode,
-        p::enabled,
-        p::tenants,
-    )
+/// A row of `federation_providers` (the secret still sealed).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = p)]
+struct Row {
+    id: String,
+    kind: String,
+    display_name: String,
+    client_id: String,
+    client_secret: String,
+    issuer: Option<String>,
+    authorization_endpoint: Option<String>,
+    token_endpoint: Option<String>,
+    graph_url: Option<String>,
+    scopes: String,
+    trust_email: bool,
+    sync_mode: String,
+    enabled: bool,
+    tenants: String,
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -88,28 +55,28 @@ fn words(s: &str) -> Vec<String> {
 
 impl Idp {
     fn provider_from(&self, row: Row) -> Result<Provider, StoreError> {
-        let corrupt = |what: &str| StoreError::Corrupt(format!("provider {}: {what}", row.0));
+        let corrupt = |what: &str| StoreError::Corrupt(format!("provider {}: {what}", row.id));
         let secret = self
             .signing
             .master()
-            .open(&row.4)
+            .open(&row.client_secret)
             .map_err(|_| corrupt("the secret does not open with this master key"))?;
         Ok(Provider {
-            kind: ProviderKind::parse(&row.1).ok_or_else(|| corrupt("kind"))?,
-            sync: SyncMode::parse(&row.11).ok_or_else(|| corrupt("sync"))?,
+            kind: ProviderKind::parse(&row.kind).ok_or_else(|| corrupt("kind"))?,
+            sync: SyncMode::parse(&row.sync_mode).ok_or_else(|| corrupt("sync"))?,
             client_secret: String::from_utf8(secret).map_err(|_| corrupt("secret"))?,
-            display_name: row.2,
-            client_id: row.3,
-            issuer: row.5,
-            authorization_endpoint: row.6,
-            token_endpoint: row.7,
-            graph_url: row.8,
-            scopes: words(&row.9),
-            trust_email: row.10,
-            enabled: row.12,
-            tenants: words(&row.13),
+            display_name: row.display_name,
+            client_id: row.client_id,
+            issuer: row.issuer,
+            authorization_endpoint: row.authorization_endpoint,
+            token_endpoint: row.token_endpoint,
+            graph_url: row.graph_url,
+            scopes: words(&row.scopes),
+            trust_email: row.trust_email,
+            enabled: row.enabled,
+            tenants: words(&row.tenants),
             source: Source::Api,
-            id: row.0,
+            id: row.id,
         })
     }
 
@@ -123,13 +90,13 @@ impl Idp {
         let mut all = self.configured();
         let rows: Vec<Row> = self.db.read(|conn| {
             p::table
-                .select(columns())
+                .select(Row::as_select())
                 .order(p::created_at.asc())
                 .load(conn)
                 .map_err(StoreError::from)
         })?;
         for row in rows {
-            if !all.iter().any(|c| c.id == row.0) {
+            if !all.iter().any(|c| c.id == row.id) {
                 all.push(self.provider_from(row)?);
             }
         }
@@ -152,7 +119,7 @@ impl Idp {
         let row: Option<Row> = self.db.read(|conn| {
             p::table
                 .find(id)
-                .select(columns())
+                .select(Row::as_select())
                 .first(conn)
                 .optional()
                 .map_err(StoreError::from)

@@ -466,13 +466,14 @@ pub struct PendingForm {
 }
 
 /// Which proof the person sent.
-enum Proof {
+pub enum Proof {
     Password,
     Code,
     SendCode,
 }
 
-async fn prove(
+/// POST `/federation/link/password`, `/link/code` and `/link/send-code`.
+pub async fn prove(
     req: HttpRequest,
     idp: web::Data<Idp>,
     form: Form<PendingForm>,
@@ -524,39 +525,6 @@ async fn prove(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-pub async fn link_password(
-    req: HttpRequest,
-    idp: web::Data<Idp>,
-    form: Form<PendingForm>,
-    lang: Lang,
-    csrf: CsrfToken,
-    client: Client,
-) -> Result<HttpResponse, PageError> {
-    prove(req, idp, form, lang, csrf, client, Proof::Password).await
-}
-
-pub async fn link_code(
-    req: HttpRequest,
-    idp: web::Data<Idp>,
-    form: Form<PendingForm>,
-    lang: Lang,
-    csrf: CsrfToken,
-    client: Client,
-) -> Result<HttpResponse, PageError> {
-    prove(req, idp, form, lang, csrf, client, Proof::Code).await
-}
-
-pub async fn link_send_code(
-    req: HttpRequest,
-    idp: web::Data<Idp>,
-    form: Form<PendingForm>,
-    lang: Lang,
-    csrf: CsrfToken,
-    client: Client,
-) -> Result<HttpResponse, PageError> {
-    prove(req, idp, form, lang, csrf, client, Proof::SendCode).await
 }
 
 /// POST `/federation/link/confirm`: linked and signed in.

@@ -19,6 +19,7 @@ pub use form::Form;
 pub use layout::{error_page, see_other};
 
 use actix_web::{web, HttpRequest};
+use federation::Proof;
 
 use crate::csrf;
 use crate::error::PageError;
@@ -99,15 +100,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/federation/link", web::get().to(federation::link_show))
         .route(
             "/federation/link/password",
-            web::post().to(federation::link_password),
+            web::post().to(|req, idp, form, lang, csrf, client| {
+                federation::prove(req, idp, form, lang, csrf, client, Proof::Password)
+            }),
         )
         .route(
             "/federation/link/code",
-            web::post().to(federation::link_code),
+            web::post().to(|req, idp, form, lang, csrf, client| {
+                federation::prove(req, idp, form, lang, csrf, client, Proof::Code)
+            }),
         )
         .route(
             "/federation/link/send-code",
-            web::post().to(federation::link_send_code),
+            web::post().to(|req, idp, form, lang, csrf, client| {
+                federation::prove(req, idp, form, lang, csrf, client, Proof::SendCode)
+            }),
         )
         .route(
             "/federation/link/confirm",
