@@ -194,9 +194,15 @@ impl Upstreams {
             )));
         }
         let named = metadata.issuer().as_str().trim_end_matches('/');
-        let templated =
-            provider.kind == ProviderKind::Microsoft && named.contains(TENANT_PLACEHOLDER);
-        if named != issuer && !templated {
+        // Microsoft's shared endpoints (`common`, `organizations`,
+        // `consumers`) name another issuer of the same origin: the
+        // `{tenantid}` template, or the consumer tenant's own.
+        let same_origin = match (url::Url::parse(named), url::Url::parse(&issuer)) {
+            (Ok(a), Ok(b)) => a.origin() == b.origin(),
+            _ => false,
+        };
+        let microsoft_shared = provider.kind == ProviderKind::Microsoft && same_origin;
+        if named != issuer && !microsoft_shared {
             return Err(UpstreamError::Unreachable(format!(
                 "discovery names issuer {named}, not {issuer}"
             )));
