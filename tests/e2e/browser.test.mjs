@@ -11,6 +11,7 @@ import {
   ARTIFACTS,
   BASE_URL,
   OUTBOX,
+  UPSTREAM,
   alertText,
   controlsAndLabels,
   formatProblems,
@@ -26,6 +27,7 @@ import {
   signUpAndVerify,
   strongPassword,
   submit,
+  escapeRe,
   url,
   waitForRobotCheck,
 } from './lib/browser.mjs';
@@ -253,7 +255,69 @@ test(
   },
 );
 
-test('6. no page logged a CSP violation or a JavaScript error', async () => {
+// run.sh starts a second idp as the upstream ("Upstream Corp", at
+// http://localhost:PORT, so the browser keeps its cookies apart from idp's
+// at 127.0.0.1) with a verified account and a client for idp's callback.
+test('6. "Continue with Upstream Corp": sign in at the upstream idp, complete the account, see My Profile', async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `federation-${name}.png`), fullPage: true });
+  await withPage('federation', async (page) => {
+    await page.goto(url('/login'));
+    assert.equal(await heading(page), 'Sign in');
+    const button = page.getByRole('button', { name: 'Continue with Upstream Corp', exact: true });
+    assert.equal(await button.count(), 1, 'the sign-in page offers the upstream provider');
+    await shot(page, '1-login');
+
+    // Off to the upstream's own sign-in page.
+    let res = await submit(page, button);
+    assert.equal(res?.status(), 200, `the upstream answers; page says: ${await page.locator('main').innerText()}`);
+    assert.equal(new URL(page.url()).origin, UPSTREAM.url, `on the upstream's sign-in page (at ${page.url()})`);
+    assert.equal(path(page), '/login');
+    assert.equal(await heading(page), 'Sign in');
+    await shot(page, '2-upstream-login');
+
+    // Signed in there (first-party client: no consent), back at idp.
+    const form = page.locator('form[action="/login"]');
+    await form.locator('input[name=email]').fill(UPSTREAM.email);
+    await form.locator('input[name=password]').fill(UPSTREAM.password);
+    res = await submit(page, form.getByRole('button', { name: 'Sign in' }));
+    assert.equal(res?.status(), 200, `back at idp; page says: ${await page.locator('main').innerText()}`);
+    assert.equal(new URL(page.url()).origin, BASE_URL, `back at idp (at ${page.url()})`);
+    assert.equal(await heading(page), 'Complete your account', await page.locator('main').innerText());
+    assert.match(
+      await page.locator('main').innerText(),
+      new RegExp(`You signed in with Upstream Corp as ${escapeRe(UPSTREAM.email)}\\.`),
+    );
+    const complete = page.locator('form[action="/federation/complete"]');
+    // The upstream's names fill the empty fields (sync = "fill", the default).
+    assert.equal(await complete.getByLabel('First name').inputValue(), UPSTREAM.givenName);
+    assert.equal(await complete.getByLabel('Last name').inputValue(), UPSTREAM.familyName);
+    const birthdate = complete.getByLabel('Date of birth');
+    assert.equal(await birthdate.getAttribute('name'), 'birthdate');
+    assert.equal(await birthdate.getAttribute('type'), 'date');
+    assert.equal(await complete.locator('input[name=marketing_opt_in]').isChecked(), false, 'no marketing unless asked for');
+    assert.deepEqual(labelProblems(await controlsAndLabels(page), '/federation/complete'), []);
+    await birthdate.fill('1914-11-09');
+    await shot(page, '3-complete');
+
+    res = await submit(page, complete.getByRole('button', { name: 'Create account' }));
+    assert.equal(res?.status(), 200, `account made; page says: ${await page.locator('main').innerText()}`);
+    await expectMyProfile(page, { email: UPSTREAM.email, givenName: UPSTREAM.givenName, familyName: UPSTREAM.familyName });
+    const profile = page.locator('form[action="/account/profile"]');
+    assert.equal(await profile.getByLabel('Date of birth').inputValue(), '1914-11-09');
+    assert.match(await page.locator('main').innerText(), /You do not receive marketing email\./);
+    const ways = page.locator('section[aria-labelledby="identities-h"]');
+    assert.equal((await ways.locator('h2').innerText()).trim(), 'Ways to sign in');
+    // The linked identity's line, not just the "Add a way to sign in" button.
+    const linked = ways.locator('ul li').filter({ hasText: `Upstream Corp (${UPSTREAM.email}), linked` });
+    assert.equal(await linked.count(), 1, `one Upstream Corp identity under "Ways to sign in":\n${await ways.innerText()}`);
+    await shot(page, '4-account');
+  });
+  const own = problems.filter((p) => p.label === 'federation');
+  assert.deepEqual(own, [], `problems reported by pages:\n${formatProblems(own)}`);
+});
+
+test('7. no page logged a CSP violation or a JavaScript error', async () => {
   // Also on its own (e.g. with --test-name-pattern): visit the pages with script.
   await withPage('csp', async (page) => {
     for (const pagePath of ['/login', '/signup', '/password/forgot']) {

@@ -13,6 +13,18 @@ import { waitForMail } from './mail.mjs';
 export const BASE_URL = required('E2E_BASE_URL').replace(/\/$/, '');
 export const OUTBOX = required('E2E_OUTBOX');
 export const ARTIFACTS = process.env.E2E_ARTIFACTS || join(tmpdir(), 'idp-e2e-artifacts');
+/**
+ * The second idp that run.sh starts as the upstream OpenID provider, under
+ * another host name (http://localhost:PORT) so that its cookies are its own,
+ * and the verified account made there (with these names, by run.sh).
+ */
+export const UPSTREAM = {
+  url: required('E2E_UPSTREAM_URL').replace(/\/$/, ''),
+  email: required('E2E_UPSTREAM_EMAIL'),
+  password: required('E2E_UPSTREAM_PASSWORD'),
+  givenName: 'Hedy',
+  familyName: 'Lamarr',
+};
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 
 function required(name) {

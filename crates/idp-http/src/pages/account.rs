@@ -448,10 +448,13 @@ async fn page(
                             ("linked", &linked.identity.linked_at.format("%Y-%m-%d").to_string()),
                             ("used", &linked.identity.last_used_at.format("%Y-%m-%d").to_string()),
                         ])) }
-                        form.inline method="post" action="/account/identities/unlink" {
-                            (csrf_field(csrf))
-                            input type="hidden" name="identity_id" value=(linked.identity.id);
-                            (button(&lang.f("button.unlink", &[("provider", &linked.provider_name)])))
+                        // The last way in stays (the server refuses it too).
+                        @if a.password_hash.is_some() || identities.len() > 1 {
+                            form.inline method="post" action="/account/identities/unlink" {
+                                (csrf_field(csrf))
+                                input type="hidden" name="identity_id" value=(linked.identity.id);
+                                (button(&lang.f("button.unlink", &[("provider", &linked.provider_name)])))
+                            }
                         }
                     }
                 }
