@@ -406,6 +406,10 @@ async fn page(
         section aria-labelledby="password-h" {
             h2 id="password-h" { (lang.t("page.account.password")) }
             (errors_for(Section::Password).summary())
+            @if a.password_hash.is_none() {
+                // Accounts made through an upstream start without one.
+                p.hint { (lang.t("page.account.no_password")) " " a href="/password/forgot" { (lang.t("page.account.set_password")) } }
+            }
             form method="post" action="/account/password" {
                 (csrf_field(csrf))
                 (input(lang, errors_for(Section::Password), "current_password", "password", "", "current-password"))
