@@ -754,4 +754,28 @@ mod tests {
         let s = Settings::load(Some(&path), env(&[])).unwrap();
         assert!(s.secure_cookies());
     }
+
+    #[test]
+    fn upstream_providers_are_checked_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("idp.toml");
+        let google = "[[federation.providers]]\nid = \"google\"\nkind = \"google\"\nclient_id = \"a\"\nclient_secret = \"b\"\n";
+        std::fs::write(&path, google).unwrap();
+        let s = Settings::load(Some(&path), env(&[])).unwrap();
+        let providers = s.federation.resolved().unwrap();
+        assert_eq!(providers[0].display_name, "Google");
+        assert!(providers[0].trust_email);
+        std::fs::write(&path, format!("{google}{google}")).unwrap();
+        let e = Settings::load(Some(&path), env(&[])).unwrap_err();
+        assert!(e.to_string().contains("federation.providers[1].id"), "{e}");
+        std::fs::write(&path, google.replace("google\"\nclient", "oidc\"\nclient")).unwrap();
+        let e = Settings::load(Some(&path), env(&[])).unwrap_err();
+        assert!(
+            e.to_string().contains("federation.providers[0].issuer"),
+            "{e}"
+        );
+        std::fs::write(&path, format!("{google}colour = \"red\"\n")).unwrap();
+        let e = Settings::load(Some(&path), env(&[])).unwrap_err();
+        assert!(e.to_string().contains("colour"), "{e}");
+    }
 }
