@@ -362,7 +362,7 @@ fn cancel_form(lang: Lang, csrf: &str, pending: &str) -> Markup {
         form method="post" action="/federation/cancel" {
             (csrf_field(csrf))
             input type="hidden" name="pending" value=(pending);
-            button type="submit" { (lang.t("button.cancel")) }
+            button.secondary type="submit" { (lang.t("button.cancel")) }
         }
     }
 }
