@@ -12,7 +12,7 @@ use actix_web::{HttpResponse, ResponseError};
 use idp_core::accounts::{AccountError, FieldError};
 use idp_core::clients::{ClientError, RegistrationError};
 use idp_core::db::StoreError;
-use idp_core::federation::FederationError;
+use idp_core::federation::{FederationError, ProviderError};
 use idp_core::i18n;
 use idp_core::oauth::{AccessError, OAuthError};
 use serde::Serialize;
@@ -131,6 +131,24 @@ impl From<ClientError> for ApiError {
                 ApiError::new(StatusCode::NOT_FOUND, "not_found", "No client has that id.")
             }
             ClientError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ProviderError> for ApiError {
+    fn from(e: ProviderError) -> Self {
+        let description = e.to_string();
+        match e {
+            ProviderError::NotFound(_) => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", description)
+            }
+            ProviderError::FromConfig(_) | ProviderError::Exists(_) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", description)
+            }
+            ProviderError::Invalid(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_provider", description)
+            }
+            ProviderError::Store(e) => e.into(),
         }
     }
 }

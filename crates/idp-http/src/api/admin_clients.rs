@@ -14,7 +14,7 @@ use crate::error::ApiError;
 
 /// Checks the caller's token (`Idp::check_admin_token`); the caller's
 /// identity is not needed further.
-async fn require_admin(req: &HttpRequest, idp: &web::Data<Idp>) -> Result<(), ApiError> {
+pub(super) async fn require_admin(req: &HttpRequest, idp: &web::Data<Idp>) -> Result<(), ApiError> {
     let token = crate::bearer::token(req).ok_or_else(|| {
         ApiError::Bearer(Refusal::no_token(
             "Send an access token with scope admin as `Authorization: Bearer …`.",

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin_clients;
+mod admin_providers;
 mod profile;
 mod sessions;
 
@@ -58,6 +59,11 @@ operations! {
     PUT "/admin/clients/{client_id}" => admin_clients::update,
     DELETE "/admin/clients/{client_id}" => admin_clients::delete,
     POST "/admin/clients/{client_id}/secret" => admin_clients::rotate_secret,
+    GET "/admin/providers" => admin_providers::list,
+    POST "/admin/providers" => admin_providers::create,
+    GET "/admin/providers/{provider_id}" => admin_providers::get,
+    PUT "/admin/providers/{provider_id}" => admin_providers::update,
+    DELETE "/admin/providers/{provider_id}" => admin_providers::delete,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -13,7 +13,7 @@ use crate::on_both_databases;
 
 /// A call to the admin API with an optional Bearer token (and no CSRF
 /// header: the admin API does not need one).
-async fn admin_call(
+pub(crate) async fn admin_call(
     app: &TestApp,
     token: Option<&str>,
     method: Method,
@@ -24,7 +24,7 @@ async fn admin_call(
 }
 
 /// Status and body of an admin call made with `token`.
-async fn admin(
+pub(crate) async fn admin(
     app: &TestApp,
     token: &str,
     method: Method,
@@ -36,7 +36,7 @@ async fn admin(
 }
 
 /// A client-credentials token with scope `admin`, from a client granted it.
-async fn admin_token(app: &TestApp) -> String {
+pub(crate) async fn admin_token(app: &TestApp) -> String {
     let (id, secret) = service_client(app, "Admin tool", &["admin"]);
     client_token(app, &id, &secret, "admin").await
 }

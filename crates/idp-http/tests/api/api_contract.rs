@@ -389,7 +389,8 @@ async fn call_every_operation(app: &TestApp, client: &reqwest::Client, who: &str
         let path = op
             .path
             .replace("{id}", "no-such-session")
-            .replace("{client_id}", "no-such-client");
+            .replace("{client_id}", "no-such-client")
+            .replace("{provider_id}", "no-such-provider");
         let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
         let mut request = client
             .request(method, app.url(&format!("/api/v1{path}")))
@@ -474,6 +475,18 @@ fn admin_sample_body(spec: &Value, schema: &Value) -> Option<Value> {
             "tos_uri": "https://contract.example.com/terms",
             "backchannel_logout_uri": "https://contract.example.com/logout",
         }),
+        "ProviderRequest" => serde_json::json!({
+            "id": "contract",
+            "kind": "oidc",
+            "display_name": "Contract SSO",
+            "issuer": "https://sso.contract.example.com",
+            "client_id": "contract-client",
+            "client_secret": "contract-secret",
+            "scopes": ["openid", "email"],
+            "trust_email": false,
+            "sync": "fill",
+            "enabled": true,
+        }),
         _ => return None,
     };
     let mut problems = Vec::new();
@@ -502,17 +515,18 @@ async fn call_admin_operations(app: &TestApp, token: &str) -> Vec<String> {
         _ => 1,
     });
     let mut problems = Vec::new();
-    let mut client_id: Option<String> = None;
+    // What the create operations made: path parameter, and the id to put there.
+    let mut made: Vec<(&str, String)> = Vec::new();
     for op in &operations {
         let label = format!("as an administrator: {}", op.label());
-        let path = match (&client_id, op.path.contains("{client_id}")) {
-            (Some(id), true) => op.path.replace("{client_id}", id),
-            (None, true) => {
-                problems.push(format!("{label}: no client was registered to call it on"));
-                continue;
-            }
-            (_, false) => op.path.clone(),
-        };
+        let mut path = op.path.clone();
+        for (param, id) in &made {
+            path = path.replace(param, id);
+        }
+        if path.contains('{') {
+            problems.push(format!("{label}: nothing was made to call it on"));
+            continue;
+        }
         let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
         // No cookies and no CSRF header: the token alone must do.
         let mut request = reqwest::Client::new()
@@ -531,8 +545,14 @@ async fn call_admin_operations(app: &TestApp, token: &str) -> Vec<String> {
         if !(200..300).contains(&status) {
             problems.push(format!("{label}: {status} for an administrator: {body}"));
         }
-        if client_id.is_none() && status == 201 {
-            client_id = body["client_id"].as_str().map(str::to_owned);
+        if status == 201 {
+            let (param, key) = match op.path.as_str() {
+                "/admin/providers" => ("{provider_id}", "id"),
+                _ => ("{client_id}", "client_id"),
+            };
+            if let Some(id) = body[key].as_str() {
+                made.push((param, id.to_owned()));
+            }
         }
     }
     problems

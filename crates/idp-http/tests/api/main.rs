@@ -8,6 +8,7 @@ mod serve_process;
 mod upstream_standin;
 
 mod admin_clients;
+mod admin_providers;
 mod api_contract;
 mod authorization_decision;
 mod authorize_options;
