@@ -145,9 +145,11 @@ impl From<ProviderError> for ApiError {
             ProviderError::FromConfig(_) | ProviderError::Exists(_) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", description)
             }
-            ProviderError::Invalid(_) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_provider", description)
-            }
+            ProviderError::Invalid(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_provider",
+                description,
+            ),
             ProviderError::Store(e) => e.into(),
         }
     }

@@ -74,7 +74,10 @@ pub async fn list(req: HttpRequest, idp: web::Data<Idp>) -> Result<HttpResponse,
     require_admin(&req, &idp).await?;
     let core = idp.clone();
     let all = blocking::run(move || core.providers().map_err(ApiError::from)).await?;
-    let views: Vec<ProviderView> = all.into_iter().map(|p| ProviderView::new(&idp, p)).collect();
+    let views: Vec<ProviderView> = all
+        .into_iter()
+        .map(|p| ProviderView::new(&idp, p))
+        .collect();
     Ok(json(&serde_json::json!({ "providers": views })))
 }
 

@@ -52,7 +52,10 @@ async fn made_read_changed_and_deleted(backend: Backend) {
     assert_eq!(made["redirect_uri"], app.url("/federation/okta/callback"));
     assert_eq!(made["trust_email"], false);
     assert!(!made.to_string().contains(SECRET));
-    assert!(!stored_secret(&app, "okta").contains(SECRET), "sealed at rest");
+    assert!(
+        !stored_secret(&app, "okta").contains(SECRET),
+        "sealed at rest"
+    );
     let (status, list) = admin(&app, &token, Method::GET, "/admin/providers", None).await;
     assert_eq!(status, 200);
     let ids: Vec<&str> = list["providers"]
@@ -73,8 +76,14 @@ async fn made_read_changed_and_deleted(backend: Backend) {
     changed.as_object_mut().unwrap().remove("id");
     changed["display_name"] = json!("Okta SSO");
     changed["enabled"] = json!(false);
-    let (status, after) =
-        admin(&app, &token, Method::PUT, "/admin/providers/okta", Some(changed)).await;
+    let (status, after) = admin(
+        &app,
+        &token,
+        Method::PUT,
+        "/admin/providers/okta",
+        Some(changed),
+    )
+    .await;
     assert_eq!(status, 200, "{after}");
     assert_eq!(after["display_name"], "Okta SSO");
     let kept = app.idp.provider("okta").unwrap().unwrap();
@@ -87,10 +96,24 @@ async fn made_read_changed_and_deleted(backend: Backend) {
     let (status, gone) = admin(&app, &token, Method::GET, "/admin/providers/okta", None).await;
     assert_eq!((status, gone["error"].clone()), (404, json!("not_found")));
     // The configuration file's provider is changed there.
-    let (status, body) = admin(&app, &token, Method::DELETE, "/admin/providers/google", None).await;
+    let (status, body) = admin(
+        &app,
+        &token,
+        Method::DELETE,
+        "/admin/providers/google",
+        None,
+    )
+    .await;
     assert_eq!((status, body["error"].clone()), (409, json!("conflict")));
     let google = json!({"kind": "google", "client_id": "other"});
-    let (status, _) = admin(&app, &token, Method::PUT, "/admin/providers/google", Some(google)).await;
+    let (status, _) = admin(
+        &app,
+        &token,
+        Method::PUT,
+        "/admin/providers/google",
+        Some(google),
+    )
+    .await;
     assert_eq!(status, 409);
     let mut clash = okta();
     clash["id"] = json!("google");
@@ -112,7 +135,11 @@ async fn bad_definitions_and_callers_are_refused(backend: Backend) {
         ("issuer", json!({"id": "x", "issuer": null}), 422),
         ("issuer", json!({"id": "fb", "kind": "facebook"}), 422),
         ("tenants", json!({"id": "t", "tenants": ["a"]}), 422),
-        ("client_secret", json!({"id": "s", "client_secret": null}), 422),
+        (
+            "client_secret",
+            json!({"id": "s", "client_secret": null}),
+            422,
+        ),
         ("scopes", json!({"id": "sc", "scopes": ["email"]}), 422),
     ];
     for (key, change, expected) in cases {
@@ -124,13 +151,24 @@ async fn bad_definitions_and_callers_are_refused(backend: Backend) {
                 body[k] = v.clone();
             }
         }
-        let (status, answer) = admin(&app, &token, Method::POST, "/admin/providers", Some(body)).await;
+        let (status, answer) =
+            admin(&app, &token, Method::POST, "/admin/providers", Some(body)).await;
         assert_eq!(status, expected, "{key}: {answer}");
-        assert!(answer["error_description"].as_str().unwrap().contains(key), "{key}: {answer}");
+        assert!(
+            answer["error_description"].as_str().unwrap().contains(key),
+            "{key}: {answer}"
+        );
     }
     let mut other_id = okta();
     other_id["id"] = json!("renamed");
-    let (status, _) = admin(&app, &token, Method::PUT, "/admin/providers/okta", Some(other_id)).await;
+    let (status, _) = admin(
+        &app,
+        &token,
+        Method::PUT,
+        "/admin/providers/okta",
+        Some(other_id),
+    )
+    .await;
     assert_eq!(status, 400);
     // Without a token, and with a token without scope admin.
     let (status, _, _) = admin_call(&app, None, Method::GET, "/admin/providers", None).await;
