@@ -480,6 +480,9 @@ impl Idp {
             Err(e) if e.is_unique_violation() => return Err(FederationError::LinkedElsewhere),
             other => other?,
         }
+        if provider.sync != SyncMode::Never {
+            fill_empty(conn, account, upstream)?;
+        }
         let notice = Email::compose(
             &account.email,
             &account.locale,
@@ -885,7 +888,10 @@ impl Idp {
         let upstream = UpstreamIdentity {
             subject: w.subject.clone(),
             email: Some(w.email.clone()),
-            ..UpstreamIdentity::default()
+            given_name: Some(w.given_name.clone()),
+            family_name: Some(w.family_name.clone()),
+            birthdate: w.birthdate,
+            email_verified: false,
         };
         let session = self.db.write(|conn| {
             let taken = diesel::delete(
@@ -918,16 +924,50 @@ impl Idp {
     }
 }
 
+/// A name the upstream gave, if it is one idp would accept from a person.
+fn upstream_name(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .and_then(|s| crate::accounts::PersonName::parse("name", s).ok())
+        .map(|n| n.into_inner())
+}
+
+/// `sync = fill`: what the account lacks (names, date of birth) comes
+/// from the upstream when the identity is linked; nothing is overwritten.
+fn fill_empty(
+    conn: &mut DbConnection,
+    account: &Account,
+    upstream: &UpstreamIdentity,
+) -> Result<(), FederationError> {
+    let name = upstream_name;
+    let target = accounts::table.find(&account.id);
+    if account.given_name.trim().is_empty() {
+        if let Some(given) = name(&upstream.given_name) {
+            diesel::update(target)
+                .set(accounts::given_name.eq(given))
+                .execute(conn)?;
+        }
+    }
+    if account.family_name.trim().is_empty() {
+        if let Some(family) = name(&upstream.family_name) {
+            diesel::update(target)
+                .set(accounts::family_name.eq(family))
+                .execute(conn)?;
+        }
+    }
+    if account.birthdate.is_none() && upstream.birthdate.is_some() {
+        diesel::update(target)
+            .set(accounts::birthdate.eq(upstream.birthdate))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 fn sync_names(
     conn: &mut DbConnection,
     account_id: &str,
     upstream: &UpstreamIdentity,
 ) -> Result<(), FederationError> {
-    let clean = |v: &Option<String>| {
-        v.as_deref()
-            .and_then(|s| crate::accounts::PersonName::parse("name", s).ok())
-            .map(|n| n.into_inner())
-    };
+    let clean = upstream_name;
     if let Some(given) = clean(&upstream.given_name) {
         diesel::update(accounts::table.find(account_id))
             .set(accounts::given_name.eq(given))

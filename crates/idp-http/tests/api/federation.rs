@@ -155,6 +155,29 @@ async fn a_trusted_verified_address_links_automatically(backend: Backend) {
     );
 }
 
+/// `sync = fill`: names an account lacks come from the upstream when it is
+/// linked; names it has stay.
+async fn linking_fills_only_empty_names(backend: Backend) {
+    let f = federated(backend, true).await;
+    f.app
+        .idp
+        .create_user(&idp_core::accounts::NewUser {
+            email: "kim@example.com".into(),
+            password: PASSWORD.into(),
+            verified: true,
+            admin: false,
+            given_name: None,
+            family_name: Some("Keeps".into()),
+        })
+        .unwrap();
+    let jars = upstream_person(&f.up, "kim@example.com").await;
+    let r = sign_in_through(&f.app, &jars, "up", "/account").await;
+    assert_eq!(r.status(), 303);
+    let account = account_by_email(&f.app, "kim@example.com").unwrap();
+    assert_eq!(account.given_name, "Ada", "filled from the upstream");
+    assert_eq!(account.family_name, "Keeps", "not overwritten");
+}
+
 /// Without `trust_email` the address alone links nothing: the person
 /// proves the account is theirs with its password, then confirms.
 async fn an_untrusted_match_links_only_after_the_password(backend: Backend) {
@@ -553,10 +576,45 @@ async fn initiated_login_and_an_unreachable_provider(backend: Backend) {
     assert!(r.text().await.unwrap().contains("could not be reached"));
 }
 
+/// A provider that accepts connections and never answers: the request
+/// gives up (10 s) and the person gets a page, not a hung browser.
+async fn a_silent_provider_times_out(backend: Backend) {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let app = TestApp::spawn_with(backend, |s| {
+        s.federation
+            .providers
+            .push(idp_core::federation::ProviderInput {
+                id: "silent".into(),
+                kind: Some(idp_core::federation::ProviderKind::Oidc),
+                client_id: Some("x".into()),
+                client_secret: Some("y".into()),
+                issuer: Some(format!("http://127.0.0.1:{port}")),
+                ..Default::default()
+            })
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let jars = TwoJars::new();
+    let r = app
+        .submit(&jars.here, "/login", "/federation/silent/start", &[])
+        .await;
+    assert_eq!(r.status(), 502);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
 for_both_backends!(
+    a_silent_provider_times_out,
     a_new_identity_becomes_an_account_and_returns_to_it,
     an_untrusted_address_is_verified_by_idp,
     a_trusted_verified_address_links_automatically,
+    linking_fills_only_empty_names,
     an_untrusted_match_links_only_after_the_password,
     an_emailed_code_proves_ownership,
     a_verified_upstream_address_voids_an_unverified_registration,
