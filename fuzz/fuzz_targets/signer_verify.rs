@@ -17,12 +17,19 @@ use libfuzzer_sys::fuzz_target;
 
 const MESSAGE: &[u8] = b"eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhIn0";
 
+/// A fixed RSA key (PKCS#8 DER, made for this target only): generating one
+/// takes seconds under the sanitizer, inside the first input's time limit.
+const RS256_KEY: &[u8] = include_bytes!("../keys/rs256.pk8");
+
 /// One key per algorithm, and its signature over [`MESSAGE`].
 fn signers() -> &'static [(Signer, Vec<u8>); 3] {
     static SIGNERS: OnceLock<[(Signer, Vec<u8>); 3]> = OnceLock::new();
     SIGNERS.get_or_init(|| {
         Alg::ALL.map(|alg| {
-            let signer = Signer::generate(alg).expect("key").0;
+            let signer = match alg {
+                Alg::RS256 => Signer::from_pkcs8("fuzz-rs256".into(), alg, RS256_KEY).expect("key"),
+                _ => Signer::generate(alg).expect("key").0,
+            };
             let signature = signer.sign(MESSAGE);
             assert!(signer.verify(MESSAGE, &signature), "{alg:?}: own signature refused");
             (signer, signature)
