@@ -72,6 +72,16 @@ pub struct Settings {
     pub tokens: TokenLifetimes,
     pub throttle: ThrottleSettings,
     pub federation: FederationSettings,
+    pub dns: DnsSettings,
+}
+
+/// `[dns]`: where domain verification looks up TXT records.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DnsSettings {
+    /// `IP:PORT` of the nameserver to ask; unset, the system's
+    /// (`/etc/resolv.conf`). Tests point it at a server on loopback.
+    pub nameserver: Option<std::net::SocketAddr>,
 }
 
 /// `[[federation.providers]]`: upstream providers people sign in through.
@@ -222,6 +232,7 @@ impl Default for Settings {
             tokens: TokenLifetimes::default(),
             throttle: ThrottleSettings::default(),
             federation: FederationSettings::default(),
+            dns: DnsSettings::default(),
         }
     }
 }

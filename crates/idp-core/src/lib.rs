@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod keys;
 pub mod oauth;
 pub mod one_time;
+pub mod organizations;
 pub mod outbound;
 pub mod secrets;
 pub mod sessions;

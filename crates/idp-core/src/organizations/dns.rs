@@ -1,0 +1,1 @@
+//! TXT lookups for domain verification (being written).

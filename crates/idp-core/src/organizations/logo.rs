@@ -1,0 +1,1 @@
+//! Logo checking and re-encoding (being written).
