@@ -135,6 +135,10 @@ pub struct EmailSettings {
     pub max_per_account_per_hour: i64,
     /// Mail of each limited kind that one address may receive in an hour.
     pub max_per_address_per_hour: i64,
+    /// Invitations one organization admin may send in an hour (a company
+    /// invites its colleagues in a batch; each address still gets at most
+    /// `max_per_address_per_hour`).
+    pub max_invitations_per_account_per_hour: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -254,6 +258,7 @@ impl Default for EmailSettings {
             max_attempts: 12,
             max_per_account_per_hour: 5,
             max_per_address_per_hour: 3,
+            max_invitations_per_account_per_hour: 100,
         }
     }
 }
@@ -517,6 +522,10 @@ impl Settings {
             (
                 "email.max_per_address_per_hour",
                 self.email.max_per_address_per_hour,
+            ),
+            (
+                "email.max_invitations_per_account_per_hour",
+                self.email.max_invitations_per_account_per_hour,
             ),
             (
                 "throttle.max_reset_code_failures_per_address",

@@ -15,6 +15,7 @@ use idp_core::db::StoreError;
 use idp_core::federation::{FederationError, ProviderError};
 use idp_core::i18n;
 use idp_core::oauth::{AccessError, OAuthError};
+use idp_core::organizations::OrgError;
 use serde::Serialize;
 
 use crate::bearer::Refusal;
@@ -152,6 +153,61 @@ impl From<ProviderError> for ApiError {
             ),
             ProviderError::Store(e) => e.into(),
         }
+    }
+}
+
+/// Status and machine-readable code of an organization error; the API and
+/// the pages both use it.
+pub fn org_classify(e: &OrgError) -> (StatusCode, &'static str) {
+    match e {
+        OrgError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        OrgError::AdminOnly => (StatusCode::FORBIDDEN, "admin_only"),
+        OrgError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
+        OrgError::NoSuchMember
+        | OrgError::NoSuchInvitation
+        | OrgError::NoSuchAgreement
+        | OrgError::NoSuchDomain
+        | OrgError::NoLogo => (StatusCode::NOT_FOUND, "not_found"),
+        OrgError::LastAdmin => (StatusCode::CONFLICT, "last_admin"),
+        OrgError::InvitationInvalid => (StatusCode::GONE, "invitation_invalid"),
+        OrgError::InvitationExpired => (StatusCode::GONE, "invitation_expired"),
+        OrgError::InvitationForSomeoneElse => (StatusCode::FORBIDDEN, "invitation_for_someone_else"),
+        OrgError::EmailUnverified => (StatusCode::FORBIDDEN, "email_not_verified"),
+        OrgError::AlreadyMember => (StatusCode::CONFLICT, "already_member"),
+        OrgError::TooManyInvitations => (StatusCode::TOO_MANY_REQUESTS, "too_many_invitations"),
+        OrgError::AlreadyAccepted => (StatusCode::CONFLICT, "already_accepted"),
+        OrgError::DomainTaken => (StatusCode::CONFLICT, "domain_taken"),
+        OrgError::DomainNotProven(_) => (StatusCode::UNPROCESSABLE_ENTITY, "domain_not_proven"),
+        OrgError::Logo(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_logo"),
+        OrgError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
+    }
+}
+
+impl From<OrgError> for ApiError {
+    fn from(e: OrgError) -> Self {
+        match e {
+            OrgError::Store(e) => e.into(),
+            e => {
+                let (status, code) = org_classify(&e);
+                ApiError::new(status, code, capitalised(&e.to_string()))
+            }
+        }
+    }
+}
+
+/// Core messages are lower-case clauses; a description is a sentence.
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => {
+            let mut out: String = c.to_uppercase().collect();
+            out.push_str(chars.as_str());
+            if !out.ends_with('.') {
+                out.push('.');
+            }
+            out
+        }
+        None => String::new(),
     }
 }
 

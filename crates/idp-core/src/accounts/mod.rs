@@ -15,7 +15,7 @@ mod signup;
 mod verification;
 
 pub use admin::NewUser;
-pub use email_address::{EmailAddress, MAX_EMAIL_LENGTH};
+pub use email_address::{is_domain, EmailAddress, MAX_EMAIL_LENGTH};
 pub use error::{AccountError, FieldError};
 pub use password::{HasherBusy, PasswordHasher, PasswordPolicy, Verification};
 pub use profile::{Birthdate, PersonName, ProfileUpdate, MAX_NAME_LENGTH};

@@ -293,7 +293,116 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        name -> Text,
+        parent_id -> Nullable<Text>,
+        path -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_logos (organization_id) {
+        organization_id -> Text,
+        content_type -> Text,
+        bytes -> Binary,
+        etag -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_members (organization_id, account_id) {
+        organization_id -> Text,
+        account_id -> Text,
+        role -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_invitations (id) {
+        id -> Text,
+        organization_id -> Text,
+        email -> Text,
+        role -> Text,
+        invited_by -> Nullable<Text>,
+        inviter_name -> Text,
+        token_hash -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    agreements (id) {
+        id -> Text,
+        title -> Text,
+        version -> Text,
+        body -> Nullable<Text>,
+        url -> Nullable<Text>,
+        organization_id -> Nullable<Text>,
+        include_branches -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agreement_acceptances (agreement_id, organization_id) {
+        agreement_id -> Text,
+        organization_id -> Text,
+        account_id -> Text,
+        account_email -> Text,
+        accepted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_domains (organization_id, domain) {
+        organization_id -> Text,
+        domain -> Text,
+        challenge -> Text,
+        verified_at -> Nullable<Timestamp>,
+        verified_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_sso (organization_id) {
+        organization_id -> Text,
+        issuer -> Text,
+        client_id -> Text,
+        client_secret -> Text,
+        require_sso -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_events (id) {
+        id -> BigInt,
+        organization_id -> Text,
+        actor_id -> Nullable<Text>,
+        actor_email -> Text,
+        action -> Text,
+        target -> Text,
+        detail -> Text,
+        client_ip -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(federated_identities -> accounts (account_id));
+diesel::joinable!(organization_members -> accounts (account_id));
+diesel::joinable!(organization_members -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
@@ -318,4 +427,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     federated_identities,
     federation_logins,
     federation_pending,
+    organizations,
+    organization_logos,
+    organization_members,
+    organization_invitations,
+    agreements,
+    agreement_acceptances,
+    organization_domains,
+    organization_sso,
+    organization_events,
 );

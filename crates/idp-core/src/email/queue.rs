@@ -55,6 +55,8 @@ pub enum Quota {
     /// Codes that prove owning an account before an upstream identity is
     /// linked to it.
     LinkCode,
+    /// Invitations to join an organization (counted per inviter).
+    Invitation,
 }
 
 impl Quota {
@@ -65,6 +67,7 @@ impl Quota {
             Quota::EmailChange => &["email_change_confirm", "address_in_use"],
             Quota::PasswordReset => &["reset_code"],
             Quota::LinkCode => &["link_code"],
+            Quota::Invitation => &["invitation"],
         }
     }
 }
@@ -120,7 +123,11 @@ pub fn quota_allows(
         .filter(q::created_at.gt(since))
         .count()
         .get_result(conn)?;
-    Ok(by_account < limits.max_per_account_per_hour)
+    let per_account = match quota {
+        Quota::Invitation => limits.max_invitations_per_account_per_hour,
+        _ => limits.max_per_account_per_hour,
+    };
+    Ok(by_account < per_account)
 }
 
 /// Queues `email` in the transaction `conn` belongs to; the worker of this

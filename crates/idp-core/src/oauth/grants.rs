@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::organizations::ORGANIZATIONS_SCOPE;
 use super::codes::{self, CodeRow};
 use super::{OAuthError, Scopes};
 use crate::accounts::Account;
@@ -331,6 +332,10 @@ impl Idp {
     ) -> Result<TokenResponse, OAuthError> {
         let subject = self.record_subject(conn, client, &account.id)?;
         let access = self.access_token(client, &subject, scopes, Some(auth_time));
+        let organizations = match scopes.contains(ORGANIZATIONS_SCOPE) && scopes.contains("openid") {
+            true => Some(crate::organizations::organizations_of(conn, &account.id)?),
+            false => None,
+        };
         let id_token = scopes.contains("openid").then(|| {
             self.id_token(
                 client,
@@ -341,6 +346,7 @@ impl Idp {
                 auth_time,
                 nonce,
                 &access.token,
+                organizations.as_deref(),
             )
         });
         let refresh_token = match family {

@@ -5,6 +5,7 @@
 //! Either way `sub` is the subject of the token's own client (pairwise or
 //! not), never the account id.
 
+use crate::organizations::ORGANIZATIONS_SCOPE;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
@@ -106,7 +107,7 @@ impl Idp {
             if claims.client_id != client.client_id && !may_see_all {
                 return Ok(inactive());
             }
-            return Ok(json!({
+            let mut answer = json!({
                 "active": true,
                 "token_type": "Bearer",
                 "scope": claims.scopes.to_string(),
@@ -115,7 +116,13 @@ impl Idp {
                 "exp": claims.exp,
                 "iss": self.settings.issuer,
                 "jti": claims.jti,
-            }));
+            });
+            if let Some(account_id) = claims.account_id.as_deref() {
+                if claims.scopes.contains(ORGANIZATIONS_SCOPE) {
+                    answer[ORGANIZATIONS_SCOPE] = json!(self.organization_claims(account_id)?);
+                }
+            }
+            return Ok(answer);
         }
         let info = match self.refresh_info(token)? {
             Some(info) if info.live && (info.client_id == client.client_id || may_see_all) => info,
@@ -131,7 +138,7 @@ impl Idp {
             },
         };
         let owner = other_owner.as_ref().unwrap_or(client);
-        Ok(json!({
+        let mut answer = json!({
             "active": true,
             "token_type": "refresh_token",
             "scope": info.scope,
@@ -139,7 +146,11 @@ impl Idp {
             "sub": self.subject_for(owner, &info.account_id),
             "exp": info.expires_at.min(info.family_expires_at).and_utc().timestamp(),
             "iss": self.settings.issuer,
-        }))
+        });
+        if info.scope.split(' ').any(|s| s == ORGANIZATIONS_SCOPE) {
+            answer[ORGANIZATIONS_SCOPE] = json!(self.organization_claims(&info.account_id)?);
+        }
+        Ok(answer)
     }
 
     /// RFC 7009: revoking a refresh token ends its family and their access

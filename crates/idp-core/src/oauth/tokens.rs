@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256, Sha512};
 
 use super::{claims::userinfo_claims, Scopes};
+use crate::organizations::{OrganizationClaim, ORGANIZATIONS_SCOPE};
 use crate::accounts::Account;
 use crate::clients::Client;
 use crate::crypto::random_token;
@@ -88,6 +89,7 @@ impl Idp {
         auth_time: NaiveDateTime,
         nonce: Option<&str>,
         access_token: &str,
+        organizations: Option<&[OrganizationClaim]>,
     ) -> String {
         let now = now();
         let alg = Alg::parse(&client.metadata.id_token_signed_response_alg).unwrap_or(Alg::RS256);
@@ -105,6 +107,9 @@ impl Idp {
         });
         if let Some(nonce) = nonce {
             claims["nonce"] = json!(nonce);
+        }
+        if let Some(orgs) = organizations {
+            claims[ORGANIZATIONS_SCOPE] = json!(orgs);
         }
         if let Value::Object(map) = &mut claims {
             for (k, v) in userinfo_claims(subject, account, scopes) {

@@ -3,6 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{userinfo_claims, AccessError};
+use crate::organizations::ORGANIZATIONS_SCOPE;
 use crate::accounts::Account;
 use crate::db::StoreError;
 use crate::keys::Alg;
@@ -38,6 +39,12 @@ impl Idp {
             ));
         }
         let mut body = userinfo_claims(&claims.sub, &account, &claims.scopes);
+        if claims.scopes.contains(ORGANIZATIONS_SCOPE) {
+            body.insert(
+                ORGANIZATIONS_SCOPE.into(),
+                json!(self.organization_claims(&account.id)?),
+            );
+        }
         let alg = self
             .client(&claims.client_id)?
             .and_then(|c| c.metadata.userinfo_signed_response_alg)

@@ -1,5 +1,142 @@
 //! Organizations: companies with branches, members, invitations,
 //! agreements, email domains and enterprise sign-in.
+//!
+//! Who may do what is decided in [`access`] and nowhere else: every entry
+//! point (JSON API, pages, token claims) asks it.
 
+mod access;
+mod agreements;
+mod claims;
+pub(crate) use claims::organizations_of;
 pub mod dns;
+mod domains;
+mod events;
+mod invitations;
 pub mod logo;
+mod logos;
+mod members;
+mod tree;
+
+pub use access::{Access, Actor, Role};
+pub use agreements::{Agreement, AgreementInput, AgreementStatus};
+pub use claims::{OrganizationClaim, ORGANIZATIONS_SCOPE};
+pub use domains::{Domain, CHALLENGE_LABEL};
+pub use events::Event;
+pub use invitations::{Invitation, InvitationState, InvitationView, INVITATION_DAYS};
+pub use logos::StoredLogo;
+pub use members::Member;
+pub use tree::{Organization, MAX_NAME_CHARS};
+
+use crate::db::StoreError;
+
+/// Why an organization operation did not go through. The HTTP layer maps
+/// each to one status in one place.
+#[derive(Debug, thiserror::Error)]
+pub enum OrgError {
+    /// Missing, or the caller is no member: the two look the same, so a
+    /// non-member learns nothing, not even that it exists.
+    #[error("no such organization")]
+    NotFound,
+    #[error("only an administrator of this organization may do that")]
+    AdminOnly,
+    #[error("{0}")]
+    Invalid(&'static str),
+    #[error("no such member")]
+    NoSuchMember,
+    #[error("the last administrator of a top-level organization cannot leave or be demoted; make someone else an administrator first")]
+    LastAdmin,
+    #[error("no such invitation")]
+    NoSuchInvitation,
+    #[error("this invitation link is not valid: it was used, revoked or replaced")]
+    InvitationInvalid,
+    #[error("this invitation has expired; ask for a new one")]
+    InvitationExpired,
+    #[error("this invitation was sent to another address")]
+    InvitationForSomeoneElse,
+    #[error("verify your email address before joining an organization")]
+    EmailUnverified,
+    #[error("that person is a member already")]
+    AlreadyMember,
+    #[error("too many invitations were sent from this account or to this address in the last hour; try again later")]
+    TooManyInvitations,
+    #[error("no such agreement")]
+    NoSuchAgreement,
+    #[error("this version is accepted already")]
+    AlreadyAccepted,
+    #[error("no such domain claim")]
+    NoSuchDomain,
+    #[error("this domain is verified for another organization")]
+    DomainTaken,
+    #[error("the TXT record was not found: {0}")]
+    DomainNotProven(String),
+    #[error("no logo")]
+    NoLogo,
+    #[error(transparent)]
+    Logo(#[from] logo::LogoError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for OrgError {
+    fn from(e: diesel::result::Error) -> Self {
+        OrgError::Store(StoreError::Query(e))
+    }
+}
+
+/// One page of a list: `limit` rows from `offset` on.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub offset: i64,
+    pub limit: i64,
+}
+
+pub const MAX_PAGE: i64 = 200;
+pub const DEFAULT_PAGE: i64 = 50;
+
+impl PageRequest {
+    /// From the API's `limit` and opaque `page_token` (a decimal offset).
+    pub fn parse(limit: Option<i64>, page_token: Option<&str>) -> Result<Self, OrgError> {
+        let limit = limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(OrgError::Invalid("limit must be between 1 and 200"));
+        }
+        let offset = match page_token {
+            None | Some("") => 0,
+            Some(t) => t
+                .parse::<i64>()
+                .ok()
+                .filter(|o| *o >= 0)
+                .ok_or(OrgError::Invalid("page_token is not one this server gave"))?,
+        };
+        Ok(Self { offset, limit })
+    }
+
+    /// Loads one more row than asked, to know whether another page follows.
+    pub(crate) fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+
+    pub(crate) fn finish<T>(&self, mut rows: Vec<T>) -> Page<T> {
+        let more = rows.len() as i64 > self.limit;
+        rows.truncate(self.limit as usize);
+        Page {
+            next_page_token: more.then(|| (self.offset + self.limit).to_string()),
+            items: rows,
+        }
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self {
+            offset: 0,
+            limit: DEFAULT_PAGE,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_page_token: Option<String>,
+}

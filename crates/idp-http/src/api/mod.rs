@@ -5,6 +5,9 @@
 mod accounts;
 mod admin_clients;
 mod admin_providers;
+mod org_assets;
+mod org_members;
+mod organizations;
 mod profile;
 mod sessions;
 
@@ -64,6 +67,33 @@ operations! {
     GET "/admin/providers/{provider_id}" => admin_providers::get,
     PUT "/admin/providers/{provider_id}" => admin_providers::update,
     DELETE "/admin/providers/{provider_id}" => admin_providers::delete,
+    POST "/admin/agreements" => org_assets::create_agreement,
+    POST "/admin/organizations/{org_id}/domains/{domain}/approve" => org_assets::approve_domain,
+    GET "/organizations" => organizations::list_mine,
+    POST "/organizations" => organizations::create,
+    GET "/organizations/{org_id}" => organizations::get,
+    PATCH "/organizations/{org_id}" => organizations::update,
+    DELETE "/organizations/{org_id}" => organizations::delete,
+    GET "/organizations/{org_id}/branches" => organizations::list_branches,
+    POST "/organizations/{org_id}/branches" => organizations::create_branch,
+    GET "/organizations/{org_id}/members" => org_members::list,
+    PATCH "/organizations/{org_id}/members/{account_id}" => org_members::update_role,
+    DELETE "/organizations/{org_id}/members/{account_id}" => org_members::remove,
+    POST "/organizations/{org_id}/leave" => org_members::leave,
+    GET "/organizations/{org_id}/invitations" => org_members::list_invitations,
+    POST "/organizations/{org_id}/invitations" => org_members::invite,
+    POST "/organizations/{org_id}/invitations/{invitation_id}/resend" => org_members::resend,
+    DELETE "/organizations/{org_id}/invitations/{invitation_id}" => org_members::revoke,
+    POST "/invitations/accept" => org_members::accept,
+    GET "/organizations/{org_id}/logo" => org_assets::get_logo,
+    PUT "/organizations/{org_id}/logo" => org_assets::upload_logo,
+    DELETE "/organizations/{org_id}/logo" => org_assets::delete_logo,
+    GET "/organizations/{org_id}/agreements" => org_assets::list_agreements,
+    POST "/organizations/{org_id}/agreements/{agreement_id}/accept" => org_assets::accept_agreement,
+    GET "/organizations/{org_id}/domains" => org_assets::list_domains,
+    POST "/organizations/{org_id}/domains" => org_assets::claim_domain,
+    POST "/organizations/{org_id}/domains/{domain}/verify" => org_assets::verify_domain,
+    GET "/organizations/{org_id}/events" => org_assets::list_events,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -88,13 +118,23 @@ async fn unknown_operation() -> HttpResponse {
 const CSRF_EXEMPT: &[&str] = &["/api/v1/unsubscribe"];
 /// The admin API takes Bearer tokens only, never cookies: nothing to forge.
 const BEARER_ONLY_PREFIX: &str = "/api/v1/admin/";
+/// These take a Bearer token or the session cookie; a request with a token
+/// is judged by the token alone (never the cookie), which no other site can
+/// make a browser send.
+const BEARER_OR_COOKIE_PREFIXES: &[&str] = &["/api/v1/organizations", "/api/v1/invitations/"];
 
 async fn require_csrf_header(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let exempt = CSRF_EXEMPT.contains(&req.path()) || req.path().starts_with(BEARER_ONLY_PREFIX);
+    let with_token = crate::bearer::token(req.request()).is_some()
+        && BEARER_OR_COOKIE_PREFIXES
+            .iter()
+            .any(|p| req.path().starts_with(p));
+    let exempt = CSRF_EXEMPT.contains(&req.path())
+        || req.path().starts_with(BEARER_ONLY_PREFIX)
+        || with_token;
     if !safe && !exempt {
         let token = req
             .headers()
@@ -157,6 +197,11 @@ pub async fn require_user(req: &actix_web::HttpRequest) -> Result<SignedIn, ApiE
     signed_in::current::<ApiError>(req)
         .await?
         .ok_or_else(ApiError::unauthenticated)
+}
+
+pub fn rfc3339(t: chrono::NaiveDateTime) -> String {
+    t.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 pub fn no_content() -> HttpResponse {

@@ -5,7 +5,7 @@ use idp_core::Idp;
 use serde::{Deserialize, Serialize};
 
 use super::profile::Profile;
-use super::{json, no_content, require_user};
+use super::{rfc3339, json, no_content, require_user};
 use crate::blocking;
 use crate::client::Client;
 use crate::error::ApiError;
@@ -60,11 +60,6 @@ struct SessionView {
     user_agent: String,
     ip_address: String,
     current: bool,
-}
-
-fn rfc3339(t: chrono::NaiveDateTime) -> String {
-    t.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 pub async fn list(req: HttpRequest, idp: web::Data<Idp>) -> Result<HttpResponse, ApiError> {

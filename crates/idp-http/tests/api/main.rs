@@ -4,6 +4,7 @@ mod federation_helpers;
 mod helpers;
 mod oauth_helpers;
 mod oidc_helpers;
+mod org_helpers;
 mod serve_process;
 mod upstream_standin;
 
@@ -30,6 +31,8 @@ mod mail_floods;
 mod oidc_cluster;
 mod oidc_errors;
 mod oidc_flows;
+mod org_invitations;
+mod organizations;
 mod pairwise;
 mod pairwise_subjects;
 mod password_reset;

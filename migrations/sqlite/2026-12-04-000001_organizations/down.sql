@@ -1,0 +1,9 @@
+DROP TABLE organization_events;
+DROP TABLE organization_sso;
+DROP TABLE organization_domains;
+DROP TABLE agreement_acceptances;
+DROP TABLE agreements;
+DROP TABLE organization_invitations;
+DROP TABLE organization_members;
+DROP TABLE organization_logos;
+DROP TABLE organizations;
