@@ -33,6 +33,7 @@ pub fn classify(e: &AccountError) -> (StatusCode, &'static str) {
         AccountError::BotCheck => (StatusCode::BAD_REQUEST, "bot_check_failed"),
         AccountError::EmailUnavailable => (StatusCode::CONFLICT, "email_unavailable"),
         AccountError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        AccountError::SsoRequired { .. } => (StatusCode::FORBIDDEN, "sso_required"),
         AccountError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
     }
 }
@@ -51,6 +52,9 @@ pub fn account_message(lang: &str, e: &AccountError) -> String {
             i18n::format(lang, "error.too_many_attempts", &[("minutes", &minutes)])
         }
         AccountError::Busy { .. } => i18n::text(lang, "error.busy"),
+        AccountError::SsoRequired { organization, .. } => {
+            i18n::format(lang, "error.sso_required", &[("organization", organization)])
+        }
         AccountError::Invalid(fields) => fields
             .first()
             .map(|f| field_message(lang, f))
@@ -167,7 +171,9 @@ pub fn org_classify(e: &OrgError) -> (StatusCode, &'static str) {
         | OrgError::NoSuchInvitation
         | OrgError::NoSuchAgreement
         | OrgError::NoSuchDomain
-        | OrgError::NoLogo => (StatusCode::NOT_FOUND, "not_found"),
+        | OrgError::NoLogo
+        | OrgError::NoSso => (StatusCode::NOT_FOUND, "not_found"),
+        OrgError::SsoUnreachable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "sso_unreachable"),
         OrgError::LastAdmin => (StatusCode::CONFLICT, "last_admin"),
         OrgError::InvitationInvalid => (StatusCode::GONE, "invitation_invalid"),
         OrgError::InvitationExpired => (StatusCode::GONE, "invitation_expired"),

@@ -88,9 +88,11 @@ CREATE UNIQUE INDEX organization_domains_verified ON organization_domains(domain
     WHERE verified_at IS NOT NULL;
 
 -- An organization's own OpenID provider; the secret is sealed with the
--- master key.
+-- master key. `provider_id` names it in the federation flow (its callback
+-- path and its linked identities).
 CREATE TABLE organization_sso (
     organization_id TEXT PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE,
+    provider_id TEXT NOT NULL UNIQUE,
     issuer TEXT NOT NULL,
     client_id TEXT NOT NULL,
     client_secret TEXT NOT NULL,

@@ -46,6 +46,13 @@ pub enum AccountError {
     EmailUnavailable,
     #[error("no such account")]
     NotFound,
+    /// The address's organization signs its people in through its own
+    /// provider only.
+    #[error("{organization} signs you in through its own single sign-on; use the button to continue")]
+    SsoRequired {
+        organization: String,
+        provider_id: String,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -34,6 +34,16 @@ impl Idp {
             ThrottleKey::Address(&client.ip_address),
         ];
         let now = now();
+        if let Ok(address) = EmailAddress::parse(&typed) {
+            // Decided by the address's domain alone: it tells nothing about
+            // whether an account exists.
+            if let Some(route) = self.sso_for_email(&address)?.filter(|r| r.required) {
+                return Err(AccountError::SsoRequired {
+                    organization: route.organization_name,
+                    provider_id: route.provider_id,
+                });
+            }
+        }
         let (account, signup) = match EmailAddress::parse(&typed) {
             Ok(address) => self.db.read(|conn| {
                 let account = Account::find_by_email(conn, &address)?;

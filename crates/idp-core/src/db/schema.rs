@@ -377,6 +377,7 @@ diesel::table! {
 diesel::table! {
     organization_sso (organization_id) {
         organization_id -> Text,
+        provider_id -> Text,
         issuer -> Text,
         client_id -> Text,
         client_secret -> Text,

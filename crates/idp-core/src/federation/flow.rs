@@ -384,7 +384,7 @@ impl Idp {
             .as_deref()
             .and_then(|e| EmailAddress::parse(e).ok())
             .ok_or(FederationError::NoEmail)?;
-        let verified = upstream.email_verified && provider.trust_email;
+        let verified = upstream.email_verified && self.vouches_for(provider, &email)?;
         let existing = self
             .db
             .read(|conn| Account::find_by_email(conn, &email).map_err(StoreError::from))?;
@@ -480,6 +480,7 @@ impl Idp {
             Err(e) if e.is_unique_violation() => return Err(FederationError::LinkedElsewhere),
             other => other?,
         }
+        crate::organizations::join_through_sso(conn, provider, &account.id, &account.email)?;
         if provider.sync != SyncMode::Never {
             fill_empty(conn, account, upstream)?;
         }
@@ -720,6 +721,7 @@ impl Idp {
                 },
                 now,
             )?;
+            crate::organizations::join_through_sso(conn, &provider, &account.id, &account.email)?;
             if account.email_verified {
                 crate::accounts::claim_address(conn, &account, now)?;
             } else {

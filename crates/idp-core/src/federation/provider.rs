@@ -69,6 +69,8 @@ impl SyncMode {
 pub enum Source {
     Config,
     Api,
+    /// An organization's enterprise SSO.
+    Organization,
 }
 
 /// A provider as written: `[[federation.providers]]` or an API body.
@@ -112,6 +114,11 @@ pub struct Provider {
     pub enabled: bool,
     pub tenants: Vec<String>,
     pub source: Source,
+    /// Set for an organization's own provider (enterprise SSO).
+    pub organization_id: Option<String>,
+    /// Reach only public addresses: the URLs were chosen by an outsider
+    /// (an organization's admin), not by the operator.
+    pub public_only: bool,
 }
 
 impl std::fmt::Debug for Provider {
@@ -179,6 +186,12 @@ fn checked_text(key: &'static str, raw: Option<String>) -> Result<String, Provid
 
 /// Ids appear in URLs (`/federation/{id}/callback`).
 pub fn valid_id(id: &str) -> bool {
+    // Organizations' own providers are named so.
+    valid_reference(id) && !id.starts_with(crate::organizations::SSO_PROVIDER_PREFIX)
+}
+
+/// The shape of any provider id in a path, organizations' included.
+pub fn valid_reference(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_ID
         && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -198,7 +211,7 @@ impl ProviderInput {
         if !valid_id(&self.id) {
             return Err(invalid(
                 "id",
-                "must be 1 to 64 lowercase letters, digits or `-`, starting with a letter or digit",
+                "must be 1 to 64 lowercase letters, digits or `-`, starting with a letter or digit, and not with `org-` (organizations' own providers use it)",
             ));
         }
         let kind = self
@@ -311,6 +324,8 @@ impl ProviderInput {
             scopes,
             tenants,
             source,
+            organization_id: None,
+            public_only: false,
         })
     }
 }

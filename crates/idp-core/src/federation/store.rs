@@ -77,6 +77,8 @@ impl Idp {
             tenants: words(&row.tenants),
             source: Source::Api,
             id: row.id,
+            organization_id: None,
+            public_only: false,
         })
     }
 
@@ -113,6 +115,9 @@ impl Idp {
     }
 
     pub fn provider(&self, id: &str) -> Result<Option<Provider>, StoreError> {
+        if id.starts_with(crate::organizations::SSO_PROVIDER_PREFIX) {
+            return self.sso_provider(id);
+        }
         if let Some(found) = self.configured().into_iter().find(|p| p.id == id) {
             return Ok(Some(found));
         }

@@ -116,16 +116,78 @@ pub struct Upstreams {
     cache: Mutex<HashMap<String, Cached>>,
 }
 
-fn http() -> Result<reqwest::blocking::Client, UpstreamError> {
+fn http(provider: &Provider) -> Result<reqwest::blocking::Client, UpstreamError> {
     // No redirects (a provider's endpoints answer directly) and no proxy
     // from the environment, so loopback providers are reached directly.
-    reqwest::blocking::Client::builder()
+    let mut builder = reqwest::blocking::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
+        .no_proxy();
+    if provider.public_only {
+        builder = builder.dns_resolver(std::sync::Arc::new(PublicOnly));
+    }
+    builder
         .build()
         .map_err(|e| UpstreamError::Unreachable(e.to_string()))
+}
+
+/// Resolves names to their public addresses only: every connection an
+/// outsider-chosen provider makes idp open goes through it, so a name
+/// that points inside the operator's network is never reached.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            use std::net::ToSocketAddrs;
+            let public: Vec<std::net::SocketAddr> = (host.as_str(), 0)
+                .to_socket_addrs()?
+                .filter(|a| crate::outbound::is_public(a.ip()))
+                .collect();
+            if public.is_empty() {
+                return Err(format!("{host} has no public address").into());
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// The resolver never sees an address written into the URL itself.
+fn check_url(provider: &Provider, url: &str) -> Result<(), UpstreamError> {
+    if !provider.public_only {
+        return Ok(());
+    }
+    let parsed = url::Url::parse(url)
+        .map_err(|_| UpstreamError::Unreachable(format!("{url} is not a URL")))?;
+    let internal = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => !crate::outbound::is_public(ip.into()),
+        Some(url::Host::Ipv6(ip)) => !crate::outbound::is_public(ip.into()),
+        Some(url::Host::Domain(_)) => false,
+        None => true,
+    };
+    if internal || parsed.scheme() != "https" {
+        return Err(UpstreamError::Unreachable(format!(
+            "{url}: only https URLs on public addresses are reached for an organization's provider"
+        )));
+    }
+    Ok(())
+}
+
+/// `http` as openidconnect calls it, with every URL checked first.
+fn guarded<'a>(
+    provider: &'a Provider,
+    http: &'a reqwest::blocking::Client,
+) -> impl Fn(
+    openidconnect::HttpRequest,
+) -> Result<openidconnect::HttpResponse, openidconnect::HttpClientError<reqwest::Error>>
+       + 'a {
+    move |request| {
+        check_url(provider, &request.uri().to_string())
+            .map_err(|e| openidconnect::HttpClientError::Other(e.to_string()))?;
+        openidconnect::SyncHttpClient::call(http, request)
+    }
 }
 
 fn fetch_json<T: serde::de::DeserializeOwned>(
@@ -184,8 +246,9 @@ impl Upstreams {
                 }
             }
         }
-        let client = http()?;
+        let client = http(provider)?;
         let url = format!("{issuer}/.well-known/openid-configuration");
+        check_url(provider, &url)?;
         let (status, metadata): (_, CoreProviderMetadata) =
             fetch_json(&client, client.get(&url), "discovery")?;
         if !status.is_success() {
@@ -208,6 +271,7 @@ impl Upstreams {
             )));
         }
         let jwks_url = metadata.jwks_uri().url().as_str().to_owned();
+        check_url(provider, &jwks_url)?;
         let (status, jwks): (_, CoreJsonWebKeySet) =
             fetch_json(&client, client.get(&jwks_url), "keys")?;
         if !status.is_success() {
@@ -222,6 +286,12 @@ impl Upstreams {
             },
         );
         Ok(metadata)
+    }
+
+    /// Fetches the provider's discovery document and keys afresh: whether
+    /// it can be used at all (before an organization's provider is saved).
+    pub fn check(&self, provider: &Provider) -> Result<(), UpstreamError> {
+        self.metadata(provider, true).map(|_| ())
     }
 
     /// Where to send the browser.
@@ -282,7 +352,8 @@ impl Upstreams {
         }
         let metadata = self.metadata(provider, false)?;
         let client = openid_client(provider, metadata, redirect_uri)?;
-        let http = http()?;
+        let http = http(provider)?;
+        let http = guarded(provider, &http);
         let tokens = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|e| UpstreamError::Unreachable(e.to_string()))?
@@ -538,7 +609,7 @@ fn facebook_identity(
     pkce_verifier: &str,
 ) -> Result<UpstreamIdentity, UpstreamError> {
     use hmac::{Hmac, Mac};
-    let client = http()?;
+    let client = http(provider)?;
     let token_url = provider.token_endpoint.as_deref().unwrap_or("");
     let (status, token): (_, FacebookToken) = fetch_json(
         &client,

@@ -15,6 +15,7 @@ mod invitations;
 pub mod logo;
 mod logos;
 mod members;
+mod sso;
 mod tree;
 
 pub use access::{Access, Actor, Role};
@@ -25,6 +26,8 @@ pub use events::Event;
 pub use invitations::{Invitation, InvitationState, InvitationView, INVITATION_DAYS};
 pub use logos::StoredLogo;
 pub use members::Member;
+pub use sso::{OrgSso, SsoInput, SsoRoute, SSO_PROVIDER_PREFIX};
+pub(crate) use sso::join_through_sso;
 pub use tree::{Organization, MAX_NAME_CHARS};
 
 use crate::db::StoreError;
@@ -71,6 +74,10 @@ pub enum OrgError {
     DomainNotProven(String),
     #[error("no logo")]
     NoLogo,
+    #[error("this organization has no single sign-on set up")]
+    NoSso,
+    #[error("the provider cannot be used: {0}")]
+    SsoUnreachable(String),
     #[error(transparent)]
     Logo(#[from] logo::LogoError),
     #[error(transparent)]

@@ -7,6 +7,7 @@ mod admin_clients;
 mod admin_providers;
 mod org_assets;
 mod org_members;
+mod org_sso;
 mod organizations;
 mod profile;
 mod sessions;
@@ -94,6 +95,9 @@ operations! {
     POST "/organizations/{org_id}/domains" => org_assets::claim_domain,
     POST "/organizations/{org_id}/domains/{domain}/verify" => org_assets::verify_domain,
     GET "/organizations/{org_id}/events" => org_assets::list_events,
+    GET "/organizations/{org_id}/sso" => org_sso::get,
+    PUT "/organizations/{org_id}/sso" => org_sso::set,
+    DELETE "/organizations/{org_id}/sso" => org_sso::delete,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -7,7 +7,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use idp_core::accounts::AccountError;
 use idp_core::federation::{
-    valid_id, Arrival, Callback, Completion, FederationError, PendingIdentity, Provider, Start,
+    valid_reference, Arrival, Callback, Completion, FederationError, PendingIdentity, Provider, Start,
     Visitor,
 };
 use idp_core::Idp;
@@ -68,7 +68,7 @@ pub fn buttons(lang: Lang, csrf: &str, choices: &[Choice], return_to: &str) -> M
 }
 
 fn provider_id(path: &str) -> Result<String, PageError> {
-    if valid_id(path) {
+    if valid_reference(path) {
         Ok(path.to_owned())
     } else {
         Err(FederationError::UnknownProvider.into())
@@ -94,7 +94,7 @@ pub async fn start(
     redirect_out(&req, idp, id, return_to, None, None).await
 }
 
-async fn redirect_out(
+pub(super) async fn redirect_out(
     req: &HttpRequest,
     idp: web::Data<Idp>,
     id: String,

@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use super::form::Form;
 
-use super::layout::{button, csrf_field, input, layout, ok, render, see_other, Errors};
+use super::layout::{
+    button, csrf_field, input, input_with_id, layout, ok, render, see_other, Errors,
+};
 use super::{check_csrf, safe_return_to};
 use crate::blocking;
 use crate::client::Client;
@@ -28,6 +30,8 @@ pub struct LoginQuery {
 #[derive(Deserialize)]
 pub struct LoginForm {
     email: String,
+    /// Empty: home-realm discovery (the address's company may sign it in).
+    #[serde(default)]
     password: String,
     csrf_token: String,
     return_to: Option<String>,
@@ -83,6 +87,14 @@ pub async fn submit(
     let form = form.into_inner();
     let return_to = safe_return_to(form.return_to.as_deref()).to_owned();
     let previous = signed_in::session_token(&req, &idp);
+    let route = sso_route(&idp, &form.email).await?;
+    if let Some(route) = &route {
+        if form.password.is_empty() {
+            let hint = Some(form.email.trim().to_owned());
+            let id = route.provider_id.clone();
+            return super::federation::redirect_out(&req, idp, id, return_to, hint, None).await;
+        }
+    }
     let (email, password) = (form.email.clone(), form.password);
     let core = idp.clone();
     let outcome = blocking::run(move || {
@@ -99,7 +111,20 @@ pub async fn submit(
         }
         Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
         Err(e) => {
-            let choices = super::federation_choices(&idp).await;
+            let mut choices = super::federation_choices(&idp).await;
+            if let AccountError::SsoRequired {
+                organization,
+                provider_id,
+            } = &e
+            {
+                choices.insert(
+                    0,
+                    super::federation::Choice {
+                        id: provider_id.clone(),
+                        name: organization.clone(),
+                    },
+                );
+            }
             let unverified = matches!(e, AccountError::EmailNotVerified);
             let errors = Errors::from_account(lang, &e);
             Ok(render(
@@ -152,7 +177,57 @@ fn login_form(
                 (button(&lang.t("button.sign_in")))
             }
             p { a href="/password/forgot" { (lang.t("link.forgot_password")) } }
+            h2 { (lang.t("page.login.company_title")) }
+            form method="post" action="/login/company" {
+                (csrf_field(csrf))
+                input type="hidden" name="return_to" value=(return_to);
+                (input_with_id(lang, errors, "company-email", "company_email", "email", "", "username"))
+                (button(&lang.t("button.company_sign_in")))
+            }
             p { (lang.t("page.login.no_account")) " " a href="/signup" { (lang.t("link.sign_up")) } }
         },
     )
+}
+
+#[derive(Deserialize)]
+pub struct CompanyForm {
+    company_email: String,
+    csrf_token: String,
+    return_to: Option<String>,
+}
+
+/// Home-realm discovery: the work address's company signs it in.
+pub async fn company(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    form: Form<CompanyForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&req, &form.csrf_token)?;
+    let form = form.into_inner();
+    let return_to = safe_return_to(form.return_to.as_deref()).to_owned();
+    if let Some(route) = sso_route(&idp, &form.company_email).await? {
+        let hint = Some(form.company_email.trim().to_owned());
+        return super::federation::redirect_out(&req, idp, route.provider_id, return_to, hint, None)
+            .await;
+    }
+    let choices = super::federation_choices(&idp).await;
+    let errors = Errors::form(lang.t("error.no_company_sign_in"));
+    Ok(render(
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+        login_form(lang, &csrf.0, &choices, "", &return_to, &errors, None, false),
+    ))
+}
+
+/// The company sign-in an address's domain leads to, if any.
+async fn sso_route(
+    idp: &web::Data<Idp>,
+    email: &str,
+) -> Result<Option<idp_core::organizations::SsoRoute>, PageError> {
+    let Ok(address) = idp_core::accounts::EmailAddress::parse(email) else {
+        return Ok(None);
+    };
+    let idp = idp.clone();
+    blocking::run(move || idp.sso_for_email(&address).map_err(PageError::from)).await
 }

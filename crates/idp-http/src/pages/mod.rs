@@ -33,6 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(|| async { layout::see_other("/account") }),
         )
         .service(web::resource("/login").get(login::show).post(login::submit))
+        .route("/login/company", web::post().to(login::company))
         .service(
             web::resource("/signup")
                 .get(signup::show)
