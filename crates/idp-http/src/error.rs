@@ -167,6 +167,7 @@ pub fn org_classify(e: &OrgError) -> (StatusCode, &'static str) {
         OrgError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
         OrgError::AdminOnly => (StatusCode::FORBIDDEN, "admin_only"),
         OrgError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
+        OrgError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
         OrgError::NoSuchMember
         | OrgError::NoSuchInvitation
         | OrgError::NoSuchAgreement
@@ -185,6 +186,8 @@ pub fn org_classify(e: &OrgError) -> (StatusCode, &'static str) {
         OrgError::DomainTaken => (StatusCode::CONFLICT, "domain_taken"),
         OrgError::DomainNotProven(_) => (StatusCode::UNPROCESSABLE_ENTITY, "domain_not_proven"),
         OrgError::Logo(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_logo"),
+        OrgError::AccountExists => (StatusCode::CONFLICT, "account_exists"),
+        OrgError::Account(e) => classify(e),
         OrgError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
     }
 }
@@ -193,6 +196,7 @@ impl From<OrgError> for ApiError {
     fn from(e: OrgError) -> Self {
         match e {
             OrgError::Store(e) => e.into(),
+            OrgError::Account(e) => ApiError::Account(e),
             e => {
                 let (status, code) = org_classify(&e);
                 ApiError::new(status, code, capitalised(&e.to_string()))
@@ -303,6 +307,35 @@ pub enum PageError {
     Busy,
     #[error(transparent)]
     Federation(FederationError),
+    #[error(transparent)]
+    Organization(OrgError),
+}
+
+impl From<OrgError> for PageError {
+    fn from(e: OrgError) -> Self {
+        match e {
+            OrgError::Account(a) => PageError::Account(a),
+            OrgError::Store(s) => PageError::Account(AccountError::Store(s)),
+            other => PageError::Organization(other),
+        }
+    }
+}
+
+/// Text for an organization error on a page, in `lang`. Details the core
+/// gives (which field, what the DNS lookup found) follow the translated
+/// sentence.
+pub fn org_message(lang: &str, e: &OrgError) -> String {
+    match e {
+        OrgError::Account(a) => account_message(lang, a),
+        OrgError::Store(_) => i18n::text(lang, "error.temporarily_unavailable"),
+        OrgError::Invalid(detail) | OrgError::Conflict(detail) => capitalised(detail),
+        OrgError::Logo(detail) => detail.to_string(),
+        OrgError::DomainNotProven(detail) | OrgError::SsoUnreachable(detail) => format!(
+            "{} ({detail})",
+            i18n::text(lang, &format!("error.organization.{}", org_classify(e).1))
+        ),
+        other => i18n::text(lang, &format!("error.organization.{}", org_classify(other).1)),
+    }
 }
 
 impl From<FederationError> for PageError {
@@ -388,6 +421,7 @@ impl ResponseError for PageError {
             PageError::Csrf(_) => StatusCode::FORBIDDEN,
             PageError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Federation(e) => federation_classify(e).0,
+            PageError::Organization(e) => org_classify(e).0,
         }
     }
 
@@ -424,6 +458,7 @@ impl PageError {
                 crate::csrf::CsrfFailure::Mismatch | crate::csrf::CsrfFailure::CrossSite,
             ) => i18n::text(lang, "error.csrf"),
             PageError::Federation(e) => federation_message(lang, e),
+            PageError::Organization(e) => org_message(lang, e),
         }
     }
 }

@@ -24,6 +24,7 @@ pub use signup::SignUp;
 pub use verification::Verified;
 
 pub(crate) use pending::purge_expired as purge_pending_signups;
+pub(crate) use pending::NewPending;
 pub(crate) use signup::Recipient;
 pub(crate) use verification::{address_key, claim_address};
 

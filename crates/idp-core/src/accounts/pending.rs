@@ -27,6 +27,21 @@ pub(crate) struct PendingSignup {
 }
 
 impl PendingSignup {
+    /// Its validated details, as a new sign-up holds them.
+    pub fn as_new(&self) -> NewPending<'_> {
+        NewPending {
+            email: &self.email,
+            binding: "",
+            password_hash: &self.password_hash,
+            given_name: &self.given_name,
+            family_name: &self.family_name,
+            birthdate: self.birthdate,
+            marketing_opt_in: self.marketing_opt_in,
+            locale: &self.locale,
+            return_to: self.return_to.as_deref(),
+        }
+    }
+
     /// Whether the link is being followed in the browser that signed up.
     pub fn made_by(&self, binding: &str) -> bool {
         crate::crypto::constant_time_eq(&self.browser_hash, &browser_id(binding))

@@ -31,6 +31,16 @@ pub struct SignUp {
     pub browser: String,
 }
 
+/// A sign-up form that passed every check.
+pub(crate) struct CheckedSignUp {
+    pub email: EmailAddress,
+    pub password_hash: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birthdate: chrono::NaiveDate,
+    pub locale: &'static str,
+}
+
 /// Who the verification mail goes to, and in which words.
 pub(crate) struct Recipient<'a> {
     pub email: &'a str,
@@ -49,46 +59,16 @@ enum Outcome {
 
 impl Idp {
     pub fn sign_up(&self, form: &SignUp) -> Result<(), AccountError> {
-        let mut errors = Vec::new();
-        let email = EmailAddress::parse(&form.email)
-            .map_err(|e| errors.push(e))
-            .ok();
-        let profile = ProfileUpdate {
-            given_name: form.given_name.clone(),
-            family_name: form.family_name.clone(),
-            birthdate: form.birthdate.clone(),
-        }
-        .validate(&mut errors);
-        if let Some(email) = &email {
-            if let Err(e) = self.policy.check_rules("password", &form.password, email) {
-                errors.push(e);
-            }
-        }
-        if form.password != form.password_confirm {
-            errors.push(FieldError::new("password_confirm", "password_mismatch"));
-        }
-        AccountError::check(errors)?;
-        let (email, profile) = (email.expect("valid"), profile.expect("valid"));
-        // Before the strength estimate, which costs real CPU on long inputs:
-        // only people who did the robot check's work get to spend it.
-        if self
-            .verify_bot_check(&form.bot_challenge, &form.bot_solution)
-            .is_err()
-        {
-            return Err(AccountError::BotCheck);
-        }
-        let names = [form.given_name.as_str(), form.family_name.as_str()];
-        self.policy
-            .check_strength("password", &form.password, &email, &names)?;
-        // Hashing on both paths keeps their timing alike.
-        let password_hash = self.passwords.hash(&form.password)?;
+        let CheckedSignUp {
+            email,
+            password_hash,
+            given_name,
+            family_name,
+            birthdate,
+            locale,
+        } = self.checked_sign_up(form)?;
         let now = now();
         let lifetime = Duration::hours(self.settings.tokens.email_verification_hours);
-        let locale = i18n::supported(&form.locale);
-        let (given_name, family_name) = (
-            profile.given_name.into_inner(),
-            profile.family_name.into_inner(),
-        );
         let return_to = form.return_to.as_deref().and_then(crate::local_path);
         let outcome = self.db.write(|conn| {
             if let Some(existing) = Account::find_by_email(conn, &email)? {
@@ -108,7 +88,7 @@ impl Idp {
                 password_hash: &password_hash,
                 given_name: &given_name,
                 family_name: &family_name,
-                birthdate: profile.birthdate.date(),
+                birthdate,
                 marketing_opt_in: form.marketing_opt_in,
                 locale,
                 return_to,
@@ -131,6 +111,52 @@ impl Idp {
             Outcome::Queued | Outcome::Capped => Ok(()),
             Outcome::Owner(owner) => self.notify_owner(&owner, now),
         }
+    }
+
+    /// Everything a sign-up form must pass before an account may come of
+    /// it: the fields, the robot check, then (only for those who did the
+    /// check's work, since it costs real CPU) the password's strength; the
+    /// password hashed.
+    pub(crate) fn checked_sign_up(&self, form: &SignUp) -> Result<CheckedSignUp, AccountError> {
+        let mut errors = Vec::new();
+        let email = EmailAddress::parse(&form.email)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let profile = ProfileUpdate {
+            given_name: form.given_name.clone(),
+            family_name: form.family_name.clone(),
+            birthdate: form.birthdate.clone(),
+        }
+        .validate(&mut errors);
+        if let Some(email) = &email {
+            if let Err(e) = self.policy.check_rules("password", &form.password, email) {
+                errors.push(e);
+            }
+        }
+        if form.password != form.password_confirm {
+            errors.push(FieldError::new("password_confirm", "password_mismatch"));
+        }
+        AccountError::check(errors)?;
+        let (email, profile) = (email.expect("valid"), profile.expect("valid"));
+        if self
+            .verify_bot_check(&form.bot_challenge, &form.bot_solution)
+            .is_err()
+        {
+            return Err(AccountError::BotCheck);
+        }
+        let names = [form.given_name.as_str(), form.family_name.as_str()];
+        self.policy
+            .check_strength("password", &form.password, &email, &names)?;
+        // Hashed on every path, so that the answers' timing is alike.
+        let password_hash = self.passwords.hash(&form.password)?;
+        Ok(CheckedSignUp {
+            email,
+            password_hash,
+            given_name: profile.given_name.into_inner(),
+            family_name: profile.family_name.into_inner(),
+            birthdate: profile.birthdate.date(),
+            locale: i18n::supported(&form.locale),
+        })
     }
 
     fn notify_owner(

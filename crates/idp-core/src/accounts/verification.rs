@@ -10,7 +10,7 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
-use super::pending::{self, PendingSignup};
+use super::pending::{self, NewPending, PendingSignup};
 use super::signup::Recipient;
 use super::{Account, AccountError, EmailAddress, FieldError, Verification};
 use crate::crypto::new_id;
@@ -71,50 +71,67 @@ impl Idp {
         }
         let now = now();
         let outcome = self.db.write(|conn| {
-            // Two links for one address followed at once: one after the other.
-            crate::db::lock_key(conn, &address_key(&signup.email))?;
             if !pending::take(conn, &signup.id)? {
                 return Err(AccountError::InvalidLink);
             }
-            let existing = Account::find_by_email(conn, &EmailAddress::parse(&signup.email)?)?;
-            let (account, replaced) = match existing {
-                // Someone verified the address first: this sign-up is void.
-                Some(a) if a.email_verified => {
-                    pending::void_for(conn, &signup.email)?;
-                    return Err(AccountError::InvalidLink);
-                }
-                Some(unverified) => (take_over(conn, &unverified, &signup, now)?, true),
-                None => {
-                    let account = account_from(&signup, now);
-                    diesel::insert_into(accounts::table)
-                        .values(&account)
-                        .execute(conn)?;
-                    (account, false)
-                }
-            };
-            claim_address(conn, &account, now)?;
-            self.welcome(conn, &account)?;
-            Ok((account, replaced))
+            self.make_verified_account(conn, &signup.as_new(), signup.created_at, now)?
+                .ok_or_else(|| {
+                    // Someone verified the address first: this sign-up is void.
+                    AccountError::InvalidLink
+                })
         });
-        let (account, replaced) = match outcome {
+        let (account, ended) = match outcome {
             // Another sign-up for the address was verified at the same moment.
             Err(AccountError::Store(e)) if e.is_unique_violation() => {
                 return Err(AccountError::InvalidLink)
             }
             other => other?,
         };
-        if replaced {
-            // Whatever the unverified account had (sessions, grants) was not hers.
-            let ended = self.db.write(|conn| {
-                crate::oauth::revoke_account_grants(conn, &account.id, now)?;
-                sessions::end_all(conn, &account.id, None).map_err(AccountError::from)
-            })?;
-            self.notify_logout(ended);
-        }
+        self.notify_logout(ended);
         Ok(Verified {
             account,
             return_to: signup.return_to,
         })
+    }
+
+    /// The account of a proven sign-up (its link was followed, or it came
+    /// through an invitation to the address), inside the caller's
+    /// transaction: new, or the unverified account at the address taken
+    /// over, whose sessions and grants end (they were not this person's).
+    /// `None` when a verified account holds the address already; every
+    /// other pending sign-up for it is void then.
+    pub(crate) fn make_verified_account(
+        &self,
+        conn: &mut DbConnection,
+        signup: &NewPending<'_>,
+        created_at: chrono::NaiveDateTime,
+        now: chrono::NaiveDateTime,
+    ) -> Result<Option<(Account, Vec<crate::oauth::LogoutNotice>)>, AccountError> {
+        // Two proofs for one address at once: one after the other.
+        crate::db::lock_key(conn, &address_key(signup.email))?;
+        let existing = Account::find_by_email(conn, &EmailAddress::parse(signup.email)?)?;
+        let (account, ended) = match existing {
+            Some(a) if a.email_verified => {
+                pending::void_for(conn, signup.email)?;
+                return Ok(None);
+            }
+            Some(unverified) => {
+                let account = take_over(conn, &unverified, signup, now)?;
+                crate::oauth::revoke_account_grants(conn, &account.id, now)?;
+                let ended = sessions::end_all(conn, &account.id, None)?;
+                (account, ended)
+            }
+            None => {
+                let account = account_from(signup, created_at, now);
+                diesel::insert_into(accounts::table)
+                    .values(&account)
+                    .execute(conn)?;
+                (account, Vec::new())
+            }
+        };
+        claim_address(conn, &account, now)?;
+        self.welcome(conn, &account)?;
+        Ok(Some((account, ended)))
     }
 
     /// The password chosen at sign-up, asked for when the link is followed
@@ -241,19 +258,23 @@ impl Idp {
     }
 }
 
-fn account_from(signup: &PendingSignup, now: chrono::NaiveDateTime) -> Account {
+fn account_from(
+    signup: &NewPending<'_>,
+    created_at: chrono::NaiveDateTime,
+    now: chrono::NaiveDateTime,
+) -> Account {
     Account {
         id: new_id(),
-        email: signup.email.clone(),
+        email: signup.email.to_owned(),
         email_verified: true,
-        password_hash: Some(signup.password_hash.clone()),
-        given_name: signup.given_name.clone(),
-        family_name: signup.family_name.clone(),
+        password_hash: Some(signup.password_hash.to_owned()),
+        given_name: signup.given_name.to_owned(),
+        family_name: signup.family_name.to_owned(),
         birthdate: Some(signup.birthdate),
         marketing_opt_in: signup.marketing_opt_in,
         is_admin: false,
-        locale: signup.locale.clone(),
-        created_at: signup.created_at,
+        locale: signup.locale.to_owned(),
+        created_at,
         updated_at: now,
     }
 }
@@ -263,7 +284,7 @@ fn account_from(signup: &PendingSignup, now: chrono::NaiveDateTime) -> Account {
 fn take_over(
     conn: &mut DbConnection,
     unverified: &Account,
-    signup: &PendingSignup,
+    signup: &NewPending<'_>,
     now: chrono::NaiveDateTime,
 ) -> Result<Account, AccountError> {
     diesel::update(accounts::table.find(&unverified.id))

@@ -16,7 +16,8 @@ use crate::{now, Idp};
 
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_VERSION_CHARS: usize = 50;
-const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Fits in one API request (16 KiB); longer texts are published by `url`.
+const MAX_BODY_BYTES: usize = 12 * 1024;
 const MAX_URL_BYTES: usize = 2000;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -83,7 +84,9 @@ impl AgreementInput {
         )?;
         let body = self.body.as_deref().map(str::trim).filter(|b| !b.is_empty());
         if body.is_some_and(|b| b.len() > MAX_BODY_BYTES) {
-            return Err(OrgError::Invalid("body is longer than 256 KiB"));
+            return Err(OrgError::Invalid(
+                "body is longer than 12 KiB; publish a longer text at a url instead",
+            ));
         }
         let url = self.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
         if let Some(u) = url {

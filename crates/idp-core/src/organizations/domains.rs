@@ -126,7 +126,7 @@ impl Idp {
                 .get_result::<i64>(conn)?
                 > 0
             {
-                return Err(OrgError::Invalid("this organization has claimed that domain already"));
+                return Err(OrgError::Conflict("this organization has claimed that domain already"));
             }
             insert_claim(conn, org_id, &domain, now)?;
             record(conn, org_id, actor, "domain.claimed", &domain, "")?;
@@ -136,7 +136,12 @@ impl Idp {
 
     /// The organization's own claims, then the verified domains it
     /// inherits from its ancestors.
-    pub fn list_domains(&self, actor: &Actor, org_id: &str) -> Result<Vec<Domain>, OrgError> {
+    pub fn list_domains(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        page: super::PageRequest,
+    ) -> Result<super::Page<Domain>, OrgError> {
         self.db.read(|conn| {
             let org = Access::require_member(conn, actor, org_id)?.organization;
             let mut own: Vec<Domain> = od::table
@@ -151,7 +156,12 @@ impl Idp {
                 .select(Domain::as_select())
                 .load(conn)?;
             own.extend(inherited);
-            Ok(own)
+            let rows = own
+                .into_iter()
+                .skip(page.offset as usize)
+                .take(page.fetch() as usize)
+                .collect();
+            Ok(page.finish(rows))
         })
     }
 

@@ -257,7 +257,7 @@ impl Idp {
             let org = Access::require_admin(conn, actor, org_id)?.organization;
             let row = find(conn, org_id, invitation_id)?;
             if row.state != PENDING {
-                return Err(OrgError::Invalid(
+                return Err(OrgError::Conflict(
                     "only a pending or expired invitation can be sent again",
                 ));
             }
@@ -285,7 +285,9 @@ impl Idp {
             Access::require_admin(conn, actor, org_id)?;
             let row = find(conn, org_id, invitation_id)?;
             if row.state != PENDING {
-                return Err(OrgError::Invalid("only a pending invitation can be revoked"));
+                return Err(OrgError::Conflict(
+                    "only a pending or expired invitation can be revoked",
+                ));
             }
             diesel::update(inv::table.find(invitation_id))
                 .set((inv::state.eq(REVOKED), inv::decided_at.eq(now)))
@@ -331,6 +333,55 @@ impl Idp {
             let row = by_token(conn, token)?;
             Access::of(conn, &account.id, &row.organization_id)?.ok_or(OrgError::NotFound)
         })
+    }
+}
+
+impl Idp {
+    /// Someone without an account completes sign-up from the invitation's
+    /// page: following the emailed link proved the address, so the account
+    /// is made verified, joins, and is signed in, all at once or not at all.
+    /// The robot check and the password rules apply as at any sign-up.
+    pub fn sign_up_invited(
+        &self,
+        token: &str,
+        form: &crate::accounts::SignUp,
+        client: &crate::sessions::ClientInfo,
+    ) -> Result<(crate::sessions::NewSession, Access), OrgError> {
+        let view = self.invitation_by_token(token)?;
+        let form = crate::accounts::SignUp {
+            email: view.invitation.email.clone(),
+            ..form.clone()
+        };
+        let checked = self.checked_sign_up(&form)?;
+        let now = now();
+        let result = self.db.write(|conn| {
+            let new = crate::accounts::NewPending {
+                email: checked.email.as_str(),
+                binding: "",
+                password_hash: &checked.password_hash,
+                given_name: &checked.given_name,
+                family_name: &checked.family_name,
+                birthdate: checked.birthdate,
+                marketing_opt_in: form.marketing_opt_in,
+                locale: checked.locale,
+                return_to: None,
+            };
+            let (account, ended) = self
+                .make_verified_account(conn, &new, now, now)?
+                .ok_or(OrgError::AccountExists)?;
+            accept_in(conn, &account, token, Some(client.ip_address.clone()), now)?;
+            let session = crate::sessions::create(conn, self, &account.id, client)?;
+            let access =
+                Access::of(conn, &account.id, &view.organization.id)?.ok_or(OrgError::NotFound)?;
+            Ok::<_, OrgError>((session, access, ended))
+        });
+        let (session, access, ended) = match result {
+            Err(OrgError::Store(e)) if e.is_unique_violation() => return Err(OrgError::AccountExists),
+            other => other?,
+        };
+        self.notify_logout(ended);
+        tracing::info!(target: "organizations", organization = %access.organization.id, "account made from an invitation");
+        Ok((session, access))
     }
 }
 

@@ -15,6 +15,8 @@ pub struct Logo {
 pub enum LogoError {
     #[error("The logo must be a PNG, JPEG or WebP image.")]
     NotAnImage,
+    #[error("The logo is larger than 1 MiB.")]
+    TooLarge,
 }
 
 pub fn sanitize(_input: &[u8]) -> Result<Logo, LogoError> {

@@ -44,6 +44,9 @@ pub enum OrgError {
     AdminOnly,
     #[error("{0}")]
     Invalid(&'static str),
+    /// The request is fine, but the thing is not in a state that allows it.
+    #[error("{0}")]
+    Conflict(&'static str),
     #[error("no such member")]
     NoSuchMember,
     #[error("the last administrator of a top-level organization cannot leave or be demoted; make someone else an administrator first")]
@@ -80,6 +83,10 @@ pub enum OrgError {
     SsoUnreachable(String),
     #[error(transparent)]
     Logo(#[from] logo::LogoError),
+    #[error("an account with this address exists already: sign in to accept the invitation")]
+    AccountExists,
+    #[error(transparent)]
+    Account(#[from] crate::accounts::AccountError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

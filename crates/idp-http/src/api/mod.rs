@@ -127,18 +127,24 @@ const BEARER_ONLY_PREFIX: &str = "/api/v1/admin/";
 /// make a browser send.
 const BEARER_OR_COOKIE_PREFIXES: &[&str] = &["/api/v1/organizations", "/api/v1/invitations/"];
 
+/// A call that carries a Bearer token to an API that then ignores the
+/// cookie: no browser sends such a header for another site, so neither the
+/// CSRF header nor the Origin check has anything to protect.
+pub fn judged_by_token(req: &actix_web::HttpRequest) -> bool {
+    crate::bearer::token(req).is_some()
+        && BEARER_OR_COOKIE_PREFIXES
+            .iter()
+            .any(|p| req.path().starts_with(p))
+}
+
 async fn require_csrf_header(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let with_token = crate::bearer::token(req.request()).is_some()
-        && BEARER_OR_COOKIE_PREFIXES
-            .iter()
-            .any(|p| req.path().starts_with(p));
     let exempt = CSRF_EXEMPT.contains(&req.path())
         || req.path().starts_with(BEARER_ONLY_PREFIX)
-        || with_token;
+        || judged_by_token(req.request());
     if !safe && !exempt {
         let token = req
             .headers()

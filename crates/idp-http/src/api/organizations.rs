@@ -28,7 +28,7 @@ pub(super) async fn caller_account(
     }
 }
 
-async fn caller(req: &HttpRequest, idp: &web::Data<Idp>) -> Result<Actor, ApiError> {
+pub(super) async fn caller(req: &HttpRequest, idp: &web::Data<Idp>) -> Result<Actor, ApiError> {
     let account = caller_account(req, idp).await?;
     Ok(Actor::new(&account, Some(crate::client::address(req))))
 }

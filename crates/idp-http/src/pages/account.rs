@@ -392,6 +392,7 @@ async fn page(
     let body: Markup = html! {
         @if let Some(n) = notice { p.notice role="status" { (n) } }
         p { (lang.f("page.account.signed_in_as", &[("email", &a.email)])) }
+        nav aria-label=(lang.t("nav.my_company")) { p { a href="/company" { (lang.t("nav.my_company")) } } }
         section aria-labelledby="profile-h" {
             h2 id="profile-h" { (lang.t("page.account.profile")) }
             (errors_for(Section::Profile).summary())

@@ -2,9 +2,11 @@
 //! except the robot check.
 
 mod account;
+mod company;
 mod email_confirm;
 pub(crate) mod federation;
 mod form;
+mod invitation;
 pub mod layout;
 mod login;
 mod logout;
@@ -34,6 +36,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/login").get(login::show).post(login::submit))
         .route("/login/company", web::post().to(login::company))
+        .route("/company", web::get().to(company::show))
+        .route("/company/colleagues", web::get().to(company::colleagues))
+        .route("/company/do", web::post().to(company::act))
+        .service(
+            web::resource("/company/logo")
+                .get(company::logo_image)
+                .post(company::upload_logo),
+        )
+        .route("/invitation", web::get().to(invitation::show))
+        .route("/invitation/logo", web::get().to(invitation::logo))
+        .route("/invitation/accept", web::post().to(invitation::accept))
+        .route("/invitation/signup", web::post().to(invitation::sign_up))
         .service(
             web::resource("/signup")
                 .get(signup::show)

@@ -18,6 +18,8 @@ use crate::lang::Lang;
 
 #[derive(Deserialize, Default)]
 pub struct SignUpForm {
+    /// Absent on an invitation's page, where the address is the invited one.
+    #[serde(default)]
     email: String,
     password: String,
     password_confirm: String,
@@ -68,24 +70,7 @@ pub async fn submit(
     csrf: CsrfToken,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, &form.csrf_token)?;
-    let signup = SignUp {
-        email: form.email.clone(),
-        password: form.password.clone(),
-        password_confirm: form.password_confirm.clone(),
-        given_name: form.given_name.clone(),
-        family_name: form.family_name.clone(),
-        birthdate: form.birthdate.clone(),
-        marketing_opt_in: form.marketing_opt_in.is_some(),
-        locale: lang.0.to_owned(),
-        bot_challenge: form.bot_challenge.clone(),
-        bot_solution: form.bot_solution.clone(),
-        return_to: form
-            .return_to
-            .as_deref()
-            .and_then(idp_core::local_path)
-            .map(str::to_owned),
-        browser: crate::csrf::binding(&req),
-    };
+    let signup = form.to_sign_up(&req, lang);
     let core = idp.clone();
     match blocking::run(move || Ok::<_, PageError>(core.sign_up(&signup))).await? {
         Ok(()) => Ok(ok(check_your_email(lang, &form.email))),
@@ -107,6 +92,62 @@ pub async fn submit(
     }
 }
 
+impl SignUpForm {
+    pub(super) fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    pub(super) fn to_sign_up(&self, req: &HttpRequest, lang: Lang) -> SignUp {
+        SignUp {
+            email: self.email.clone(),
+            password: self.password.clone(),
+            password_confirm: self.password_confirm.clone(),
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            birthdate: self.birthdate.clone(),
+            marketing_opt_in: self.marketing_opt_in.is_some(),
+            locale: lang.0.to_owned(),
+            bot_challenge: self.bot_challenge.clone(),
+            bot_solution: self.bot_solution.clone(),
+            return_to: self
+                .return_to
+                .as_deref()
+                .and_then(idp_core::local_path)
+                .map(str::to_owned),
+            browser: crate::csrf::binding(req),
+        }
+    }
+}
+
+/// What a new account needs besides its address: the password twice, the
+/// marketing choice, names, birthday and the robot check. The sign-up page
+/// and an invitation's page both ask for them.
+pub(super) fn account_fields(
+    idp: &Idp,
+    lang: Lang,
+    values: &SignUpForm,
+    errors: &Errors,
+) -> maud::Markup {
+    let challenge = idp.bot_check_enabled().then(|| idp.bot_challenge());
+    html! {
+        (input(lang, errors, "password", "password", "", "new-password"))
+        p.hint { (lang.f("page.signup.password_rule", &[
+            ("min", &idp.settings.password.min_length.to_string()),
+            ("max", &idp.settings.password.max_length.to_string()),
+        ])) }
+        (input(lang, errors, "password_confirm", "password", "", "new-password"))
+        div.field.checkbox {
+            input id="marketing_opt_in" name="marketing_opt_in" type="checkbox" value="yes"
+                checked[values.marketing_opt_in.is_some()];
+            label for="marketing_opt_in" { (lang.t("field.marketing_opt_in")) }
+        }
+        (input(lang, errors, "given_name", "text", &values.given_name, "given-name"))
+        (input(lang, errors, "family_name", "text", &values.family_name, "family-name"))
+        (input(lang, errors, "birthdate", "date", &values.birthdate, "bday"))
+        (bot_check(lang, challenge.as_ref()))
+    }
+}
+
 fn signup_form(
     idp: &Idp,
     lang: Lang,
@@ -115,7 +156,6 @@ fn signup_form(
     values: &SignUpForm,
     errors: &Errors,
 ) -> maud::Markup {
-    let challenge = idp.bot_check_enabled().then(|| idp.bot_challenge());
     layout(
         lang,
         &lang.t("page.signup.title"),
@@ -133,21 +173,7 @@ fn signup_form(
                     input type="hidden" name="return_to" value=(path);
                 }
                 (input(lang, errors, "email", "email", &values.email, "email"))
-                (input(lang, errors, "password", "password", "", "new-password"))
-                p.hint { (lang.f("page.signup.password_rule", &[
-                    ("min", &idp.settings.password.min_length.to_string()),
-                    ("max", &idp.settings.password.max_length.to_string()),
-                ])) }
-                (input(lang, errors, "password_confirm", "password", "", "new-password"))
-                div.field.checkbox {
-                    input id="marketing_opt_in" name="marketing_opt_in" type="checkbox" value="yes"
-                        checked[values.marketing_opt_in.is_some()];
-                    label for="marketing_opt_in" { (lang.t("field.marketing_opt_in")) }
-                }
-                (input(lang, errors, "given_name", "text", &values.given_name, "given-name"))
-                (input(lang, errors, "family_name", "text", &values.family_name, "family-name"))
-                (input(lang, errors, "birthdate", "date", &values.birthdate, "bday"))
-                (bot_check(lang, challenge.as_ref()))
+                (account_fields(idp, lang, values, errors))
                 (button(&lang.t("button.create_account")))
             }
             p { (lang.t("page.signup.have_account")) " " a href="/login" { (lang.t("nav.sign_in")) } }

@@ -32,6 +32,7 @@ mod oidc_cluster;
 mod oidc_errors;
 mod oidc_flows;
 mod org_invitations;
+mod org_pages;
 mod org_sso;
 mod organizations;
 mod pairwise;

@@ -99,7 +99,7 @@ on_both_databases! {
         let (_, list) = call(&app, &alice, Method::GET, &format!("/organizations/{acme}/invitations"), None).await;
         assert_eq!(list["invitations"][0]["state"], "revoked");
         let (status, _) = call(&app, &alice, Method::POST, &format!("/organizations/{acme}/invitations/{id}/resend"), None).await;
-        assert_eq!(status, 422, "a revoked invitation stays revoked");
+        assert_eq!(status, 409, "a revoked invitation stays revoked");
         let (status, _) = call(&app, &alice, Method::DELETE, &format!("/organizations/{acme}/invitations/nope"), None).await;
         assert_eq!(status, 404);
     }
