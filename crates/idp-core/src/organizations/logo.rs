@@ -99,6 +99,9 @@ pub fn sanitize(input: &[u8]) -> Result<Logo, LogoError> {
     if width > MAX_LOGO_SIDE || height > MAX_LOGO_SIDE {
         return Err(LogoError::TooManyPixels { width, height });
     }
+    if width == 0 || height == 0 {
+        return Err(LogoError::Damaged);
+    }
     let mut limits = limits(Some(MAX_LOGO_SIDE));
     limits
         .reserve(decoder.total_bytes())
