@@ -52,9 +52,11 @@ pub fn account_message(lang: &str, e: &AccountError) -> String {
             i18n::format(lang, "error.too_many_attempts", &[("minutes", &minutes)])
         }
         AccountError::Busy { .. } => i18n::text(lang, "error.busy"),
-        AccountError::SsoRequired { organization, .. } => {
-            i18n::format(lang, "error.sso_required", &[("organization", organization)])
-        }
+        AccountError::SsoRequired { organization, .. } => i18n::format(
+            lang,
+            "error.sso_required",
+            &[("organization", organization)],
+        ),
         AccountError::Invalid(fields) => fields
             .first()
             .map(|f| field_message(lang, f))
@@ -178,7 +180,9 @@ pub fn org_classify(e: &OrgError) -> (StatusCode, &'static str) {
         OrgError::LastAdmin => (StatusCode::CONFLICT, "last_admin"),
         OrgError::InvitationInvalid => (StatusCode::GONE, "invitation_invalid"),
         OrgError::InvitationExpired => (StatusCode::GONE, "invitation_expired"),
-        OrgError::InvitationForSomeoneElse => (StatusCode::FORBIDDEN, "invitation_for_someone_else"),
+        OrgError::InvitationForSomeoneElse => {
+            (StatusCode::FORBIDDEN, "invitation_for_someone_else")
+        }
         OrgError::EmailUnverified => (StatusCode::FORBIDDEN, "email_not_verified"),
         OrgError::AlreadyMember => (StatusCode::CONFLICT, "already_member"),
         OrgError::TooManyInvitations => (StatusCode::TOO_MANY_REQUESTS, "too_many_invitations"),
@@ -334,7 +338,10 @@ pub fn org_message(lang: &str, e: &OrgError) -> String {
             "{} ({detail})",
             i18n::text(lang, &format!("error.organization.{}", org_classify(e).1))
         ),
-        other => i18n::text(lang, &format!("error.organization.{}", org_classify(other).1)),
+        other => i18n::text(
+            lang,
+            &format!("error.organization.{}", org_classify(other).1),
+        ),
     }
 }
 

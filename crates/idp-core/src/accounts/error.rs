@@ -48,7 +48,9 @@ pub enum AccountError {
     NotFound,
     /// The address's organization signs its people in through its own
     /// provider only.
-    #[error("{organization} signs you in through its own single sign-on; use the button to continue")]
+    #[error(
+        "{organization} signs you in through its own single sign-on; use the button to continue"
+    )]
     SsoRequired {
         organization: String,
         provider_id: String,

@@ -13,7 +13,8 @@ pub use flow::{
 };
 pub use identities::{Identity, LinkedIdentity};
 pub use provider::{
-    valid_id, valid_reference, Provider, ProviderInput, ProviderInvalid, ProviderKind, Source, SyncMode,
+    valid_id, valid_reference, Provider, ProviderInput, ProviderInvalid, ProviderKind, Source,
+    SyncMode,
 };
 pub use store::ProviderError;
 pub use upstream::{UpstreamError, UpstreamIdentity, Upstreams};

@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::organizations::ORGANIZATIONS_SCOPE;
 use super::codes::{self, CodeRow};
 use super::{OAuthError, Scopes};
 use crate::accounts::Account;
@@ -16,6 +15,7 @@ use crate::clients::{Client, GrantType};
 use crate::crypto::{constant_time_eq, new_id, random_token, sha256_hex};
 use crate::db::schema::{refresh_tokens as rt, revoked_access_tokens as rev};
 use crate::db::DbConnection;
+use crate::organizations::ORGANIZATIONS_SCOPE;
 use crate::{now, Idp};
 
 #[derive(Debug)]
@@ -332,7 +332,8 @@ impl Idp {
     ) -> Result<TokenResponse, OAuthError> {
         let subject = self.record_subject(conn, client, &account.id)?;
         let access = self.access_token(client, &subject, scopes, Some(auth_time));
-        let organizations = match scopes.contains(ORGANIZATIONS_SCOPE) && scopes.contains("openid") {
+        let organizations = match scopes.contains(ORGANIZATIONS_SCOPE) && scopes.contains("openid")
+        {
             true => Some(crate::organizations::organizations_of(conn, &account.id)?),
             false => None,
         };

@@ -8,13 +8,13 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256, Sha512};
 
 use super::{claims::userinfo_claims, Scopes};
-use crate::organizations::{OrganizationClaim, ORGANIZATIONS_SCOPE};
 use crate::accounts::Account;
 use crate::clients::Client;
 use crate::crypto::random_token;
 use crate::db::schema::revoked_access_tokens as r;
 use crate::db::StoreError;
 use crate::keys::Alg;
+use crate::organizations::{OrganizationClaim, ORGANIZATIONS_SCOPE};
 use crate::{now, Idp};
 
 /// An access token that verified: signature, type, issuer, expiry, not revoked.

@@ -3,10 +3,10 @@
 use serde_json::{json, Map, Value};
 
 use super::{userinfo_claims, AccessError};
-use crate::organizations::ORGANIZATIONS_SCOPE;
 use crate::accounts::Account;
 use crate::db::StoreError;
 use crate::keys::Alg;
+use crate::organizations::ORGANIZATIONS_SCOPE;
 use crate::Idp;
 
 /// The claims, as JSON or, for a client that registered

@@ -141,6 +141,29 @@ fn effective(held: &[(String, String)], org_id: &str) -> Option<(Role, Option<Ro
     Some((role, direct))
 }
 
+impl crate::Idp {
+    /// The person an access token presented to the organizations API
+    /// speaks for: a token issued to a person (not a client's own) with
+    /// scope `organizations`, whose account still exists.
+    pub fn organizations_caller(&self, token: &str) -> Result<Account, crate::oauth::AccessError> {
+        use crate::oauth::AccessError;
+        let claims = self
+            .verify_access_token(token)?
+            .ok_or(AccessError::InvalidToken)?;
+        if !claims.scopes.contains(super::ORGANIZATIONS_SCOPE) {
+            return Err(AccessError::InsufficientScope(
+                "the access token lacks scope organizations",
+            ));
+        }
+        let account_id = claims.account_id.ok_or(AccessError::InsufficientScope(
+            "a client's own token speaks for no person; use a token issued to one",
+        ))?;
+        self.db
+            .read(|conn| Account::find(conn, &account_id).map_err(crate::db::StoreError::from))?
+            .ok_or(AccessError::InvalidToken)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,31 +199,5 @@ mod tests {
         assert!(Role::parse("Admin").is_err());
         assert!(Role::parse("owner").is_err());
         assert_eq!(Role::parse("member").unwrap(), Role::Member);
-    }
-}
-
-impl crate::Idp {
-    /// The person an access token presented to the organizations API
-    /// speaks for: a token issued to a person (not a client's own) with
-    /// scope `organizations`, whose account still exists.
-    pub fn organizations_caller(
-        &self,
-        token: &str,
-    ) -> Result<Account, crate::oauth::AccessError> {
-        use crate::oauth::AccessError;
-        let claims = self
-            .verify_access_token(token)?
-            .ok_or(AccessError::InvalidToken)?;
-        if !claims.scopes.contains(super::ORGANIZATIONS_SCOPE) {
-            return Err(AccessError::InsufficientScope(
-                "the access token lacks scope organizations",
-            ));
-        }
-        let account_id = claims.account_id.ok_or(AccessError::InsufficientScope(
-            "a client's own token speaks for no person; use a token issued to one",
-        ))?;
-        self.db
-            .read(|conn| Account::find(conn, &account_id).map_err(crate::db::StoreError::from))?
-            .ok_or(AccessError::InvalidToken)
     }
 }

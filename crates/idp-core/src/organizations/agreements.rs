@@ -82,7 +82,11 @@ impl AgreementInput {
             MAX_VERSION_CHARS,
             "version is required, at most 50 characters, without control characters",
         )?;
-        let body = self.body.as_deref().map(str::trim).filter(|b| !b.is_empty());
+        let body = self
+            .body
+            .as_deref()
+            .map(str::trim)
+            .filter(|b| !b.is_empty());
         if body.is_some_and(|b| b.len() > MAX_BODY_BYTES) {
             return Err(OrgError::Invalid(
                 "body is longer than 12 KiB; publish a longer text at a url instead",
@@ -90,21 +94,30 @@ impl AgreementInput {
         }
         let url = self.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
         if let Some(u) = url {
-            let parsed = url::Url::parse(u)
-                .map_err(|_| OrgError::Invalid("url is not an absolute URL"))?;
+            let parsed =
+                url::Url::parse(u).map_err(|_| OrgError::Invalid("url is not an absolute URL"))?;
             if !matches!(parsed.scheme(), "https" | "http") || u.len() > MAX_URL_BYTES {
-                return Err(OrgError::Invalid("url must be an http(s) URL of at most 2000 bytes"));
+                return Err(OrgError::Invalid(
+                    "url must be an http(s) URL of at most 2000 bytes",
+                ));
             }
         }
         if body.is_none() && url.is_none() {
-            return Err(OrgError::Invalid("give the agreement's text (body) or a url"));
+            return Err(OrgError::Invalid(
+                "give the agreement's text (body) or a url",
+            ));
         }
         if self.include_branches && self.organization_id.is_none() {
             return Err(OrgError::Invalid(
                 "include_branches needs an organization_id (without one, the agreement is for all)",
             ));
         }
-        Ok((title, version, body.map(str::to_owned), url.map(str::to_owned)))
+        Ok((
+            title,
+            version,
+            body.map(str::to_owned),
+            url.map(str::to_owned),
+        ))
     }
 }
 
@@ -222,7 +235,14 @@ impl Idp {
                 ))
                 .execute(conn)?;
             let detail = format!("{} {}", agreement.title, agreement.version);
-            record(conn, org_id, actor, "agreement.accepted", agreement_id, &detail)?;
+            record(
+                conn,
+                org_id,
+                actor,
+                "agreement.accepted",
+                agreement_id,
+                &detail,
+            )?;
             Ok(AgreementStatus {
                 agreement,
                 accepted: Some((actor.account_id.clone(), actor.email.clone(), now)),

@@ -126,7 +126,9 @@ impl Idp {
                 .get_result::<i64>(conn)?
                 > 0
             {
-                return Err(OrgError::Conflict("this organization has claimed that domain already"));
+                return Err(OrgError::Conflict(
+                    "this organization has claimed that domain already",
+                ));
             }
             insert_claim(conn, org_id, &domain, now)?;
             record(conn, org_id, actor, "domain.claimed", &domain, "")?;
@@ -167,7 +169,12 @@ impl Idp {
 
     /// Looks up `_idp-challenge.{domain}` and verifies the claim when one
     /// of its TXT strings is the challenge.
-    pub fn verify_domain(&self, actor: &Actor, org_id: &str, raw: &str) -> Result<Domain, OrgError> {
+    pub fn verify_domain(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        raw: &str,
+    ) -> Result<Domain, OrgError> {
         let domain = normalise(raw)?;
         let claim = self.db.read(|conn| {
             Access::require_admin(conn, actor, org_id)?;
@@ -212,7 +219,16 @@ impl Idp {
                 insert_claim(conn, org_id, &domain, now)?;
             }
             mark_verified(conn, org_id, &domain, BY_OPERATOR, now)?;
-            record_by(conn, org_id, None, "operator", None, "domain.approved", &domain, BY_OPERATOR)?;
+            record_by(
+                conn,
+                org_id,
+                None,
+                "operator",
+                None,
+                "domain.approved",
+                &domain,
+                BY_OPERATOR,
+            )?;
             find(conn, org_id, &domain)
         }))
     }

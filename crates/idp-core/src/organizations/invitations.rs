@@ -173,8 +173,23 @@ impl Idp {
                     inv::expires_at.eq(now + Duration::days(INVITATION_DAYS)),
                 ))
                 .execute(conn)?;
-            self.send_invitation(conn, actor, &org, email.as_str(), &inviter_name, &token, now)?;
-            record(conn, org_id, actor, "member.invited", email.as_str(), role.as_str())?;
+            self.send_invitation(
+                conn,
+                actor,
+                &org,
+                email.as_str(),
+                &inviter_name,
+                &token,
+                now,
+            )?;
+            record(
+                conn,
+                org_id,
+                actor,
+                "member.invited",
+                email.as_str(),
+                role.as_str(),
+            )?;
             let row = find(conn, org_id, &id)?;
             Ok(Invitation::from_row(row, now))
         })
@@ -191,7 +206,14 @@ impl Idp {
         token: &str,
         now: NaiveDateTime,
     ) -> Result<(), OrgError> {
-        if !quota_allows(conn, self, Quota::Invitation, Some(&actor.account_id), to, now)? {
+        if !quota_allows(
+            conn,
+            self,
+            Quota::Invitation,
+            Some(&actor.account_id),
+            to,
+            now,
+        )? {
             return Err(OrgError::TooManyInvitations);
         }
         // The invitee has no language of ours yet; an account they already
@@ -268,9 +290,20 @@ impl Idp {
                     inv::expires_at.eq(now + Duration::days(INVITATION_DAYS)),
                 ))
                 .execute(conn)?;
-            self.send_invitation(conn, actor, &org, &row.email, &row.inviter_name, &token, now)?;
+            self.send_invitation(
+                conn,
+                actor,
+                &org,
+                &row.email,
+                &row.inviter_name,
+                &token,
+                now,
+            )?;
             record(conn, org_id, actor, "invitation.resent", &row.email, "")?;
-            Ok(Invitation::from_row(find(conn, org_id, invitation_id)?, now))
+            Ok(Invitation::from_row(
+                find(conn, org_id, invitation_id)?,
+                now,
+            ))
         })
     }
 
@@ -376,7 +409,9 @@ impl Idp {
             Ok::<_, OrgError>((session, access, ended))
         });
         let (session, access, ended) = match result {
-            Err(OrgError::Store(e)) if e.is_unique_violation() => return Err(OrgError::AccountExists),
+            Err(OrgError::Store(e)) if e.is_unique_violation() => {
+                return Err(OrgError::AccountExists)
+            }
             other => other?,
         };
         self.notify_logout(ended);

@@ -148,7 +148,14 @@ impl Idp {
                 .set(om::role.eq(role.as_str()))
                 .execute(conn)?;
             let detail = format!("{} → {}", current.as_str(), role.as_str());
-            record(conn, org_id, actor, "member.role_changed", account_id, &detail)?;
+            record(
+                conn,
+                org_id,
+                actor,
+                "member.role_changed",
+                account_id,
+                &detail,
+            )?;
             Ok(())
         })
     }

@@ -26,8 +26,8 @@ pub use events::Event;
 pub use invitations::{Invitation, InvitationState, InvitationView, INVITATION_DAYS};
 pub use logos::StoredLogo;
 pub use members::Member;
-pub use sso::{OrgSso, SsoInput, SsoRoute, SSO_PROVIDER_PREFIX};
 pub(crate) use sso::join_through_sso;
+pub use sso::{OrgSso, SsoInput, SsoRoute, SSO_PROVIDER_PREFIX};
 pub use tree::{Organization, MAX_NAME_CHARS};
 
 use crate::db::StoreError;

@@ -169,9 +169,17 @@ impl Idp {
 
     /// Connects the organization's provider, after checking that its
     /// discovery document and keys can be fetched.
-    pub fn set_sso(&self, actor: &Actor, org_id: &str, input: &SsoInput) -> Result<OrgSso, OrgError> {
+    pub fn set_sso(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        input: &SsoInput,
+    ) -> Result<OrgSso, OrgError> {
         let issuer = checked_issuer(&input.issuer, self.settings.oauth.allow_internal_urls)?;
-        let client_id = checked_field(&input.client_id, "client_id is required (at most 512 bytes)")?;
+        let client_id = checked_field(
+            &input.client_id,
+            "client_id is required (at most 512 bytes)",
+        )?;
         let (org, existing) = self.db.read(|conn| {
             let org = Access::require_admin(conn, actor, org_id)?.organization;
             Ok::<_, OrgError>((org.clone(), row_of(conn, &org.id)?))
@@ -262,7 +270,11 @@ impl Idp {
     /// Whether `provider` vouches for `email`: social and operator-made
     /// providers as configured; an organization's provider only for
     /// addresses in domains verified within its organization.
-    pub(crate) fn vouches_for(&self, provider: &Provider, email: &EmailAddress) -> Result<bool, StoreError> {
+    pub(crate) fn vouches_for(
+        &self,
+        provider: &Provider,
+        email: &EmailAddress,
+    ) -> Result<bool, StoreError> {
         let Some(sso_org) = &provider.organization_id else {
             return Ok(provider.trust_email);
         };
@@ -309,7 +321,9 @@ fn route_for(conn: &mut DbConnection, domain: &str) -> QueryResult<Option<SsoRou
     // Nearest first: the domain's own organization, then up the tree.
     for id in owner.lineage().iter().rev() {
         if let Some(row) = row_of(conn, id)? {
-            let name = Organization::find(conn, id)?.map(|o| o.name).unwrap_or_default();
+            let name = Organization::find(conn, id)?
+                .map(|o| o.name)
+                .unwrap_or_default();
             return Ok(Some(SsoRoute {
                 provider_id: row.provider_id,
                 organization_name: name,

@@ -137,11 +137,20 @@ impl Idp {
         self.db.write(|conn| {
             let parent = Access::require_admin(conn, actor, parent_id)?.organization;
             if parent.lineage().len() >= MAX_DEPTH {
-                return Err(OrgError::Invalid("branches may nest at most 16 levels deep"));
+                return Err(OrgError::Invalid(
+                    "branches may nest at most 16 levels deep",
+                ));
             }
             let branch = insert(conn, &name, Some(&parent))?;
             record(conn, &parent.id, actor, "branch.created", &branch.id, &name)?;
-            record(conn, &branch.id, actor, "organization.created", &branch.id, &name)?;
+            record(
+                conn,
+                &branch.id,
+                actor,
+                "organization.created",
+                &branch.id,
+                &name,
+            )?;
             Ok(branch)
         })
     }
@@ -229,7 +238,9 @@ fn insert(
         id: crate::crypto::new_id(),
         name: name.to_owned(),
         parent_id: parent.map(|p| p.id.clone()),
-        path: parent.map(Organization::path_for_children).unwrap_or_default(),
+        path: parent
+            .map(Organization::path_for_children)
+            .unwrap_or_default(),
         created_at: now,
         updated_at: now,
     };

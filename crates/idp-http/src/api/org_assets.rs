@@ -5,9 +5,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
-use idp_core::organizations::{
-    logo, AgreementInput, AgreementStatus, Domain, Event, StoredLogo,
-};
+use idp_core::organizations::{logo, AgreementInput, AgreementStatus, Domain, Event, StoredLogo};
 use idp_core::Idp;
 use serde::Serialize;
 
@@ -191,8 +189,7 @@ pub async fn create_agreement(
 ) -> Result<HttpResponse, ApiError> {
     require_admin(&req, &idp).await?;
     let input = body.into_inner();
-    let made =
-        blocking::run(move || idp.create_agreement(&input).map_err(ApiError::from)).await?;
+    let made = blocking::run(move || idp.create_agreement(&input).map_err(ApiError::from)).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
         .json(AgreementView::from(AgreementStatus {

@@ -4,8 +4,8 @@
 //! `idp_core::organizations`; this file turns them into HTTP.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use idp_core::organizations::{Access, Actor, Organization, OrgError, Page, PageRequest};
 use idp_core::accounts::Account;
+use idp_core::organizations::{Access, Actor, OrgError, Organization, Page, PageRequest};
 use idp_core::Idp;
 use serde::{Deserialize, Serialize};
 

@@ -5,7 +5,7 @@ use idp_core::Idp;
 use serde::{Deserialize, Serialize};
 
 use super::profile::Profile;
-use super::{rfc3339, json, no_content, require_user};
+use super::{json, no_content, require_user, rfc3339};
 use crate::blocking;
 use crate::client::Client;
 use crate::error::ApiError;

@@ -6,9 +6,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
-use idp_core::organizations::{
-    logo, Access, Actor, OrgError, PageRequest, Role, SsoInput,
-};
+use idp_core::organizations::{logo, Access, Actor, OrgError, PageRequest, Role, SsoInput};
 use idp_core::Idp;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -24,9 +22,24 @@ use crate::lang::Lang;
 use crate::signed_in::{self, SignedIn};
 
 const NOTICES: &[&str] = &[
-    "joined", "created", "renamed", "branch_created", "deleted", "logo_saved", "logo_deleted",
-    "domain_claimed", "domain_verified", "sso_saved", "sso_deleted", "agreement_accepted",
-    "invited", "resent", "revoked", "role_changed", "removed", "left",
+    "joined",
+    "created",
+    "renamed",
+    "branch_created",
+    "deleted",
+    "logo_saved",
+    "logo_deleted",
+    "domain_claimed",
+    "domain_verified",
+    "sso_saved",
+    "sso_deleted",
+    "agreement_accepted",
+    "invited",
+    "resent",
+    "revoked",
+    "role_changed",
+    "removed",
+    "left",
 ];
 
 #[derive(Deserialize)]
@@ -73,7 +86,10 @@ struct Company {
 fn load_company(idp: &Idp, actor: &Actor, org: &str) -> Result<Company, OrgError> {
     let access = idp.organization(actor, org)?;
     let admin = access.role == Role::Admin;
-    let all = PageRequest { offset: 0, limit: 200 };
+    let all = PageRequest {
+        offset: 0,
+        limit: 200,
+    };
     let sso = match idp.organization_sso(actor, org) {
         Err(OrgError::NoSso) => None,
         other => Some(other?),
@@ -81,11 +97,23 @@ fn load_company(idp: &Idp, actor: &Actor, org: &str) -> Result<Company, OrgError
     Ok(Company {
         branches: idp.list_branches(actor, org, all)?.items,
         domains: idp.list_domains(actor, org, all)?.items,
-        sso_redirect_uri: sso.as_ref().map(|s| idp.federation_redirect_uri(&s.provider_id)),
+        sso_redirect_uri: sso
+            .as_ref()
+            .map(|s| idp.federation_redirect_uri(&s.provider_id)),
         sso,
         agreements: idp.list_agreements(actor, org, all)?.items,
         events: match admin {
-            true => idp.organization_events(actor, org, PageRequest { offset: 0, limit: 20 })?.items,
+            true => {
+                idp.organization_events(
+                    actor,
+                    org,
+                    PageRequest {
+                        offset: 0,
+                        limit: 20,
+                    },
+                )?
+                .items
+            }
             false => Vec::new(),
         },
         has_logo: match idp.organization_logo(actor, org) {
@@ -116,17 +144,35 @@ pub async fn show(
     match query.org.clone() {
         None => {
             let mine = blocking::run(move || {
-                idp.my_organizations(&actor, PageRequest { offset: 0, limit: 200 })
-                    .map_err(PageError::from)
+                idp.my_organizations(
+                    &actor,
+                    PageRequest {
+                        offset: 0,
+                        limit: 200,
+                    },
+                )
+                .map_err(PageError::from)
             })
             .await?;
-            Ok(ok(list_page(lang, &csrf.0, &mine.items, notice, &Errors::default())))
+            Ok(ok(list_page(
+                lang,
+                &csrf.0,
+                &mine.items,
+                notice,
+                &Errors::default(),
+            )))
         }
         Some(org) => {
             let company =
                 blocking::run(move || load_company(&idp, &actor, &org).map_err(PageError::from))
                     .await?;
-            Ok(ok(company_page(lang, &csrf.0, &company, notice, &Errors::default())))
+            Ok(ok(company_page(
+                lang,
+                &csrf.0,
+                &company,
+                notice,
+                &Errors::default(),
+            )))
         }
     }
 }
@@ -149,9 +195,16 @@ pub async fn colleagues(
     let notice = notice_of(lang, query.notice.as_deref());
     let actor = actor(&req, &user);
     let me = user.account.id.clone();
-    let view = blocking::run(move || load_colleagues(&idp, &actor, &org).map_err(PageError::from))
-        .await?;
-    Ok(ok(colleagues_page(lang, &csrf.0, &me, &view, notice, &Errors::default())))
+    let view =
+        blocking::run(move || load_colleagues(&idp, &actor, &org).map_err(PageError::from)).await?;
+    Ok(ok(colleagues_page(
+        lang,
+        &csrf.0,
+        &me,
+        &view,
+        notice,
+        &Errors::default(),
+    )))
 }
 
 struct Colleagues {
@@ -162,7 +215,10 @@ struct Colleagues {
 
 fn load_colleagues(idp: &Idp, actor: &Actor, org: &str) -> Result<Colleagues, OrgError> {
     let access = idp.organization(actor, org)?;
-    let all = PageRequest { offset: 0, limit: 200 };
+    let all = PageRequest {
+        offset: 0,
+        limit: 200,
+    };
     Ok(Colleagues {
         members: idp.list_members(actor, org, all)?.items,
         invitations: match access.role {
@@ -203,13 +259,30 @@ fn perform(idp: &Idp, actor: &Actor, f: &ActionForm) -> Result<(String, &'static
     let company = |id: &str| format!("/company?org={id}");
     let colleagues = format!("/company/colleagues?org={org}");
     Ok(match f.action.as_str() {
-        "create" => (company(&idp.create_organization(actor, field(&f.name))?.organization.id), "created"),
-        "rename" => (company(&idp.rename_organization(actor, org, field(&f.name))?.organization.id), "renamed"),
+        "create" => (
+            company(
+                &idp.create_organization(actor, field(&f.name))?
+                    .organization
+                    .id,
+            ),
+            "created",
+        ),
+        "rename" => (
+            company(
+                &idp.rename_organization(actor, org, field(&f.name))?
+                    .organization
+                    .id,
+            ),
+            "renamed",
+        ),
         "delete" => {
             idp.delete_organization(actor, org)?;
             ("/company".to_owned(), "deleted")
         }
-        "branch" => (company(&idp.create_branch(actor, org, field(&f.name))?.id), "branch_created"),
+        "branch" => (
+            company(&idp.create_branch(actor, org, field(&f.name))?.id),
+            "branch_created",
+        ),
         "delete_logo" => {
             idp.delete_logo(actor, org)?;
             (company(org), "logo_deleted")
@@ -253,7 +326,12 @@ fn perform(idp: &Idp, actor: &Actor, f: &ActionForm) -> Result<(String, &'static
             (colleagues, "revoked")
         }
         "role" => {
-            idp.update_member_role(actor, org, field(&f.account_id), Role::parse(field(&f.role))?)?;
+            idp.update_member_role(
+                actor,
+                org,
+                field(&f.account_id),
+                Role::parse(field(&f.role))?,
+            )?;
             (colleagues, "role_changed")
         }
         "remove" => {
@@ -282,7 +360,10 @@ pub async fn act(
         Err(redirect) => return Ok(redirect),
     };
     let actor = actor(&req, &user);
-    let on_colleagues = matches!(form.action.as_str(), "invite" | "resend" | "revoke" | "role" | "remove");
+    let on_colleagues = matches!(
+        form.action.as_str(),
+        "invite" | "resend" | "revoke" | "role" | "remove"
+    );
     let (core, a) = (idp.clone(), actor.clone());
     let (outcome, form) = blocking::run(move || {
         let outcome = perform(&core, &a, &form);
@@ -304,16 +385,26 @@ pub async fn act(
     let org = form.org.clone();
     let markup = if form.org.is_empty() {
         let mine = blocking::run(move || {
-            idp.my_organizations(&actor, PageRequest { offset: 0, limit: 200 })
-                .map_err(PageError::from)
+            idp.my_organizations(
+                &actor,
+                PageRequest {
+                    offset: 0,
+                    limit: 200,
+                },
+            )
+            .map_err(PageError::from)
         })
         .await?;
         list_page(lang, &csrf.0, &mine.items, None, &errors)
     } else if on_colleagues {
-        let view = blocking::run(move || load_colleagues(&idp, &actor, &org).map_err(PageError::from)).await?;
+        let view =
+            blocking::run(move || load_colleagues(&idp, &actor, &org).map_err(PageError::from))
+                .await?;
         colleagues_page(lang, &csrf.0, &me, &view, None, &errors)
     } else {
-        let company = blocking::run(move || load_company(&idp, &actor, &org).map_err(PageError::from)).await?;
+        let company =
+            blocking::run(move || load_company(&idp, &actor, &org).map_err(PageError::from))
+                .await?;
         company_page(lang, &csrf.0, &company, None, &errors)
     };
     Ok(render(status, markup))
@@ -380,7 +471,10 @@ pub async fn upload_logo(
             let company =
                 blocking::run(move || load_company(&idp, &actor, &org).map_err(PageError::from))
                     .await?;
-            Ok(render(status, company_page(lang, &csrf.0, &company, None, &errors)))
+            Ok(render(
+                status,
+                company_page(lang, &csrf.0, &company, None, &errors),
+            ))
         }
     }
 }
@@ -409,7 +503,13 @@ pub async fn logo_image(
 }
 
 /// A small form posting one action.
-fn action_form(csrf: &str, org: &str, action: &str, hidden: &[(&str, &str)], label: &str) -> Markup {
+fn action_form(
+    csrf: &str,
+    org: &str,
+    action: &str,
+    hidden: &[(&str, &str)],
+    label: &str,
+) -> Markup {
     html! {
         form.inline method="post" action="/company/do" {
             (csrf_field(csrf))

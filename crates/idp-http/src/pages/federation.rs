@@ -7,8 +7,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use idp_core::accounts::AccountError;
 use idp_core::federation::{
-    valid_reference, Arrival, Callback, Completion, FederationError, PendingIdentity, Provider, Start,
-    Visitor,
+    valid_reference, Arrival, Callback, Completion, FederationError, PendingIdentity, Provider,
+    Start, Visitor,
 };
 use idp_core::Idp;
 use maud::{html, Markup};

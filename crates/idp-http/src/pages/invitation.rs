@@ -9,10 +9,10 @@ use idp_core::Idp;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::check_csrf;
 use super::form::Form;
 use super::layout::{button, csrf_field, layout, ok, render, see_other, Errors};
 use super::signup::{account_fields, SignUpForm};
-use super::check_csrf;
 use crate::blocking;
 use crate::client::Client;
 use crate::csrf::CsrfToken;
@@ -73,8 +73,7 @@ pub async fn logo(
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, PageError> {
     let token = token_of(query.token.as_deref())?;
-    let found =
-        blocking::run(move || idp.invitation_logo(&token).map_err(PageError::from)).await?;
+    let found = blocking::run(move || idp.invitation_logo(&token).map_err(PageError::from)).await?;
     Ok(HttpResponse::Ok()
         .content_type(found.content_type)
         .insert_header(("Cache-Control", "private, no-store"))
@@ -136,10 +135,9 @@ pub async fn sign_up(
     let view = view_of(&idp, &token).await?;
     let signup = form.account.to_sign_up(&req, lang);
     let (core, t) = (idp.clone(), token.clone());
-    let outcome = blocking::run(move || {
-        Ok::<_, PageError>(core.sign_up_invited(&t, &signup, &client.0))
-    })
-    .await?;
+    let outcome =
+        blocking::run(move || Ok::<_, PageError>(core.sign_up_invited(&t, &signup, &client.0)))
+            .await?;
     match outcome {
         Ok((session, access)) => {
             let mut response = see_other(&format!(
@@ -151,10 +149,16 @@ pub async fn sign_up(
                 .map_err(|e| PageError::BadRequest(e.to_string()))?;
             Ok(response)
         }
-        Err(e @ (OrgError::Store(_) | OrgError::InvitationInvalid | OrgError::InvitationExpired)) => {
-            Err(e.into())
-        }
-        Err(OrgError::Account(e)) if matches!(e, idp_core::accounts::AccountError::Store(_) | idp_core::accounts::AccountError::Busy { .. }) => {
+        Err(
+            e @ (OrgError::Store(_) | OrgError::InvitationInvalid | OrgError::InvitationExpired),
+        ) => Err(e.into()),
+        Err(OrgError::Account(e))
+            if matches!(
+                e,
+                idp_core::accounts::AccountError::Store(_)
+                    | idp_core::accounts::AccountError::Busy { .. }
+            ) =>
+        {
             Err(e.into())
         }
         Err(e) => {
@@ -165,7 +169,16 @@ pub async fn sign_up(
             let status = org_classify(&e).0;
             Ok(render(
                 status,
-                page(&idp, lang, &csrf.0, &token, &view, None, &form.account, &errors),
+                page(
+                    &idp,
+                    lang,
+                    &csrf.0,
+                    &token,
+                    &view,
+                    None,
+                    &form.account,
+                    &errors,
+                ),
             ))
         }
     }
@@ -184,7 +197,10 @@ fn page(
 ) -> Markup {
     let org = &view.organization.name;
     let invited = &view.invitation.email;
-    let role = lang.t(&format!("page.invitation.role_{}", view.invitation.role.as_str()));
+    let role = lang.t(&format!(
+        "page.invitation.role_{}",
+        view.invitation.role.as_str()
+    ));
     let login = format!(
         "/login?return_to={}&login_hint={}",
         url::form_urlencoded::byte_serialize(here(token).as_bytes()).collect::<String>(),

@@ -209,14 +209,23 @@ pub async fn company(
     let return_to = safe_return_to(form.return_to.as_deref()).to_owned();
     if let Some(route) = sso_route(&idp, &form.company_email).await? {
         let hint = Some(form.company_email.trim().to_owned());
-        return super::federation::redirect_out(&req, idp, route.provider_id, return_to, hint, None)
-            .await;
+        return super::federation::redirect_out(
+            &req,
+            idp,
+            route.provider_id,
+            return_to,
+            hint,
+            None,
+        )
+        .await;
     }
     let choices = super::federation_choices(&idp).await;
     let errors = Errors::form(lang.t("error.no_company_sign_in"));
     Ok(render(
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-        login_form(lang, &csrf.0, &choices, "", &return_to, &errors, None, false),
+        login_form(
+            lang, &csrf.0, &choices, "", &return_to, &errors, None, false,
+        ),
     ))
 }
 

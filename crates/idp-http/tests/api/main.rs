@@ -31,6 +31,7 @@ mod mail_floods;
 mod oidc_cluster;
 mod oidc_errors;
 mod oidc_flows;
+mod org_assets;
 mod org_invitations;
 mod org_pages;
 mod org_sso;

@@ -58,14 +58,26 @@ pub async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let (status, _, body) =
-        json_call(method, &app.url(&format!("/api/v1{path}")), Some(&who.token), body).await;
+    let (status, _, body) = json_call(
+        method,
+        &app.url(&format!("/api/v1{path}")),
+        Some(&who.token),
+        body,
+    )
+    .await;
     (status, body)
 }
 
 /// Creates a top-level organization; `who` is its admin.
 pub async fn company(app: &TestApp, who: &Person, name: &str) -> String {
-    let (status, body) = call(app, who, Method::POST, "/organizations", Some(json!({"name": name}))).await;
+    let (status, body) = call(
+        app,
+        who,
+        Method::POST,
+        "/organizations",
+        Some(json!({"name": name})),
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
     body["id"].as_str().unwrap().to_owned()
 }

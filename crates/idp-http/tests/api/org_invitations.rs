@@ -7,8 +7,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use crate::org_helpers::*;
 use crate::on_both_databases;
+use crate::org_helpers::*;
 
 async fn invite(app: &TestApp, admin: &Person, org: &str, email: &str) -> (u16, Value) {
     call(
@@ -22,7 +22,14 @@ async fn invite(app: &TestApp, admin: &Person, org: &str, email: &str) -> (u16, 
 }
 
 async fn accept(app: &TestApp, who: &Person, token: &str) -> (u16, Value) {
-    call(app, who, Method::POST, "/invitations/accept", Some(json!({"token": token}))).await
+    call(
+        app,
+        who,
+        Method::POST,
+        "/invitations/accept",
+        Some(json!({"token": token})),
+    )
+    .await
 }
 
 on_both_databases! {

@@ -41,7 +41,8 @@ async fn sign_up_there(app: &TestApp, browser: &reqwest::Client, path: &str) -> 
     // The sign-in page lends its CSRF token when the invitation's page is gone.
     let (status, _) = app.page(browser, path).await;
     let page = if status == 200 { path } else { "/login" };
-    app.submit(browser, page, "/invitation/signup", &fields).await
+    app.submit(browser, page, "/invitation/signup", &fields)
+        .await
 }
 
 on_both_databases! {

@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use crate::introspection::introspect;
 use crate::oauth_helpers::{json_call, userinfo};
 use crate::oidc_helpers::jwt_parts;
-use crate::org_helpers::*;
 use crate::on_both_databases;
+use crate::org_helpers::*;
 
 fn ids(list: &Value, key: &str) -> Vec<String> {
     list[key]
