@@ -71,6 +71,10 @@ impl Idp {
         }
         let now = now();
         let outcome = self.db.write(|conn| {
+            // Before the sign-up row is touched: a second link for the
+            // address waits here, not on that row (which would deadlock
+            // with the first voiding it).
+            crate::db::lock_key(conn, &address_key(&signup.email))?;
             if !pending::take(conn, &signup.id)? {
                 return Err(AccountError::InvalidLink);
             }
@@ -107,7 +111,8 @@ impl Idp {
         created_at: chrono::NaiveDateTime,
         now: chrono::NaiveDateTime,
     ) -> Result<Option<(Account, Vec<crate::oauth::LogoutNotice>)>, AccountError> {
-        // Two proofs for one address at once: one after the other.
+        // Two proofs for one address at once: one after the other (callers
+        // that touch rows of the address first take it before them).
         crate::db::lock_key(conn, &address_key(signup.email))?;
         let existing = Account::find_by_email(conn, &EmailAddress::parse(signup.email)?)?;
         let (account, ended) = match existing {

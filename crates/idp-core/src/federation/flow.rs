@@ -384,7 +384,7 @@ impl Idp {
             .as_deref()
             .and_then(|e| EmailAddress::parse(e).ok())
             .ok_or(FederationError::NoEmail)?;
-        let verified = upstream.email_verified && self.vouches_for(provider, &email)?;
+        let verified = self.vouches_for(provider, &email, upstream.email_verified)?;
         let existing = self
             .db
             .read(|conn| Account::find_by_email(conn, &email).map_err(StoreError::from))?;

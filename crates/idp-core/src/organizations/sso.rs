@@ -267,16 +267,21 @@ impl Idp {
             .read(|conn| route_for(conn, email.domain()).map_err(StoreError::from))
     }
 
-    /// Whether `provider` vouches for `email`: social and operator-made
-    /// providers as configured; an organization's provider only for
-    /// addresses in domains verified within its organization.
+    /// Whether `provider` vouches for `email`, which the upstream says it
+    /// verified (`upstream_verified`) or not. Social and operator-made
+    /// providers: when trusted and the upstream verified it. An
+    /// organization's provider: for addresses in domains verified within
+    /// its organization, whatever the upstream says (the organization
+    /// proved it controls the domain, and Entra ID, for one, never sends
+    /// `email_verified`); for no other address.
     pub(crate) fn vouches_for(
         &self,
         provider: &Provider,
         email: &EmailAddress,
+        upstream_verified: bool,
     ) -> Result<bool, StoreError> {
         let Some(sso_org) = &provider.organization_id else {
-            return Ok(provider.trust_email);
+            return Ok(provider.trust_email && upstream_verified);
         };
         self.db.read(|conn| {
             Ok(domain_org_under(conn, email.domain(), sso_org)

@@ -12,6 +12,7 @@ use crate::helpers::*;
 use crate::oauth_helpers::json_call;
 use crate::oidc_helpers::account;
 use crate::org_helpers::*;
+use crate::upstream_standin::{StandIn, CLIENT_ID, CLIENT_SECRET};
 
 struct Company {
     app: TestApp,
@@ -251,6 +252,50 @@ async fn the_company_provider_vouches_only_for_its_own_domains(backend: Backend)
     assert_eq!(signed_in_as(&c.app, &jars.here).await, None);
 }
 
+/// Entra ID sends no `email_verified`: the company's verified domain is
+/// what vouches for its addresses, new and existing.
+async fn the_company_domain_vouches_where_the_provider_says_nothing(backend: Backend) {
+    let standin = StandIn::start(None).await;
+    let app = TestApp::spawn(backend).await;
+    let portal = portal(&app);
+    let alice = person(&app, &portal, "alice@acme-admins.test").await;
+    let acme = company(&app, &alice, "Acme").await;
+    let operator = admin_token(&app).await;
+    let approve = format!("/api/v1/admin/organizations/{acme}/domains/acme.test/approve");
+    let (status, _, _) = json_call(Method::POST, &app.url(&approve), Some(&operator), None).await;
+    assert_eq!(status, 200);
+    let body =
+        json!({"issuer": standin.issuer(), "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET});
+    let (status, sso) = call(
+        &app,
+        &alice,
+        Method::PUT,
+        &format!("/organizations/{acme}/sso"),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 200, "{sso}");
+    // An existing account at a company address: linked, signed in, joined.
+    account(&app, "kim@acme.test", false);
+    standin.script(|s| {
+        s.subject = "entra-kim".into();
+        s.email = "kim@acme.test".into();
+        s.email_verified = None;
+    });
+    let jars = TwoJars::new();
+    let r = company_sign_in(&app, &jars, "kim@acme.test").await;
+    assert_eq!(r.status(), 303);
+    let back = upstream_answers(&jars, &location(&r)).await;
+    let r = jars.here.get(back).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/account");
+    assert_eq!(
+        signed_in_as(&app, &jars.here).await.as_deref(),
+        Some("kim@acme.test")
+    );
+    assert_eq!(organizations_of(&app, &jars.here).await.len(), 1);
+}
+
 /// Outsider-chosen issuers reach only public https addresses.
 async fn an_organizations_provider_cannot_point_inside(backend: Backend) {
     let app = TestApp::spawn_with(backend, |s| s.oauth.allow_internal_urls = false).await;
@@ -277,6 +322,7 @@ async fn an_organizations_provider_cannot_point_inside(backend: Backend) {
 }
 
 crate::for_both_backends!(
+    the_company_domain_vouches_where_the_provider_says_nothing,
     a_work_address_goes_to_its_company_and_joins_on_first_sign_in,
     an_address_without_company_sign_in_is_told_so,
     require_sso_refuses_passwords_for_the_domain,
