@@ -317,6 +317,77 @@ test('6. "Continue with Upstream Corp": sign in at the upstream idp, complete th
   assert.deepEqual(own, [], `problems reported by pages:\n${formatProblems(own)}`);
 });
 
+// An administrator makes a company on My Company, invites a colleague on
+// My Colleagues; the colleague follows the emailed link and creates their
+// account on the invitation's page.
+test('6b. My Company: create an organization, invite a colleague, who signs up from the emailed link', async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `company-${name}.png`), fullPage: true });
+  const admin = newPerson('Grace', 'Hopper');
+  const colleague = newPerson('Katherine', 'Johnson');
+  await withPage('company-admin', async (page) => {
+    await signUpAndVerify(page, admin, mailSeen);
+    await signIn(page, admin.email, admin.password);
+    await expectMyProfile(page, admin);
+    await submit(page, page.getByRole('link', { name: 'My Company' }));
+    assert.equal(await heading(page), 'My Company');
+    const create = page.locator('form[action="/company/do"]').filter({ has: page.locator('input[value=create]') });
+    await create.getByLabel('Name').fill('Acme Partners');
+    let res = await submit(page, create.getByRole('button', { name: 'Create organization' }));
+    assert.equal(res?.status(), 200, await page.locator('main').innerText());
+    assert.equal(await heading(page), 'Acme Partners');
+    assert.equal(await notice(page), 'Your organization was created. You are its administrator.');
+    assert.deepEqual(labelProblems(await controlsAndLabels(page), '/company'), []);
+    await shot(page, '1-company');
+
+    await submit(page, page.getByRole('link', { name: 'My Colleagues' }));
+    assert.equal(await heading(page), 'My Colleagues at Acme Partners');
+    const invite = page.locator('form[action="/company/do"]').filter({ has: page.locator('input[value=invite]') });
+    await invite.getByLabel('Email address').fill(colleague.email);
+    await invite.getByLabel('Role').selectOption('member');
+    res = await submit(page, invite.getByRole('button', { name: 'Send invitation' }));
+    assert.equal(res?.status(), 200, await page.locator('main').innerText());
+    assert.equal(await notice(page), 'The invitation was sent.');
+    assert.match(await page.locator('main').innerText(), new RegExp(`${escapeRe(colleague.email)}\\s+Member\\s+waiting`));
+    assert.deepEqual(labelProblems(await controlsAndLabels(page), '/company/colleagues'), []);
+    await shot(page, '2-colleagues');
+  });
+
+  const mail = await waitForMail(OUTBOX, { to: colleague.email, subject: 'Grace Hopper invites you to Acme Partners', seen: mailSeen });
+  const link = mail.text.match(/https?:\/\/\S+\/invitation\?token=[^\s<>"]+/)?.[0];
+  assert.ok(link?.startsWith(`${BASE_URL}/invitation?token=`), `the invitation has a link:\n${mail.text}`);
+  assert.ok(!/<img/i.test(mail.html), 'no remote images in the invitation');
+
+  await withPage('company-invitee', async (page) => {
+    await page.goto(link);
+    assert.equal(await heading(page), 'Join Acme Partners');
+    assert.match(await page.locator('main').innerText(), /Grace Hopper invites you to join Acme Partners as a member\./);
+    const form = page.locator('form[action="/invitation/signup"]');
+    await form.getByLabel('Password', { exact: true }).fill(colleague.password);
+    await form.getByLabel('Confirm password').fill(colleague.password);
+    await form.getByLabel('First name').fill(colleague.givenName);
+    await form.getByLabel('Last name').fill(colleague.familyName);
+    await form.getByLabel('Date of birth').fill(colleague.birthdate);
+    await waitForRobotCheck(form);
+    assert.deepEqual(labelProblems(await controlsAndLabels(page), '/invitation'), []);
+    await shot(page, '3-invitation');
+    const res = await submit(page, form.getByRole('button', { name: 'Create account' }));
+    assert.equal(res?.status(), 200, await page.locator('main').innerText());
+    assert.equal(path(page), '/company');
+    assert.equal(await heading(page), 'Acme Partners');
+    assert.equal(await notice(page), 'Welcome! You are now a member.');
+    assert.match(await page.locator('main').innerText(), /Your role: Member/);
+    await shot(page, '4-joined');
+
+    // The link worked once.
+    await page.goto(link);
+    assert.equal(await heading(page), 'Something went wrong');
+    assert.match(await alertText(page), /This invitation link does not work any more/);
+  });
+  const own = problems.filter((p) => p.label.startsWith('company'));
+  assert.deepEqual(own, [], `problems reported by pages:\n${formatProblems(own)}`);
+});
+
 test('7. no page logged a CSP violation or a JavaScript error', async () => {
   // Also on its own (e.g. with --test-name-pattern): visit the pages with script.
   await withPage('csp', async (page) => {

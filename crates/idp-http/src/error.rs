@@ -34,6 +34,7 @@ pub fn classify(e: &AccountError) -> (StatusCode, &'static str) {
         AccountError::EmailUnavailable => (StatusCode::CONFLICT, "email_unavailable"),
         AccountError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
         AccountError::SsoRequired { .. } => (StatusCode::FORBIDDEN, "sso_required"),
+        AccountError::LastOrganizationAdmin { .. } => (StatusCode::CONFLICT, "last_admin"),
         AccountError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
     }
 }

@@ -13,6 +13,9 @@ impl Idp {
         let account = self.account(account_id)?;
         self.confirm_password(&account, password, "password")?;
         let ended = self.db.write(|conn| {
+            if let Some(organization) = crate::organizations::last_admin_of(conn, &account.id)? {
+                return Err(AccountError::LastOrganizationAdmin { organization });
+            }
             let ended = crate::sessions::end_all(conn, &account.id, None)?;
             diesel::delete(accounts::table.find(&account.id)).execute(conn)?;
             let notice = Email::compose(

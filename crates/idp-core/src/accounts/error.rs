@@ -46,6 +46,9 @@ pub enum AccountError {
     EmailUnavailable,
     #[error("no such account")]
     NotFound,
+    /// Deleting the account would leave a company without an administrator.
+    #[error("the account is the last administrator of {organization}")]
+    LastOrganizationAdmin { organization: String },
     /// The address's organization signs its people in through its own
     /// provider only.
     #[error(

@@ -59,6 +59,37 @@ fn keep_an_admin(
     Ok(())
 }
 
+/// The name of a top-level organization whose only direct admin is
+/// `account_id`, if any: such an account may not be deleted before someone
+/// else is made admin (or the organization is deleted). Counted under the
+/// same locks as leaving.
+pub(crate) fn last_admin_of(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> Result<Option<String>, crate::db::StoreError> {
+    use crate::db::schema::organizations as o;
+    let tops: Vec<(String, String)> = om::table
+        .inner_join(o::table)
+        .filter(om::account_id.eq(account_id))
+        .filter(om::role.eq(Role::Admin.as_str()))
+        .filter(o::parent_id.is_null())
+        .select((o::id, o::name))
+        .load(conn)?;
+    for (id, name) in tops {
+        crate::db::lock_key(conn, &format!("org-admins:{id}"))?;
+        let others: i64 = om::table
+            .filter(om::organization_id.eq(&id))
+            .filter(om::role.eq(Role::Admin.as_str()))
+            .filter(om::account_id.ne(account_id))
+            .count()
+            .get_result(conn)?;
+        if others == 0 {
+            return Ok(Some(name));
+        }
+    }
+    Ok(None)
+}
+
 /// Adds a direct membership (an accepted invitation, a first enterprise
 /// sign-in). An existing one keeps the higher of the two roles.
 pub(crate) fn join(

@@ -25,6 +25,7 @@ pub use domains::{Domain, CHALLENGE_LABEL};
 pub use events::Event;
 pub use invitations::{Invitation, InvitationState, InvitationView, INVITATION_DAYS};
 pub use logos::StoredLogo;
+pub(crate) use members::last_admin_of;
 pub use members::Member;
 pub(crate) use sso::join_through_sso;
 pub use sso::{OrgSso, SsoInput, SsoRoute, SSO_PROVIDER_PREFIX};

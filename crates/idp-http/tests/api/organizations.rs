@@ -156,6 +156,33 @@ on_both_databases! {
         assert_eq!(status, 422);
     }
 
+    async fn the_last_admin_cannot_delete_their_account_either(app) {
+        let portal = portal(&app);
+        let alice = person(&app, &portal, "alice@acme.test").await;
+        let bob = person(&app, &portal, "bob@acme.test").await;
+        let acme = company(&app, &alice, "Acme").await;
+        join(&app, &alice, &acme, &bob, "member").await;
+        let delete = |who: &Person| {
+            let (app, browser) = (&app, who.browser.clone());
+            async move {
+                app.api(&browser, Method::DELETE, "/api/v1/profile", Some(json!({"password": crate::helpers::PASSWORD}))).await
+            }
+        };
+        let (status, answer) = delete(&alice).await;
+        assert_eq!(status, 409, "{answer}");
+        assert_eq!(answer["error"], "last_admin");
+        assert!(answer["error_description"].as_str().unwrap().contains("Acme"), "{answer}");
+        // A member may go; with another admin, so may Alice.
+        let (status, _) = delete(&bob).await;
+        assert_eq!(status, 204);
+        let carol = person(&app, &portal, "carol@acme.test").await;
+        join(&app, &alice, &acme, &carol, "admin").await;
+        let (status, _) = delete(&alice).await;
+        assert_eq!(status, 204);
+        let (_, members) = call(&app, &carol, Method::GET, &format!("/organizations/{acme}/members"), None).await;
+        assert_eq!(members["members"].as_array().unwrap().len(), 1);
+    }
+
     async fn lists_are_paginated(app) {
         let portal = portal(&app);
         let alice = person(&app, &portal, "alice@acme.test").await;
