@@ -53,9 +53,10 @@ pub fn account_message(lang: &str, e: &AccountError) -> String {
             i18n::format(lang, "error.too_many_attempts", &[("minutes", &minutes)])
         }
         AccountError::Busy { .. } => i18n::text(lang, "error.busy"),
-        AccountError::SsoRequired { organization, .. } => i18n::format(
+        AccountError::SsoRequired { organization, .. }
+        | AccountError::LastOrganizationAdmin { organization } => i18n::format(
             lang,
-            "error.sso_required",
+            &format!("error.{}", classify(e).1),
             &[("organization", organization)],
         ),
         AccountError::Invalid(fields) => fields
