@@ -280,8 +280,12 @@ impl Default for Argon2Settings {
             memory_kib: 19_456,
             iterations: 2,
             parallelism: 1,
-            max_concurrent: 4,
-            max_queue: 32,
+            // More hashes at once than cores only adds memory: each runs
+            // on one core for its whole time.
+            max_concurrent: std::thread::available_parallelism().map_or(2, |n| n.get().min(256)),
+            // Room for a burst of 64 sign-ins and more: at about 50
+            // hashes a second per core, 128 waiters wait under 2 s.
+            max_queue: 128,
             max_wait_ms: 2_000,
         }
     }

@@ -37,11 +37,34 @@ struct Binding {
     fresh: bool,
 }
 
+/// Endpoints only apps and servers call: no browser binding is made for
+/// them (a random token and a `Set-Cookie` per request that nobody keeps).
+const MACHINE_PATHS: &[&str] = &[
+    "/token",
+    "/introspect",
+    "/revoke",
+    "/userinfo",
+    "/jwks",
+    "/register",
+    "/.well-known/openid-configuration",
+    "/.well-known/oauth-authorization-server",
+    "/healthz",
+    "/readyz",
+];
+const MACHINE_PREFIXES: &[&str] = &["/register/", "/api/v1/admin/"];
+
+fn is_machine_path(path: &str) -> bool {
+    MACHINE_PATHS.contains(&path) || MACHINE_PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
 /// Makes sure every response to a browser carries a CSRF cookie.
 pub async fn ensure_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if is_machine_path(req.path()) {
+        return next.call(req).await;
+    }
     let idp = req
         .app_data::<web::Data<Idp>>()
         .expect("Idp is registered")

@@ -103,6 +103,7 @@ fn serve(listener: TcpListener, idp: Idp) -> std::io::Result<Server> {
             }
         }
     });
+    let blocking_threads = blocking_threads_per_worker(&idp.settings);
     let data = web::Data::new(idp);
     let server = HttpServer::new(move || {
         App::new()
@@ -121,7 +122,19 @@ fn serve(listener: TcpListener, idp: Idp) -> std::io::Result<Server> {
             .configure(oidc::routes)
             .service(web::scope("/api/v1").configure(api::routes))
     })
+    .worker_max_blocking_threads(blocking_threads)
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Every holder of a blocking thread is bounded elsewhere: a database call
+/// holds a pooled connection (or waits for one), a hash holds an argon2 slot
+/// or a place in its queue. So each worker gets enough threads for all of
+/// them at once (a full sign-in queue cannot keep token or userinfo calls
+/// from the database) and no more (actix's default is 512 / cores).
+fn blocking_threads_per_worker(settings: &idp_core::config::Settings) -> usize {
+    let database = usize::try_from(settings.database.max_connections).unwrap_or(usize::MAX);
+    let argon2 = settings.argon2.max_concurrent + settings.argon2.max_queue;
+    database.saturating_add(argon2).max(4)
 }

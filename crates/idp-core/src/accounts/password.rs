@@ -124,10 +124,12 @@ pub struct HasherBusy {
 /// allocating it could take the process down.
 const MAX_STORED_HASH_MEMORY_KIB: usize = 1 << 20;
 
-/// argon2id with the configured cost. Memory is a fixed pool of
-/// `max_concurrent` block sets allocated at start and reused, so a burst of
-/// sign-ins cannot grow it; callers beyond the pool wait in a bounded queue
-/// for a bounded time, and beyond that get [`HasherBusy`] at once.
+/// argon2id with the configured cost. Memory is a pool of at most
+/// `max_concurrent` block sets, each allocated the first time that many
+/// hashes run at once and reused ever after, so an idle server holds none
+/// and a burst of sign-ins cannot grow it past the cap; callers beyond the
+/// pool wait in a bounded queue for a bounded time, and beyond that get
+/// [`HasherBusy`] at once.
 pub struct PasswordHasher {
     argon2: Argon2<'static>,
     params: Params,
@@ -144,25 +146,16 @@ impl PasswordHasher {
             None,
         )?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-        let slots = settings.max_concurrent.max(1);
-        let mut blocks: Vec<Vec<Block>> = (0..slots)
-            .map(|_| vec![Block::new(); params.block_count()])
-            .collect();
-        let dummy_hash = hash_with(
-            &argon2,
-            &params,
-            &mut blocks[0],
-            &crate::crypto::random_token(16),
-        );
         Ok(Self {
-            argon2,
-            params,
+            dummy_hash: dummy_hash(&params),
             pool: BlockPool::new(
-                blocks,
+                settings.max_concurrent.max(1),
+                params.block_count(),
                 settings.max_queue,
                 Duration::from_millis(settings.max_wait_ms),
             ),
-            dummy_hash,
+            argon2,
+            params,
         })
     }
 
@@ -215,12 +208,26 @@ fn hash_with(argon2: &Argon2<'_>, params: &Params, blocks: &mut [Block], passwor
     argon2
         .hash_password_into_with_memory(password.as_bytes(), raw_salt, &mut out, blocks)
         .expect("argon2 with valid parameters cannot fail");
+    phc_string(params, &salt, &out)
+}
+
+/// What an account without a password is checked against: today's
+/// parameters and a random salt and output, so the check costs exactly a
+/// real one and matches nothing; nothing is hashed (or allocated) to make it.
+fn dummy_hash(params: &Params) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    let mut out = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut OsRng, &mut out);
+    phc_string(params, &salt, &out)
+}
+
+fn phc_string(params: &Params, salt: &SaltString, out: &[u8; 32]) -> String {
     PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),
         params: params.try_into().expect("valid parameters have a PHC form"),
         salt: Some(salt.as_salt()),
-        hash: Some(Output::new(&out).expect("32 bytes is a valid output")),
+        hash: Some(Output::new(out).expect("32 bytes is a valid output")),
     }
     .to_string()
 }
@@ -269,12 +276,16 @@ fn matches(blocks: &mut [Block], password: &str, stored: &PasswordHash<'_>) -> b
 struct BlockPool {
     state: Mutex<PoolState>,
     freed: Condvar,
+    slots: usize,
+    block_count: usize,
     max_queue: usize,
     max_wait: Duration,
 }
 
 struct PoolState {
     free: Vec<Vec<Block>>,
+    /// Block sets made so far (free or lent); never more than `slots`.
+    made: usize,
     waiting: usize,
 }
 
@@ -285,13 +296,16 @@ struct Lease<'a> {
 }
 
 impl BlockPool {
-    fn new(blocks: Vec<Vec<Block>>, max_queue: usize, max_wait: Duration) -> Self {
+    fn new(slots: usize, block_count: usize, max_queue: usize, max_wait: Duration) -> Self {
         Self {
             state: Mutex::new(PoolState {
-                free: blocks,
+                free: Vec::with_capacity(slots),
+                made: 0,
                 waiting: 0,
             }),
             freed: Condvar::new(),
+            slots,
+            block_count,
             max_queue,
             max_wait,
         }
@@ -299,6 +313,16 @@ impl BlockPool {
 
     fn acquire(&self) -> Result<Lease<'_>, HasherBusy> {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.free.is_empty() && state.made < self.slots {
+            // A slot never used yet: its memory is made now, outside the
+            // lock, and stays in the pool from then on.
+            state.made += 1;
+            drop(state);
+            return Ok(Lease {
+                pool: self,
+                blocks: vec![Block::new(); self.block_count],
+            });
+        }
         if state.free.is_empty() {
             if state.waiting >= self.max_queue {
                 return Err(self.busy());
@@ -327,6 +351,11 @@ impl BlockPool {
     #[cfg(test)]
     fn waiting(&self) -> usize {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).waiting
+    }
+
+    #[cfg(test)]
+    fn made(&self) -> usize {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).made
     }
 }
 
@@ -469,11 +498,7 @@ mod tests {
 
     #[test]
     fn the_pool_lends_only_its_blocks_and_refuses_when_the_queue_is_full() {
-        let pool = BlockPool::new(
-            vec![vec![Block::new(); 8], vec![Block::new(); 8]],
-            1,
-            Duration::from_secs(3600),
-        );
+        let pool = BlockPool::new(2, 8, 1, Duration::from_secs(3600));
         let first = pool.acquire().unwrap();
         let second = pool.acquire().unwrap();
         let (a, b) = (address(&first), address(&second));
@@ -503,11 +528,43 @@ mod tests {
         let mut lent = vec![a, b];
         lent.sort();
         assert_eq!(seen, lent, "always the same two block sets");
+        assert_eq!(pool.made(), 2);
+    }
+
+    #[test]
+    fn an_idle_hasher_holds_no_argon2_memory_and_a_burst_makes_at_most_the_cap() {
+        let hasher = PasswordHasher::new(&Argon2Settings {
+            max_concurrent: 3,
+            max_queue: 64,
+            ..cheap()
+        })
+        .unwrap();
+        assert_eq!(hasher.pool.made(), 0, "nothing allocated at start");
+        let stored = hasher.hash("Corr3ct-Horse!").unwrap();
+        assert_eq!(hasher.pool.made(), 1, "one hash, one block set");
+        // 32 concurrent checks, ten rounds: still at most three block sets,
+        // and after the first round no new one at all.
+        std::thread::scope(|s| {
+            for round in 0..10 {
+                let workers: Vec<_> = (0..32)
+                    .map(|_| s.spawn(|| hasher.verify("Corr3ct-Horse!", Some(&stored))))
+                    .collect();
+                for worker in workers {
+                    assert_eq!(worker.join().unwrap(), Ok(Verification::Match));
+                }
+                assert!(hasher.pool.made() <= 3, "round {round}");
+            }
+        });
+        let made = hasher.pool.made();
+        for _ in 0..20 {
+            hasher.verify("x", None).unwrap();
+        }
+        assert_eq!(hasher.pool.made(), made, "sequential checks reuse a set");
     }
 
     #[test]
     fn a_queued_caller_gives_up_after_the_longest_wait() {
-        let pool = BlockPool::new(vec![vec![Block::new(); 8]], 4, Duration::from_millis(20));
+        let pool = BlockPool::new(1, 8, 4, Duration::from_millis(20));
         let _held = pool.acquire().unwrap();
         assert_eq!(
             pool.acquire().err(),

@@ -1,49 +1,57 @@
 //! One signing key, parsed once and kept ready (re-parsing an RSA key per
-//! signature costs about as much as the signature itself).
+//! signature costs about as much as the signature itself). Signing and
+//! verifying run on `ring`: constant-time, assembly-optimised, and four
+//! times the pure-Rust `rsa` crate's RS256 rate (docs/benchmarks.md). The
+//! RustCrypto crates only generate keys and read the stored PKCS#8, whose
+//! format does not change, so keys stored before the switch keep working.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use p256::ecdsa::signature::{Signer as _, Verifier as _};
 use rand::rngs::OsRng;
+use ring::rand::SystemRandom;
+use ring::signature::{self as ring_sig, KeyPair as _};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
-use rsa::traits::PublicKeyParts;
 use serde_json::{json, Value};
-use sha2::Sha256;
 
 use super::{Alg, KeyError};
 
 const RSA_BITS: usize = 2048;
 
 enum Private {
-    Rsa(Box<rsa::pkcs1v15::SigningKey<Sha256>>, rsa::RsaPublicKey),
-    Es256(p256::ecdsa::SigningKey),
-    EdDsa(ed25519_dalek::SigningKey),
+    Rsa(
+        ring_sig::RsaKeyPair,
+        ring_sig::RsaPublicKeyComponents<Vec<u8>>,
+    ),
+    Es256(ring_sig::EcdsaKeyPair),
+    EdDsa(ring_sig::Ed25519KeyPair),
 }
 
 pub struct Signer {
     pub kid: String,
     pub alg: Alg,
     key: Private,
+    rng: SystemRandom,
 }
 
 impl Signer {
     /// A new key and its PKCS#8 DER (to be sealed and stored).
     pub fn generate(alg: Alg) -> Result<(Self, Vec<u8>), KeyError> {
+        let generate = |e: String| KeyError::Generate(e);
         let der = match alg {
             Alg::RS256 => rsa::RsaPrivateKey::new(&mut OsRng, RSA_BITS)
-                .map_err(|e| KeyError::Generate(e.to_string()))?
+                .map_err(|e| generate(e.to_string()))?
                 .to_pkcs8_der()
-                .map_err(|e| KeyError::Generate(e.to_string()))?
+                .map_err(|e| generate(e.to_string()))?
                 .as_bytes()
                 .to_vec(),
             Alg::ES256 => p256::SecretKey::random(&mut OsRng)
                 .to_pkcs8_der()
-                .map_err(|e| KeyError::Generate(e.to_string()))?
+                .map_err(|e| generate(e.to_string()))?
                 .as_bytes()
                 .to_vec(),
             Alg::EdDSA => ed25519_dalek::SigningKey::generate(&mut OsRng)
                 .to_pkcs8_der()
-                .map_err(|e| KeyError::Generate(e.to_string()))?
+                .map_err(|e| generate(e.to_string()))?
                 .as_bytes()
                 .to_vec(),
         };
@@ -53,50 +61,80 @@ impl Signer {
 
     pub fn from_pkcs8(kid: String, alg: Alg, der: &[u8]) -> Result<Self, KeyError> {
         let bad = |e: String| KeyError::Parse(format!("{kid}: {e}"));
+        let rng = SystemRandom::new();
         let key = match alg {
             Alg::RS256 => {
-                let private =
-                    rsa::RsaPrivateKey::from_pkcs8_der(der).map_err(|e| bad(e.to_string()))?;
-                let public = private.to_public_key();
-                Private::Rsa(Box::new(rsa::pkcs1v15::SigningKey::new(private)), public)
+                let pair = ring_sig::RsaKeyPair::from_pkcs8(der).map_err(|e| bad(e.to_string()))?;
+                let public = ring_sig::RsaPublicKeyComponents::from(pair.public());
+                Private::Rsa(pair, public)
             }
-            Alg::ES256 => Private::Es256(
-                p256::SecretKey::from_pkcs8_der(der)
-                    .map_err(|e| bad(e.to_string()))?
-                    .into(),
-            ),
-            Alg::EdDSA => Private::EdDsa(
-                ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(|e| bad(e.to_string()))?,
-            ),
+            // ring wants the public point beside the scalar, which PKCS#8
+            // may leave out: rebuild the pair from the parsed key.
+            Alg::ES256 => {
+                let secret =
+                    p256::SecretKey::from_pkcs8_der(der).map_err(|e| bad(e.to_string()))?;
+                let point = p256::elliptic_curve::sec1::ToEncodedPoint::to_encoded_point(
+                    &secret.public_key(),
+                    false,
+                );
+                Private::Es256(
+                    ring_sig::EcdsaKeyPair::from_private_key_and_public_key(
+                        &ring_sig::ECDSA_P256_SHA256_FIXED_SIGNING,
+                        &secret.to_bytes(),
+                        point.as_bytes(),
+                        &rng,
+                    )
+                    .map_err(|e| bad(e.to_string()))?,
+                )
+            }
+            Alg::EdDSA => {
+                let secret = ed25519_dalek::SigningKey::from_pkcs8_der(der)
+                    .map_err(|e| bad(e.to_string()))?;
+                Private::EdDsa(
+                    ring_sig::Ed25519KeyPair::from_seed_and_public_key(
+                        secret.as_bytes(),
+                        secret.verifying_key().as_bytes(),
+                    )
+                    .map_err(|e| bad(e.to_string()))?,
+                )
+            }
         };
-        Ok(Self { kid, alg, key })
+        Ok(Self { kid, alg, key, rng })
     }
 
     pub fn sign(&self, data: &[u8]) -> Vec<u8> {
         match &self.key {
             Private::Rsa(key, _) => {
-                let signature: rsa::pkcs1v15::Signature = key.sign(data);
-                rsa::signature::SignatureEncoding::to_vec(&signature)
+                let mut signature = vec![0; key.public().modulus_len()];
+                key.sign(&ring_sig::RSA_PKCS1_SHA256, &self.rng, data, &mut signature)
+                    .expect("a buffer of the modulus' length takes an RSA signature");
+                signature
             }
-            Private::Es256(key) => {
-                let signature: p256::ecdsa::Signature = key.sign(data);
-                signature.to_bytes().to_vec()
-            }
-            Private::EdDsa(key) => key.sign(data).to_bytes().to_vec(),
+            Private::Es256(key) => key
+                .sign(&self.rng, data)
+                .expect("the system random source does not fail")
+                .as_ref()
+                .to_vec(),
+            Private::EdDsa(key) => key.sign(data).as_ref().to_vec(),
         }
     }
 
     pub fn verify(&self, data: &[u8], signature: &[u8]) -> bool {
         match &self.key {
-            Private::Rsa(_, public) => {
-                let verifier = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(public.clone());
-                rsa::pkcs1v15::Signature::try_from(signature)
-                    .is_ok_and(|s| verifier.verify(data, &s).is_ok())
+            Private::Rsa(_, public) => public
+                .verify(&ring_sig::RSA_PKCS1_2048_8192_SHA256, data, signature)
+                .is_ok(),
+            Private::Es256(key) => ring_sig::UnparsedPublicKey::new(
+                &ring_sig::ECDSA_P256_SHA256_FIXED,
+                key.public_key(),
+            )
+            .verify(data, signature)
+            .is_ok(),
+            Private::EdDsa(key) => {
+                ring_sig::UnparsedPublicKey::new(&ring_sig::ED25519, key.public_key())
+                    .verify(data, signature)
+                    .is_ok()
             }
-            Private::Es256(key) => p256::ecdsa::Signature::from_slice(signature)
-                .is_ok_and(|s| key.verifying_key().verify(data, &s).is_ok()),
-            Private::EdDsa(key) => ed25519_dalek::Signature::from_slice(signature)
-                .is_ok_and(|s| key.verifying_key().verify(data, &s).is_ok()),
         }
     }
 
@@ -106,22 +144,23 @@ impl Signer {
         let mut jwk = match &self.key {
             Private::Rsa(_, public) => json!({
                 "kty": "RSA",
-                "n": b64(&public.n().to_bytes_be()),
-                "e": b64(&public.e().to_bytes_be()),
+                "n": b64(&public.n),
+                "e": b64(&public.e),
             }),
             Private::Es256(key) => {
-                let point = key.verifying_key().to_encoded_point(false);
+                // An uncompressed SEC 1 point: 0x04, then x and y.
+                let point = key.public_key().as_ref();
                 json!({
                     "kty": "EC",
                     "crv": "P-256",
-                    "x": b64(point.x().expect("uncompressed point")),
-                    "y": b64(point.y().expect("uncompressed point")),
+                    "x": b64(&point[1..33]),
+                    "y": b64(&point[33..65]),
                 })
             }
             Private::EdDsa(key) => json!({
                 "kty": "OKP",
                 "crv": "Ed25519",
-                "x": b64(key.verifying_key().as_bytes()),
+                "x": b64(key.public_key().as_ref()),
             }),
         };
         jwk["kid"] = json!(self.kid);
@@ -146,5 +185,46 @@ mod tests {
             assert!(again.verify(b"payload", &signature));
             assert_eq!(again.public_jwk(), signer.public_jwk());
         }
+    }
+
+    /// Relying parties check our signatures with other libraries: the
+    /// RustCrypto verifiers, fed only the published JWK, accept them.
+    #[test]
+    fn signatures_verify_with_an_independent_implementation_from_the_jwk() {
+        use p256::ecdsa::signature::Verifier as _;
+        let b64 = |jwk: &Value, field: &str| {
+            URL_SAFE_NO_PAD
+                .decode(jwk[field].as_str().unwrap())
+                .unwrap()
+        };
+        let (rsa_signer, _) = Signer::generate(Alg::RS256).unwrap();
+        let jwk = rsa_signer.public_jwk();
+        let public = rsa::RsaPublicKey::new(
+            rsa::BigUint::from_bytes_be(&b64(&jwk, "n")),
+            rsa::BigUint::from_bytes_be(&b64(&jwk, "e")),
+        )
+        .unwrap();
+        let verifier = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(public);
+        let signature = rsa::pkcs1v15::Signature::try_from(&rsa_signer.sign(b"m")[..]).unwrap();
+        assert!(verifier.verify(b"m", &signature).is_ok());
+        assert!(verifier.verify(b"n", &signature).is_err());
+
+        let (ec_signer, _) = Signer::generate(Alg::ES256).unwrap();
+        let jwk = ec_signer.public_jwk();
+        let point = p256::EncodedPoint::from_affine_coordinates(
+            b64(&jwk, "x")[..].into(),
+            b64(&jwk, "y")[..].into(),
+            false,
+        );
+        let verifier = p256::ecdsa::VerifyingKey::from_encoded_point(&point).unwrap();
+        let signature = p256::ecdsa::Signature::from_slice(&ec_signer.sign(b"m")).unwrap();
+        assert!(verifier.verify(b"m", &signature).is_ok());
+
+        let (ed_signer, _) = Signer::generate(Alg::EdDSA).unwrap();
+        let jwk = ed_signer.public_jwk();
+        let x: [u8; 32] = b64(&jwk, "x").try_into().unwrap();
+        let verifier = ed25519_dalek::VerifyingKey::from_bytes(&x).unwrap();
+        let signature = ed25519_dalek::Signature::from_slice(&ed_signer.sign(b"m")).unwrap();
+        assert!(verifier.verify(b"m", &signature).is_ok());
     }
 }

@@ -58,15 +58,14 @@ impl Idp {
                 TokenEndpointAuth::None,
             ),
         };
-        let key = [ThrottleKey::Client(&client_id, &creds.client_ip)];
-        let now = now();
-        let settings = &self.settings.throttle;
-        if let Some(seconds) = throttle::admit(&self.db, &key, settings, now)? {
-            return Err(OAuthError::InvalidClient(format!(
-                "too many failed attempts; try again in {} minute(s)",
-                (seconds + 59) / 60
-            )));
-        }
+        // The client comes from the cache and the secret is checked first,
+        // so an app that authenticates correctly costs no database round
+        // trip. That is safe because client secrets are server-made 256-bit
+        // values, which no number of guesses finds: the throttle below
+        // bounds how often a wrong one is *answered* as checked (and counted
+        // toward a lock), and a caller holding the right secret is let in
+        // even while its address is locked (so nobody behind the same
+        // address can lock a real app out). See docs/security.md.
         let client = self.client(&client_id)?;
         let ok = client
             .as_ref()
@@ -77,16 +76,20 @@ impl Idp {
                 (_, Some(secret)) => client.uses_secret() && client.secret_matches(secret),
                 _ => false,
             });
-        match client {
-            Some(client) if ok => {
-                throttle::refund(&self.db, &key)?;
-                Ok(client)
-            }
-            _ => {
-                throttle::failed(&self.db, &key, settings, now)?;
-                Err(unknown())
-            }
+        if let (Some(client), true) = (client, ok) {
+            return Ok(client);
         }
+        let key = [ThrottleKey::Client(&client_id, &creds.client_ip)];
+        let now = now();
+        let settings = &self.settings.throttle;
+        if let Some(seconds) = throttle::admit(&self.db, &key, settings, now)? {
+            return Err(OAuthError::InvalidClient(format!(
+                "too many failed attempts; try again in {} minute(s)",
+                (seconds + 59) / 60
+            )));
+        }
+        throttle::failed(&self.db, &key, settings, now)?;
+        Err(unknown())
     }
 }
 

@@ -48,3 +48,29 @@ on_both_databases! {
         }
     }
 }
+
+on_both_databases! {
+    async fn machine_endpoints_set_no_browser_cookie_and_pages_do(app) {
+        let (id, secret) = crate::oauth_helpers::service_client(&app, "svc", &["reports"]);
+        let token = reqwest::Client::new()
+            .post(app.url("/token"))
+            .basic_auth(&id, Some(&secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(token.status(), 200);
+        assert!(token.headers().get("set-cookie").is_none(), "/token");
+        for path in ["/jwks", "/.well-known/openid-configuration", "/healthz", "/userinfo"] {
+            let r = browser().get(app.url(path)).send().await.unwrap();
+            assert!(r.headers().get("set-cookie").is_none(), "{path}");
+        }
+        // A browser opening a page still gets its binding.
+        let page = browser().get(app.url("/login")).send().await.unwrap();
+        let cookies: Vec<_> = page.headers().get_all("set-cookie").iter().collect();
+        assert!(
+            cookies.iter().any(|c| c.to_str().unwrap().contains("idp_csrf=")),
+            "{cookies:?}"
+        );
+    }
+}

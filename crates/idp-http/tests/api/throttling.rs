@@ -377,6 +377,16 @@ on_both_databases! {
             let (status, body) = crate::oauth_helpers::client_credentials(&app, &id, &secret, None).await;
             assert_eq!(status, 200, "{body}");
         }
+        // ...and costs no throttle counter (no database write, nor read).
+        let counters: Vec<String> = app
+            .idp
+            .db
+            .read(|conn| {
+                use idp_core::db::schema::login_throttle as t;
+                t::table.select(t::throttle_key).load(conn).map_err(StoreError::from)
+            })
+            .unwrap();
+        assert!(counters.is_empty(), "{counters:?}");
         let tasks: Vec<_> = (0..40)
             .map(|n| {
                 let request = reqwest::Client::new()
@@ -399,9 +409,13 @@ on_both_databases! {
         }
         assert!(checked <= 20, "{checked} wrong secrets were checked, limit 20");
         assert_eq!(checked + refused, 40);
-        // Locked for this caller now: the right secret is not looked at.
-        let (status, body) = crate::oauth_helpers::client_credentials(&app, &id, &secret, None).await;
+        // Locked for this caller now: a wrong secret is refused unchecked...
+        let (status, body) = crate::oauth_helpers::client_credentials(&app, &id, "wrong-again", None).await;
         assert_eq!(status, 401, "{body}");
         assert!(body["error_description"].as_str().unwrap().starts_with("too many failed attempts"));
+        // ...but the app holding the real secret (256 random bits, which no
+        // guessing finds) is not locked out by whoever shares its address.
+        let (status, body) = crate::oauth_helpers::client_credentials(&app, &id, &secret, None).await;
+        assert_eq!(status, 200, "{body}");
     }
 }

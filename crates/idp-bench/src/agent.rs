@@ -1,0 +1,342 @@
+//! One virtual client: its own connection and its own cookies, speaking the
+//! protocol as an app and a browser would. Cookies are kept by hand, per
+//! server, because two idp servers on one host (the federated scenario)
+//! would otherwise share `idp_session` across ports.
+
+use std::collections::BTreeMap;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rand::RngCore;
+use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::setup::Target;
+
+/// Why a request did not do what the flow needed.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("{step}: HTTP {status}")]
+    Status { step: &'static str, status: u16 },
+    #[error("{step}: {message}")]
+    Transport { step: &'static str, message: String },
+    #[error("{step}: {message}")]
+    Protocol { step: &'static str, message: String },
+}
+
+impl Failure {
+    /// How the report counts it.
+    pub fn cause(&self) -> String {
+        match self {
+            Failure::Status { status, .. } => status.to_string(),
+            Failure::Transport { .. } => "transport".into(),
+            Failure::Protocol { .. } => "protocol".into(),
+        }
+    }
+}
+
+/// Tokens from a code exchange.
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+}
+
+pub struct Agent {
+    http: Client,
+    /// Sent as `X-Forwarded-For`, so a server that trusts it sees each
+    /// virtual client at its own address, as people behind a proxy are.
+    forwarded_for: Option<String>,
+    /// Cookie name → value, per origin (`scheme://host:port`).
+    cookies: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Agent {
+    pub fn new(forwarded_for: Option<String>) -> Self {
+        let http = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(1)
+            .tcp_nodelay(true)
+            .build()
+            .expect("a plain HTTP client builds");
+        Self {
+            http,
+            forwarded_for,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    pub async fn get(&mut self, step: &'static str, url: &str) -> Result<Response, Failure> {
+        let request = self.http.get(url).headers(self.cookie_header(url));
+        self.send(step, url, request).await
+    }
+
+    /// `GET`, expecting a 200 with a body (discovery, JWKS).
+    pub async fn fetch(&mut self, step: &'static str, url: &str) -> Result<(), Failure> {
+        let response = expect(step, self.get(step, url).await?, StatusCode::OK)?;
+        response.bytes().await.map_err(|e| transport(step, e))?;
+        Ok(())
+    }
+
+    /// Email and password at `POST /api/v1/session`, as idp's own pages do
+    /// (a CSRF token bound to the browser's cookie first, once).
+    pub async fn sign_in(&mut self, api: &str, email: &str, password: &str) -> Result<(), Failure> {
+        let step = "sign-in";
+        let csrf_url = format!("{api}/csrf");
+        let csrf: Value = json(
+            step,
+            expect(step, self.get(step, &csrf_url).await?, StatusCode::OK)?,
+        )
+        .await?;
+        let token = field(step, &csrf, "csrf_token")?;
+        let url = format!("{api}/session");
+        let request = self
+            .http
+            .post(&url)
+            .headers(self.cookie_header(&url))
+            .header("X-CSRF-Token", token)
+            .json(&serde_json::json!({"email": email, "password": password}));
+        let response = expect(step, self.send(step, &url, request).await?, StatusCode::OK)?;
+        response.bytes().await.map_err(|e| transport(step, e))?;
+        Ok(())
+    }
+
+    /// A signed-in browser's authorization request (PKCE S256) and the
+    /// app's exchange of the code it brings back.
+    pub async fn code_flow(&mut self, target: &Target, scope: &str) -> Result<Tokens, Failure> {
+        let verifier = random(32);
+        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        let mut url = Url::parse(&target.authorization_endpoint)
+            .map_err(|e| protocol("authorize", e.to_string()))?;
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &target.web.client_id)
+            .append_pair("redirect_uri", &target.web.redirect_uri)
+            .append_pair("scope", scope)
+            .append_pair("state", &random(12))
+            .append_pair("nonce", &random(12))
+            .append_pair("code_challenge", &challenge)
+            .append_pair("code_challenge_method", "S256");
+        let response = self.get("authorize", url.as_str()).await?;
+        let code = code_from_redirect(&response, &target.web.redirect_uri)?;
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", target.web.redirect_uri.as_str()),
+            ("code_verifier", verifier.as_str()),
+        ];
+        let body = self
+            .token("code-exchange", target, &target.web, &form)
+            .await?;
+        Ok(Tokens {
+            access_token: field("code-exchange", &body, "access_token")?.to_string(),
+            refresh_token: body["refresh_token"].as_str().map(str::to_string),
+        })
+    }
+
+    /// A refresh; the token rotates, so the caller keeps the new one.
+    pub async fn refresh(
+        &mut self,
+        target: &Target,
+        refresh_token: &str,
+    ) -> Result<Tokens, Failure> {
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ];
+        let body = self.token("refresh", target, &target.web, &form).await?;
+        Ok(Tokens {
+            access_token: field("refresh", &body, "access_token")?.to_string(),
+            refresh_token: body["refresh_token"].as_str().map(str::to_string),
+        })
+    }
+
+    pub async fn client_credentials(&mut self, target: &Target) -> Result<(), Failure> {
+        let form = [("grant_type", "client_credentials")];
+        let body = self
+            .token("client-credentials", target, &target.service, &form)
+            .await?;
+        field("client-credentials", &body, "access_token")?;
+        Ok(())
+    }
+
+    pub async fn userinfo(&mut self, target: &Target, access_token: &str) -> Result<(), Failure> {
+        let step = "userinfo";
+        let request = self
+            .http
+            .get(&target.userinfo_endpoint)
+            .bearer_auth(access_token);
+        let body = json(
+            step,
+            expect(step, self.send(step, "", request).await?, StatusCode::OK)?,
+        )
+        .await?;
+        field(step, &body, "sub")?;
+        Ok(())
+    }
+
+    pub async fn introspect(&mut self, target: &Target, token: &str) -> Result<(), Failure> {
+        let step = "introspection";
+        let request = self
+            .http
+            .post(&target.introspection_endpoint)
+            .basic_auth(&target.web.client_id, Some(&target.web.client_secret))
+            .form(&[("token", token)]);
+        let body = json(
+            step,
+            expect(step, self.send(step, "", request).await?, StatusCode::OK)?,
+        )
+        .await?;
+        if body["active"] != Value::Bool(true) {
+            return Err(protocol(step, format!("the token is not active: {body}")));
+        }
+        Ok(())
+    }
+
+    async fn token(
+        &mut self,
+        step: &'static str,
+        target: &Target,
+        client: &crate::setup::ClientCredentials,
+        form: &[(&str, &str)],
+    ) -> Result<Value, Failure> {
+        let request = self
+            .http
+            .post(&target.token_endpoint)
+            .basic_auth(&client.client_id, Some(&client.client_secret))
+            .form(form);
+        json(
+            step,
+            expect(step, self.send(step, "", request).await?, StatusCode::OK)?,
+        )
+        .await
+    }
+
+    /// Sends, and keeps the cookies of `url`'s origin that the answer sets
+    /// (no cookie handling when `url` is empty: the app's calls carry none).
+    async fn send(
+        &mut self,
+        step: &'static str,
+        url: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Response, Failure> {
+        let request = match &self.forwarded_for {
+            Some(address) => request.header("X-Forwarded-For", address),
+            None => request,
+        };
+        let response = request.send().await.map_err(|e| transport(step, e))?;
+        if !url.is_empty() {
+            self.keep_cookies(url, response.headers());
+        }
+        Ok(response)
+    }
+
+    fn cookie_header(&self, url: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Some(jar) = self.cookies.get(&origin(url)) {
+            let line: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            if let Ok(value) = line.join("; ").parse() {
+                headers.insert(COOKIE, value);
+            }
+        }
+        headers
+    }
+
+    fn keep_cookies(&mut self, url: &str, headers: &HeaderMap) {
+        let jar = self.cookies.entry(origin(url)).or_default();
+        for value in headers.get_all(SET_COOKIE) {
+            let Some((name, value)) = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.split(';').next())
+                .and_then(|pair| pair.split_once('='))
+            else {
+                continue;
+            };
+            if value.is_empty() {
+                jar.remove(name.trim());
+            } else {
+                jar.insert(name.trim().to_string(), value.trim().to_string());
+            }
+        }
+    }
+}
+
+fn origin(url: &str) -> String {
+    Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default()
+}
+
+fn random(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+fn transport(step: &'static str, e: reqwest::Error) -> Failure {
+    Failure::Transport {
+        step,
+        message: e.to_string(),
+    }
+}
+
+fn protocol(step: &'static str, message: String) -> Failure {
+    Failure::Protocol { step, message }
+}
+
+fn expect(step: &'static str, response: Response, status: StatusCode) -> Result<Response, Failure> {
+    if response.status() == status {
+        Ok(response)
+    } else {
+        Err(Failure::Status {
+            step,
+            status: response.status().as_u16(),
+        })
+    }
+}
+
+async fn json(step: &'static str, response: Response) -> Result<Value, Failure> {
+    let bytes = response.bytes().await.map_err(|e| transport(step, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| protocol(step, format!("not JSON: {e}")))
+}
+
+fn field<'a>(step: &'static str, body: &'a Value, name: &str) -> Result<&'a str, Failure> {
+    body[name]
+        .as_str()
+        .ok_or_else(|| protocol(step, format!("no {name} in {body}")))
+}
+
+/// The `code` of an authorization response that went to `redirect_uri`.
+fn code_from_redirect(response: &Response, redirect_uri: &str) -> Result<String, Failure> {
+    let step = "authorize";
+    if !response.status().is_redirection() {
+        return Err(Failure::Status {
+            step,
+            status: response.status().as_u16(),
+        });
+    }
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .ok_or_else(|| protocol(step, "a redirect without Location".into()))?;
+    if !location.starts_with(redirect_uri) {
+        return Err(protocol(
+            step,
+            format!("redirected to {location}, not the app"),
+        ));
+    }
+    let url = Url::parse(location).map_err(|e| protocol(step, e.to_string()))?;
+    let mut code = None;
+    for (k, v) in url.query_pairs() {
+        match &*k {
+            "code" => code = Some(v.into_owned()),
+            "error" => return Err(protocol(step, format!("the app got error={v}"))),
+            _ => {}
+        }
+    }
+    code.ok_or_else(|| protocol(step, format!("no code in {location}")))
+}
