@@ -124,6 +124,19 @@ impl Idp {
         &self,
         token: &str,
     ) -> Result<Option<AccessTokenClaims>, StoreError> {
+        Ok(self
+            .verify_access_token_then(token, |_, _| Ok(()))?
+            .map(|(claims, ())| claims))
+    }
+
+    /// [`Self::verify_access_token`], then `then` on the same pooled
+    /// connection as the revocation check, for what the caller reads next
+    /// (userinfo's account): one checkout per request instead of two.
+    pub(crate) fn verify_access_token_then<T>(
+        &self,
+        token: &str,
+        then: impl FnOnce(&mut crate::db::DbConnection, &AccessTokenClaims) -> Result<T, StoreError>,
+    ) -> Result<Option<(AccessTokenClaims, T)>, StoreError> {
         let Some((header, claims)) = self.signing.verify_jwt(token) else {
             return Ok(None);
         };
@@ -163,24 +176,25 @@ impl Idp {
                 None => return Ok(None),
             }
         };
-        let revoked: i64 = self.db.read(|conn| {
-            r::table
-                .filter(r::jti.eq(&jti))
-                .count()
-                .get_result(conn)
-                .map_err(StoreError::from)
-        })?;
-        if revoked > 0 {
-            return Ok(None);
-        }
-        Ok(Some(AccessTokenClaims {
+        let claims = AccessTokenClaims {
             sub,
             account_id,
             client_id,
             scopes,
             jti,
             exp,
-        }))
+        };
+        self.db.read(|conn| {
+            let revoked: i64 = r::table
+                .filter(r::jti.eq(&claims.jti))
+                .count()
+                .get_result(conn)?;
+            if revoked > 0 {
+                return Ok(None);
+            }
+            let then = then(conn, &claims)?;
+            Ok(Some((claims, then)))
+        })
     }
 }
 

@@ -4,7 +4,6 @@ use serde_json::{json, Map, Value};
 
 use super::{userinfo_claims, AccessError};
 use crate::accounts::Account;
-use crate::db::StoreError;
 use crate::keys::Alg;
 use crate::organizations::ORGANIZATIONS_SCOPE;
 use crate::Idp;
@@ -21,18 +20,16 @@ impl Idp {
     /// The claims `access_token` lets its client read about its person,
     /// under the subject that client knows them by.
     pub fn userinfo(&self, access_token: &str) -> Result<UserInfo, AccessError> {
-        let claims = self
-            .verify_access_token(access_token)?
-            .ok_or(AccessError::InvalidToken)?;
         // A client's own token (client credentials) is about no person.
-        let account_id = claims
-            .account_id
-            .as_deref()
+        let (claims, account) = self
+            .verify_access_token_then(access_token, |conn, claims| {
+                match claims.account_id.as_deref() {
+                    Some(id) => Ok(Account::find(conn, id)?),
+                    None => Ok(None),
+                }
+            })?
             .ok_or(AccessError::InvalidToken)?;
-        let account = self
-            .db
-            .read(|conn| Account::find(conn, account_id).map_err(StoreError::from))?
-            .ok_or(AccessError::InvalidToken)?;
+        let account = account.ok_or(AccessError::InvalidToken)?;
         if !claims.scopes.contains("openid") {
             return Err(AccessError::InsufficientScope(
                 "the token was not issued with scope openid",
