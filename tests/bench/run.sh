@@ -33,12 +33,7 @@ server_pid=""
 pg_db=""
 
 stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-  fi
-  if [ -n "$server_pid" ]; then wait "$server_pid" 2>/dev/null || true; fi
+  idp_stop "$server_pid"
   server_pid=""
 }
 

@@ -56,6 +56,17 @@ idp_start() {
   return 1
 }
 
+# idp_stop PID: ends a background process (SIGTERM, 5 s to finish, then
+# SIGKILL) and reaps it. An empty PID does nothing.
+idp_stop() {
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
 # idp_pick_port: a random loopback port for a server, below the kernel's
 # ephemeral range (from which the kernel hands out ports of its own, to
 # port-0 binds and outgoing connections), so those cannot collide with it.

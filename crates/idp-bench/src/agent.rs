@@ -69,8 +69,8 @@ impl Agent {
     }
 
     pub async fn get(&mut self, step: &'static str, url: &str) -> Result<Response, Failure> {
-        let request = self.http.get(url).headers(self.cookie_header(url));
-        self.send(step, url, request).await
+        let request = self.http.get(url);
+        self.browser_send(step, url, request).await
     }
 
     /// `GET`, expecting a 200 with a body (discovery, JWKS).
@@ -85,7 +85,7 @@ impl Agent {
     pub async fn sign_in(&mut self, api: &str, email: &str, password: &str) -> Result<(), Failure> {
         let step = "sign-in";
         let csrf_url = format!("{api}/csrf");
-        let csrf: Value = json(
+        let csrf = json(
             step,
             expect(step, self.get(step, &csrf_url).await?, StatusCode::OK)?,
         )
@@ -95,10 +95,10 @@ impl Agent {
         let request = self
             .http
             .post(&url)
-            .headers(self.cookie_header(&url))
             .header("X-CSRF-Token", token)
             .json(&serde_json::json!({"email": email, "password": password}));
-        let response = expect(step, self.send(step, &url, request).await?, StatusCode::OK)?;
+        let response = self.browser_send(step, &url, request).await?;
+        let response = expect(step, response, StatusCode::OK)?;
         response.bytes().await.map_err(|e| transport(step, e))?;
         Ok(())
     }
@@ -168,11 +168,7 @@ impl Agent {
             .http
             .get(&target.userinfo_endpoint)
             .bearer_auth(access_token);
-        let body = json(
-            step,
-            expect(step, self.send(step, "", request).await?, StatusCode::OK)?,
-        )
-        .await?;
+        let body = self.app_call(step, request).await?;
         field(step, &body, "sub")?;
         Ok(())
     }
@@ -184,11 +180,7 @@ impl Agent {
             .post(&target.introspection_endpoint)
             .basic_auth(&target.web.client_id, Some(&target.web.client_secret))
             .form(&[("token", token)]);
-        let body = json(
-            step,
-            expect(step, self.send(step, "", request).await?, StatusCode::OK)?,
-        )
-        .await?;
+        let body = self.app_call(step, request).await?;
         if body["active"] != Value::Bool(true) {
             return Err(protocol(step, format!("the token is not active: {body}")));
         }
@@ -207,30 +199,43 @@ impl Agent {
             .post(&target.token_endpoint)
             .basic_auth(&client.client_id, Some(&client.client_secret))
             .form(form);
-        json(
-            step,
-            expect(step, self.send(step, "", request).await?, StatusCode::OK)?,
-        )
-        .await
+        self.app_call(step, request).await
     }
 
-    /// Sends, and keeps the cookies of `url`'s origin that the answer sets
-    /// (no cookie handling when `url` is empty: the app's calls carry none).
-    async fn send(
+    /// An app's call (it carries no cookies), expecting a 200 with JSON.
+    async fn app_call(
+        &self,
+        step: &'static str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Value, Failure> {
+        let response = self.send(step, request).await?;
+        json(step, expect(step, response, StatusCode::OK)?).await
+    }
+
+    /// A browser's request to `url`: it sends the cookies of that origin
+    /// and keeps those the answer sets.
+    async fn browser_send(
         &mut self,
         step: &'static str,
         url: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Response, Failure> {
+        let request = request.headers(self.cookie_header(url));
+        let response = self.send(step, request).await?;
+        self.keep_cookies(url, response.headers());
+        Ok(response)
+    }
+
+    async fn send(
+        &self,
+        step: &'static str,
         request: reqwest::RequestBuilder,
     ) -> Result<Response, Failure> {
         let request = match &self.forwarded_for {
             Some(address) => request.header("X-Forwarded-For", address),
             None => request,
         };
-        let response = request.send().await.map_err(|e| transport(step, e))?;
-        if !url.is_empty() {
-            self.keep_cookies(url, response.headers());
-        }
-        Ok(response)
+        request.send().await.map_err(|e| transport(step, e))
     }
 
     fn cookie_header(&self, url: &str) -> HeaderMap {

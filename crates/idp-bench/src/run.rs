@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -38,7 +38,6 @@ struct Shared {
     started: AtomicU64,
     done: AtomicU64,
     failed: AtomicU64,
-    stop: AtomicBool,
 }
 
 type Gathered = BTreeMap<&'static str, Samples>;
@@ -63,7 +62,7 @@ pub async fn run(scenario: Scenario, target: Arc<Target>, plan: Plan) -> Result<
         let (target, shared) = (target.clone(), shared.clone());
         workers.spawn(async move {
             let mut gathered = Gathered::new();
-            while !shared.stop.load(Ordering::Relaxed) && Instant::now() < deadline {
+            while Instant::now() < deadline {
                 let n = shared.started.fetch_add(1, Ordering::Relaxed);
                 if plan.requests.is_some_and(|budget| n >= budget) {
                     break;
@@ -100,7 +99,7 @@ pub async fn run(scenario: Scenario, target: Arc<Target>, plan: Plan) -> Result<
                         return gathered;
                     }
                 };
-                while !shared.stop.load(Ordering::Relaxed) && Instant::now() < start + 2 * third {
+                while Instant::now() < start + 2 * third {
                     let began = Instant::now();
                     let (_, result) = client.step(Scenario::PasswordSignIn, &target).await;
                     record(&mut gathered, &shared, "burst-sign-in", began, result);

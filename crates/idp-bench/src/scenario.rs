@@ -117,49 +117,29 @@ impl Client {
         Ok(client)
     }
 
-    /// One iteration; returns the name of what it measured.
+    /// One iteration; returns the name of what it measured (for `mixed`,
+    /// the flow it picked).
     pub async fn step(
         &mut self,
         scenario: Scenario,
         target: &Target,
     ) -> (&'static str, Result<(), Failure>) {
-        match scenario {
-            Scenario::Discovery => (
-                scenario.name(),
-                self.agent.fetch("discovery", &target.discovery_url).await,
-            ),
-            Scenario::Jwks => (
-                scenario.name(),
-                self.agent.fetch("jwks", &target.jwks_uri).await,
-            ),
-            Scenario::ClientCredentials => {
-                (scenario.name(), self.agent.client_credentials(target).await)
-            }
-            Scenario::PasswordSignIn => (scenario.name(), self.sign_in(target).await),
-            Scenario::AuthorizationCode => (scenario.name(), self.code_flow(target).await),
-            Scenario::Refresh => (scenario.name(), self.refresh(target).await),
-            Scenario::Userinfo => (
-                scenario.name(),
-                self.agent.userinfo(target, &self.access_token).await,
-            ),
-            Scenario::Introspection => (
-                scenario.name(),
-                self.agent.introspect(target, &self.access_token).await,
-            ),
-            Scenario::Mixed => {
-                // Out of 100: 40 refresh, 25 userinfo, 25 introspection,
-                // 5 code flows, 5 sign-ins.
-                let roll = rand::thread_rng().gen_range(0..100);
-                let pick = match roll {
-                    0..40 => Scenario::Refresh,
-                    40..65 => Scenario::Userinfo,
-                    65..90 => Scenario::Introspection,
-                    90..95 => Scenario::AuthorizationCode,
-                    _ => Scenario::PasswordSignIn,
-                };
-                Box::pin(self.step(pick, target)).await
-            }
-        }
+        let flow = match scenario {
+            Scenario::Mixed => mixed_pick(),
+            other => other,
+        };
+        let result = match flow {
+            Scenario::Discovery => self.agent.fetch("discovery", &target.discovery_url).await,
+            Scenario::Jwks => self.agent.fetch("jwks", &target.jwks_uri).await,
+            Scenario::ClientCredentials => self.agent.client_credentials(target).await,
+            Scenario::PasswordSignIn => self.sign_in(target).await,
+            Scenario::AuthorizationCode => self.code_flow(target).await,
+            Scenario::Refresh => self.refresh(target).await,
+            Scenario::Userinfo => self.agent.userinfo(target, &self.access_token).await,
+            Scenario::Introspection => self.agent.introspect(target, &self.access_token).await,
+            Scenario::Mixed => unreachable!("mixed_pick picks a single flow"),
+        };
+        (flow.name(), result)
     }
 
     async fn sign_in(&mut self, target: &Target) -> Result<(), Failure> {
@@ -179,5 +159,17 @@ impl Client {
             self.refresh_token = rotated;
         }
         Ok(())
+    }
+}
+
+/// `mixed`'s next flow, out of 100: 40 refresh, 25 userinfo, 25
+/// introspection, 5 code flows, 5 sign-ins.
+fn mixed_pick() -> Scenario {
+    match rand::thread_rng().gen_range(0..100) {
+        0..40 => Scenario::Refresh,
+        40..65 => Scenario::Userinfo,
+        65..90 => Scenario::Introspection,
+        90..95 => Scenario::AuthorizationCode,
+        _ => Scenario::PasswordSignIn,
     }
 }
