@@ -1,9 +1,12 @@
 //! One virtual client: its own connection and its own cookies, speaking the
 //! protocol as an app and a browser would. Cookies are kept by hand, per
 //! server, because two idp servers on one host (the federated scenario)
-//! would otherwise share `idp_session` across ports.
+//! would otherwise share `idp_session` across ports. With several nodes for
+//! one issuer, each request goes to the next node, as behind a load
+//! balancer without sticky sessions; cookies stay the issuer's.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -46,6 +49,11 @@ pub struct Tokens {
 
 pub struct Agent {
     http: Client,
+    /// The issuer's origin and the nodes that answer for it (none: the
+    /// issuer itself).
+    issuer: String,
+    nodes: Vec<String>,
+    turn: AtomicUsize,
     /// Sent as `X-Forwarded-For`, so a server that trusts it sees each
     /// virtual client at its own address, as people behind a proxy are.
     forwarded_for: Option<String>,
@@ -54,7 +62,7 @@ pub struct Agent {
 }
 
 impl Agent {
-    pub fn new(forwarded_for: Option<String>) -> Self {
+    pub fn new(target: &Target, forwarded_for: Option<String>) -> Self {
         let http = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .pool_max_idle_per_host(1)
@@ -63,13 +71,16 @@ impl Agent {
             .expect("a plain HTTP client builds");
         Self {
             http,
+            issuer: target.base.clone(),
+            nodes: target.nodes.clone(),
+            turn: AtomicUsize::new(0),
             forwarded_for,
             cookies: BTreeMap::new(),
         }
     }
 
     pub async fn get(&mut self, step: &'static str, url: &str) -> Result<Response, Failure> {
-        let request = self.http.get(url);
+        let request = self.http.get(self.route(url));
         self.browser_send(step, url, request).await
     }
 
@@ -84,22 +95,60 @@ impl Agent {
     /// (a CSRF token bound to the browser's cookie first, once).
     pub async fn sign_in(&mut self, api: &str, email: &str, password: &str) -> Result<(), Failure> {
         let step = "sign-in";
-        let csrf_url = format!("{api}/csrf");
-        let csrf = json(
-            step,
-            expect(step, self.get(step, &csrf_url).await?, StatusCode::OK)?,
-        )
-        .await?;
-        let token = field(step, &csrf, "csrf_token")?;
+        let token = self.csrf_token(step, api).await?;
         let url = format!("{api}/session");
         let request = self
             .http
-            .post(&url)
+            .post(self.route(&url))
             .header("X-CSRF-Token", token)
             .json(&serde_json::json!({"email": email, "password": password}));
         let response = self.browser_send(step, &url, request).await?;
         let response = expect(step, response, StatusCode::OK)?;
         response.bytes().await.map_err(|e| transport(step, e))?;
+        Ok(())
+    }
+
+    /// The CSRF token bound to this browser's cookie at `api`.
+    async fn csrf_token(&mut self, step: &'static str, api: &str) -> Result<String, Failure> {
+        let url = format!("{api}/csrf");
+        let csrf = json(
+            step,
+            expect(step, self.get(step, &url).await?, StatusCode::OK)?,
+        )
+        .await?;
+        Ok(field(step, &csrf, "csrf_token")?.to_string())
+    }
+
+    /// "Continue with …" on idp's sign-in page by a browser that is signed
+    /// in at the upstream: out to the upstream's authorization endpoint,
+    /// back to idp's callback, and signed in to idp. Each one is a new visit
+    /// (no idp cookies), as a person arriving from an app.
+    pub async fn federated_sign_in(&mut self, target: &Target) -> Result<(), Failure> {
+        let step = "federated-sign-in";
+        let provider = &target
+            .federation
+            .as_ref()
+            .ok_or_else(|| protocol(step, "no upstream (--upstream)".into()))?
+            .provider;
+        self.cookies.remove(&origin(&target.base));
+        let token = self.csrf_token(step, &target.api).await?;
+        let start = format!("{}/federation/{provider}/start", target.base);
+        let request = self
+            .http
+            .post(self.route(&start))
+            .form(&[("csrf_token", token.as_str()), ("return_to", "/account")]);
+        let response = self.browser_send(step, &start, request).await?;
+        let upstream = redirected_to(step, &response)?;
+        let response = self.get(step, &upstream).await?;
+        let callback = redirected_to(step, &response)?;
+        let response = self.get(step, &callback).await?;
+        let landed = redirected_to(step, &response)?;
+        if landed != "/account" {
+            return Err(protocol(
+                step,
+                format!("the callback went to {landed}, not /account"),
+            ));
+        }
         Ok(())
     }
 
@@ -166,7 +215,7 @@ impl Agent {
         let step = "userinfo";
         let request = self
             .http
-            .get(&target.userinfo_endpoint)
+            .get(self.route(&target.userinfo_endpoint))
             .bearer_auth(access_token);
         let body = self.app_call(step, request).await?;
         field(step, &body, "sub")?;
@@ -177,7 +226,7 @@ impl Agent {
         let step = "introspection";
         let request = self
             .http
-            .post(&target.introspection_endpoint)
+            .post(self.route(&target.introspection_endpoint))
             .basic_auth(&target.web.client_id, Some(&target.web.client_secret))
             .form(&[("token", token)]);
         let body = self.app_call(step, request).await?;
@@ -196,7 +245,7 @@ impl Agent {
     ) -> Result<Value, Failure> {
         let request = self
             .http
-            .post(&target.token_endpoint)
+            .post(self.route(&target.token_endpoint))
             .basic_auth(&client.client_id, Some(&client.client_secret))
             .form(form);
         self.app_call(step, request).await
@@ -236,6 +285,22 @@ impl Agent {
             None => request,
         };
         request.send().await.map_err(|e| transport(step, e))
+    }
+
+    /// Where a request for `url` goes: the next node, when `url` is the
+    /// issuer's and there are nodes.
+    fn route(&self, url: &str) -> String {
+        let rest = url
+            .strip_prefix(self.issuer.as_str())
+            .filter(|rest| rest.is_empty() || rest.starts_with('/'));
+        match rest {
+            Some(rest) if !self.nodes.is_empty() => {
+                // One task owns the agent; the atomic only lets `&self` count.
+                let turn = self.turn.fetch_add(1, Ordering::Relaxed);
+                format!("{}{rest}", self.nodes[turn % self.nodes.len()])
+            }
+            _ => url.to_string(),
+        }
     }
 
     fn cookie_header(&self, url: &str) -> HeaderMap {
@@ -314,27 +379,33 @@ fn field<'a>(step: &'static str, body: &'a Value, name: &str) -> Result<&'a str,
         .ok_or_else(|| protocol(step, format!("no {name} in {body}")))
 }
 
-/// The `code` of an authorization response that went to `redirect_uri`.
-fn code_from_redirect(response: &Response, redirect_uri: &str) -> Result<String, Failure> {
-    let step = "authorize";
+/// Where a redirect sends the browser.
+fn redirected_to(step: &'static str, response: &Response) -> Result<String, Failure> {
     if !response.status().is_redirection() {
         return Err(Failure::Status {
             step,
             status: response.status().as_u16(),
         });
     }
-    let location = response
+    response
         .headers()
         .get(LOCATION)
         .and_then(|l| l.to_str().ok())
-        .ok_or_else(|| protocol(step, "a redirect without Location".into()))?;
+        .map(str::to_string)
+        .ok_or_else(|| protocol(step, "a redirect without Location".into()))
+}
+
+/// The `code` of an authorization response that went to `redirect_uri`.
+fn code_from_redirect(response: &Response, redirect_uri: &str) -> Result<String, Failure> {
+    let step = "authorize";
+    let location = redirected_to(step, response)?;
     if !location.starts_with(redirect_uri) {
         return Err(protocol(
             step,
             format!("redirected to {location}, not the app"),
         ));
     }
-    let url = Url::parse(location).map_err(|e| protocol(step, e.to_string()))?;
+    let url = Url::parse(&location).map_err(|e| protocol(step, e.to_string()))?;
     let mut code = None;
     for (k, v) in url.query_pairs() {
         match &*k {

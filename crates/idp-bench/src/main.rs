@@ -29,9 +29,22 @@ use stats::Summary;
 #[derive(Parser)]
 #[command(name = "idp-bench", about = "Load generator for a running idp")]
 struct Args {
-    /// The server's base URL.
+    /// The server's base URL (its issuer).
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     url: String,
+    /// Stateless nodes that answer for --url's issuer on one database
+    /// (repeat; list --url's own server too if it takes part): each request
+    /// goes to the next one, as behind a round-robin load balancer.
+    #[arg(long = "node")]
+    nodes: Vec<String>,
+    /// An upstream idp to sign in through (the `federated-sign-in`
+    /// scenario, which runs only with it): the load generator registers it
+    /// at the server as a provider, through the admin API.
+    #[arg(long)]
+    upstream: Option<String>,
+    /// How to run idp against the upstream's database.
+    #[arg(long, value_delimiter = ' ', requires = "upstream")]
+    upstream_idp: Vec<String>,
     /// Scenarios to run, in order (default: all).
     #[arg(long = "scenario", value_enum)]
     scenarios: Vec<Scenario>,
@@ -121,10 +134,19 @@ async fn bench(args: Args) -> Result<bool, String> {
         );
     }
     let scenarios = if args.scenarios.is_empty() {
-        Scenario::ALL.to_vec()
+        // Federated sign-in needs an upstream; without one it is left out.
+        Scenario::ALL
+            .into_iter()
+            .filter(|s| *s != Scenario::FederatedSignIn || args.upstream.is_some())
+            .collect()
     } else {
         args.scenarios.clone()
     };
+    if scenarios.contains(&Scenario::FederatedSignIn) && args.upstream.is_none() {
+        return Err(
+            "federated-sign-in needs --upstream (another idp server) and --upstream-idp".into(),
+        );
+    }
     if args.primitives {
         return measure_primitives(&args).map(|()| true);
     }
@@ -153,6 +175,15 @@ async fn bench(args: Args) -> Result<bool, String> {
             .any(|s| matches!(s, Scenario::ClientCredentials))
             .then_some(service),
         id_token_alg: args.id_token_alg.clone(),
+        upstream: args.upstream.as_ref().map(|url| setup::Upstream {
+            url: url.clone(),
+            idp: IdpCommand(if args.upstream_idp.is_empty() {
+                args.idp.clone()
+            } else {
+                args.upstream_idp.clone()
+            }),
+        }),
+        nodes: args.nodes.clone(),
     };
     let target = setup::prepare(&args.url, &IdpCommand(args.idp.clone()), needs, &run_id)
         .await

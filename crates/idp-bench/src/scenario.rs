@@ -22,13 +22,17 @@ pub enum Scenario {
     Refresh,
     Userinfo,
     Introspection,
+    /// "Continue with …" through an upstream idp (`--upstream`) by a
+    /// browser signed in there; the first one, which links the account,
+    /// happens before the clock starts.
+    FederatedSignIn,
     /// Mostly refresh, userinfo and introspection, some sign-ins and code
     /// flows; with `--burst` a wave of sign-ins in the middle third.
     Mixed,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 9] = [
+    pub const ALL: [Scenario; 10] = [
         Scenario::Discovery,
         Scenario::Jwks,
         Scenario::ClientCredentials,
@@ -37,6 +41,7 @@ impl Scenario {
         Scenario::Refresh,
         Scenario::Userinfo,
         Scenario::Introspection,
+        Scenario::FederatedSignIn,
         Scenario::Mixed,
     ];
 
@@ -50,13 +55,14 @@ impl Scenario {
             Scenario::Refresh => "refresh",
             Scenario::Userinfo => "userinfo",
             Scenario::Introspection => "introspection",
+            Scenario::FederatedSignIn => "federated-sign-in",
             Scenario::Mixed => "mixed",
         }
     }
 
     /// Whether its clients sign in (and so need people and the web client).
     pub fn needs_people(self) -> bool {
-        self.needs_tokens() || self == Scenario::PasswordSignIn
+        self.needs_tokens() || matches!(self, Scenario::PasswordSignIn | Scenario::FederatedSignIn)
     }
 
     fn needs_tokens(self) -> bool {
@@ -96,6 +102,7 @@ impl Client {
             .unwrap_or_default();
         let mut client = Client {
             agent: Agent::new(
+                target,
                 forwarded_for.then(|| format!("10.{}.{}.1", (index >> 8) & 0xff, index & 0xff)),
             ),
             email,
@@ -113,6 +120,18 @@ impl Client {
                 step: "code-exchange",
                 message: "no refresh_token for offline_access".into(),
             })?;
+        }
+        if scenario == Scenario::FederatedSignIn {
+            let upstream = target.federation.as_ref().map(|f| f.upstream_api.clone());
+            let upstream = upstream.ok_or(Failure::Protocol {
+                step: "prepare",
+                message: "the federated scenario needs --upstream".into(),
+            })?;
+            client
+                .agent
+                .sign_in(&upstream, &client.email, PASSWORD)
+                .await?;
+            client.agent.federated_sign_in(target).await?;
         }
         Ok(client)
     }
@@ -137,6 +156,7 @@ impl Client {
             Scenario::Refresh => self.refresh(target).await,
             Scenario::Userinfo => self.agent.userinfo(target, &self.access_token).await,
             Scenario::Introspection => self.agent.introspect(target, &self.access_token).await,
+            Scenario::FederatedSignIn => self.agent.federated_sign_in(target).await,
             Scenario::Mixed => unreachable!("mixed_pick picks a single flow"),
         };
         (flow.name(), result)
