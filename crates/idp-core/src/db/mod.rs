@@ -102,15 +102,40 @@ pub struct Manager {
     url: DatabaseUrl,
 }
 
+/// A connection used within this long before is taken to be alive without
+/// asking the server (`SELECT 1` on every checkout was half of the
+/// round trips of a userinfo or introspection call); one idle longer is
+/// checked. One that breaks inside the window is noticed by the error of
+/// the call that used it ([`Pooled::after_error`]) and leaves the pool.
+const TRUSTED_FOR: Duration = Duration::from_millis(500);
+
+/// A pooled connection and what the pool knows of its health.
+pub struct Pooled {
+    conn: DbConnection,
+    returned_at: std::time::Instant,
+    broken: bool,
+}
+
+impl Pooled {
+    /// After a call on this connection failed: whether the server still
+    /// answers (a PostgreSQL restart or a terminated backend shows here);
+    /// if not, the pool drops the connection when it comes back.
+    fn after_error(&mut self) {
+        if let DbConnection::Postgresql(pg) = &mut self.conn {
+            self.broken = pg.batch_execute("SELECT 1").is_err();
+        }
+    }
+}
+
 impl ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        match self.url.backend {
+    fn connect(&self) -> Result<Pooled, r2d2::Error> {
+        let conn = match self.url.backend {
             Backend::Postgres => PgConnection::establish(&self.url.target)
                 .map(DbConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+                .map_err(r2d2::Error::ConnectionError)?,
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url.target)
                     .map_err(r2d2::Error::ConnectionError)?;
@@ -119,18 +144,29 @@ impl ManageConnection for Manager {
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
-                Ok(DbConnection::Sqlite(conn))
+                DbConnection::Sqlite(conn)
             }
-        }
+        };
+        Ok(Pooled {
+            conn,
+            returned_at: std::time::Instant::now(),
+            broken: false,
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), r2d2::Error> {
+        if pooled.returned_at.elapsed() < TRUSTED_FOR {
+            return Ok(());
+        }
+        pooled
+            .conn
+            .batch_execute("SELECT 1")
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
+        pooled.returned_at = std::time::Instant::now();
+        pooled.broken
     }
 }
 
@@ -189,8 +225,8 @@ impl Db {
     /// Applies the embedded migrations of this backend; returns how many ran.
     pub fn migrate(&self) -> Result<usize, StoreError> {
         let _guard = self.lock_sqlite_writer();
-        let mut conn = self.pool.get()?;
-        let ran = match &mut *conn {
+        let mut pooled = self.pool.get()?;
+        let ran = match &mut pooled.conn {
             DbConnection::Postgresql(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
         };
@@ -202,8 +238,12 @@ impl Db {
     where
         E: From<StoreError>,
     {
-        let mut conn = self.pool.get().map_err(StoreError::from)?;
-        f(&mut conn)
+        let mut pooled = self.pool.get().map_err(StoreError::from)?;
+        let result = f(&mut pooled.conn);
+        if result.is_err() {
+            pooled.after_error();
+        }
+        result
     }
 
     /// Runs `f` in one transaction: everything it wrote lands, or nothing does.
@@ -215,9 +255,12 @@ impl Db {
         let hooks = CommitHooks::open();
         let result = {
             let _guard = self.lock_sqlite_writer();
-            let mut conn = self.pool.get().map_err(StoreError::from)?;
-            let conn: &mut DbConnection = &mut conn;
-            conn.transaction(f)
+            let mut pooled = self.pool.get().map_err(StoreError::from)?;
+            let result = pooled.conn.transaction(f);
+            if result.is_err() {
+                pooled.after_error();
+            }
+            result
         };
         if result.is_ok() {
             hooks.run();
@@ -227,9 +270,7 @@ impl Db {
 
     /// Whether the database answers (for `/readyz`).
     pub fn ping(&self) -> Result<(), StoreError> {
-        let mut conn = self.pool.get()?;
-        conn.batch_execute("SELECT 1")?;
-        Ok(())
+        self.read(|conn| conn.batch_execute("SELECT 1").map_err(StoreError::from))
     }
 
     fn lock_sqlite_writer(&self) -> Option<std::sync::MutexGuard<'_, ()>> {

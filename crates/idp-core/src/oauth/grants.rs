@@ -9,13 +9,14 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::codes::{self, CodeRow};
+use super::tokens::new_jti;
 use super::{OAuthError, Scopes};
 use crate::accounts::Account;
 use crate::clients::{Client, GrantType};
 use crate::crypto::{constant_time_eq, new_id, random_token, sha256_hex};
 use crate::db::schema::{refresh_tokens as rt, revoked_access_tokens as rev};
 use crate::db::DbConnection;
-use crate::organizations::ORGANIZATIONS_SCOPE;
+use crate::organizations::{OrganizationClaim, ORGANIZATIONS_SCOPE};
 use crate::{now, Idp};
 
 #[derive(Debug)]
@@ -103,6 +104,9 @@ impl Idp {
         }
     }
 
+    /// One transaction: the code is found, checked, used and recorded with
+    /// what it issues. A replayed code commits the revocation of what it
+    /// issued before (RFC 6749 §4.1.2) and is then refused.
     fn redeem_code(
         &self,
         client: &Client,
@@ -116,48 +120,16 @@ impl Idp {
             ));
         }
         let now = now();
-        let row = self
-            .db
-            .read(|conn| codes::find(conn, code).map_err(OAuthError::from))?
-            .ok_or_else(|| grant("the code is invalid"))?;
-        if row.used_at.is_some() {
-            // RFC 6749 §4.1.2: a replayed code revokes what it issued.
-            self.db.write(|conn| revoke_issued(conn, &row))?;
-            return Err(grant("the code was used already; its tokens are revoked"));
-        }
-        if row.client_id != client.client_id {
-            return Err(grant("the code was issued to another client"));
-        }
-        if row.expires_at <= now {
-            return Err(grant("the code has expired"));
-        }
-        let Some(redirect_uri) = redirect_uri else {
-            return Err(OAuthError::InvalidRequest(
-                "redirect_uri is required: the same one as in the authorization request".into(),
-            ));
-        };
-        if redirect_uri != row.redirect_uri {
-            return Err(grant(
-                "redirect_uri does not match the authorization request",
-            ));
-        }
-        match (&row.code_challenge, verifier) {
-            (Some(challenge), Some(verifier)) => {
-                let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-                if verifier.len() < 43
-                    || verifier.len() > 128
-                    || !constant_time_eq(&computed, challenge)
-                {
-                    return Err(grant("code_verifier does not match the code_challenge"));
-                }
+        let issuance = self.db.write(|conn| {
+            let row = codes::find(conn, code)?.ok_or_else(|| grant("the code is invalid"))?;
+            if row.used_at.is_some() {
+                revoke_issued(conn, &row)?;
+                return Ok(Err(grant(
+                    "the code was used already; its tokens are revoked",
+                )));
             }
-            (Some(_), None) => return Err(grant("code_verifier is required")),
-            (None, Some(_)) => return Err(grant("no code_challenge was sent for this code")),
-            (None, None) => {}
-        }
-        let account = self.account_for_grant(&row.account_id)?;
-        let scopes = Scopes::parse(&row.scope).unwrap_or_default();
-        self.db.write(|conn| {
+            check_code(&row, client, redirect_uri, verifier, now)?;
+            let account = account_for_grant(conn, &row.account_id)?;
             if !codes::mark_used(conn, &row.code_hash, now)? {
                 return Err(grant("the code was used already"));
             }
@@ -166,22 +138,24 @@ impl Idp {
                 id: &family_id,
                 expires_at: now + Duration::days(self.settings.tokens.refresh_token_absolute_days),
             };
-            let response = self.issue(
+            let issuance = self.prepare(
                 conn,
                 client,
-                &account,
-                &scopes,
-                &row.session_id,
-                row.auth_time,
-                row.nonce.as_deref(),
+                account,
+                Scopes::parse(&row.scope).unwrap_or_default(),
+                &row,
                 Some(family),
             )?;
-            let issued_family = response.refresh_token.as_ref().map(|_| family_id.as_str());
-            codes::record_issued(conn, &row.code_hash, &response.jti, issued_family)?;
-            Ok(response)
-        })
+            let issued_family = issuance.refresh_token.as_ref().map(|_| family_id.as_str());
+            codes::record_issued(conn, &row.code_hash, &issuance.jti, issued_family)?;
+            Ok(Ok(issuance))
+        })??;
+        Ok(self.sign(client, issuance))
     }
 
+    /// One transaction: the token is found, checked, marked used and its
+    /// successor stored. A rotated token that comes back commits the end of
+    /// its family (someone holds a copy) and is then refused.
     fn refresh(
         &self,
         client: &Client,
@@ -197,50 +171,30 @@ impl Idp {
             return Err(grant("the refresh token is invalid"));
         }
         let now = now();
-        let row: RefreshRow = self
-            .db
-            .read(|conn| {
-                rt::table
-                    .find(sha256_hex(token))
-                    .select(RefreshRow::as_select())
-                    .first(conn)
-                    .optional()
-                    .map_err(OAuthError::from)
-            })?
-            .ok_or_else(|| grant("the refresh token is invalid"))?;
-        if row.client_id != client.client_id {
-            return Err(grant("the refresh token was issued to another client"));
-        }
-        if row.revoked_at.is_some() {
-            return Err(grant("the refresh token was revoked"));
-        }
-        if row.used_at.is_some() {
-            // A rotated token came back: someone holds a copy. End the family.
-            self.db
-                .write(|conn| revoke_family(conn, &row.family_id, now).map_err(OAuthError::from))?;
-            return Err(grant(
-                "the refresh token was used already; every token of its family is revoked",
-            ));
-        }
-        if row.expires_at <= now || row.family_expires_at <= now {
-            return Err(grant("the refresh token has expired"));
-        }
-        let granted = Scopes::parse(&row.scope).unwrap_or_default();
-        let scopes = match scope {
-            Some(s) => {
-                let asked = Scopes::parse(s)
-                    .ok_or_else(|| OAuthError::InvalidScope("scope is malformed".into()))?;
-                if !asked.is_subset_of(&granted) {
-                    return Err(OAuthError::InvalidScope(
-                        "scope exceeds what was granted".into(),
-                    ));
-                }
-                asked
+        let issuance = self.db.write(|conn| {
+            let row: RefreshRow = rt::table
+                .find(sha256_hex(token))
+                .select(RefreshRow::as_select())
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| grant("the refresh token is invalid"))?;
+            if row.client_id != client.client_id {
+                return Err(grant("the refresh token was issued to another client"));
             }
-            None => granted,
-        };
-        let account = self.account_for_grant(&row.account_id)?;
-        self.db.write(|conn| {
+            if row.revoked_at.is_some() {
+                return Err(grant("the refresh token was revoked"));
+            }
+            if row.used_at.is_some() {
+                revoke_family(conn, &row.family_id, now)?;
+                return Ok(Err(grant(
+                    "the refresh token was used already; every token of its family is revoked",
+                )));
+            }
+            if row.expires_at <= now || row.family_expires_at <= now {
+                return Err(grant("the refresh token has expired"));
+            }
+            let scopes = narrowed(&row.scope, scope)?;
+            let account = account_for_grant(conn, &row.account_id)?;
             let n = diesel::update(
                 rt::table
                     .find(&row.token_hash)
@@ -255,17 +209,21 @@ impl Idp {
                 id: &row.family_id,
                 expires_at: row.family_expires_at,
             };
-            self.issue(
+            let origin = Origin {
+                session_id: &row.session_id,
+                auth_time: row.auth_time,
+                nonce: None,
+            };
+            Ok(Ok(self.prepare(
                 conn,
                 client,
-                &account,
-                &scopes,
-                &row.session_id,
-                row.auth_time,
-                None,
+                account,
+                scopes,
+                origin,
                 Some(family),
-            )
-        })
+            )?))
+        })??;
+        Ok(self.sign(client, issuance))
     }
 
     fn client_credentials(
@@ -298,7 +256,7 @@ impl Idp {
             }
             None => Scopes::parse(&allowed.join(" ")).unwrap_or_default(),
         };
-        let access = self.access_token(client, &client.client_id, &scopes, None);
+        let access = self.access_token(client, &client.client_id, &scopes, None, new_jti());
         Ok(TokenResponse {
             access_token: access.token,
             token_type: "Bearer",
@@ -310,46 +268,27 @@ impl Idp {
         })
     }
 
-    fn account_for_grant(&self, account_id: &str) -> Result<Account, OAuthError> {
-        self.db
-            .read(|conn| Account::find(conn, account_id).map_err(OAuthError::from))?
-            .ok_or_else(|| grant("the account no longer exists"))
-    }
-
-    /// Access token, ID token (with `openid`), refresh token (with
-    /// `offline_access`, for clients allowed to refresh).
-    #[allow(clippy::too_many_arguments)]
-    fn issue(
+    /// What issuing writes and reads, inside the grant's transaction: the
+    /// pairwise subject, the organizations claim, and the refresh token
+    /// (with `offline_access`, for clients allowed to refresh). Signing
+    /// waits for [`Self::sign`], after the commit.
+    fn prepare<'a>(
         &self,
         conn: &mut DbConnection,
         client: &Client,
-        account: &Account,
-        scopes: &Scopes,
-        session_id: &str,
-        auth_time: NaiveDateTime,
-        nonce: Option<&str>,
+        account: Account,
+        scopes: Scopes,
+        origin: impl Into<Origin<'a>>,
         family: Option<Family<'_>>,
-    ) -> Result<TokenResponse, OAuthError> {
+    ) -> Result<Issuance, OAuthError> {
+        let origin = origin.into();
         let subject = self.record_subject(conn, client, &account.id)?;
-        let access = self.access_token(client, &subject, scopes, Some(auth_time));
+        let jti = new_jti();
         let organizations = match scopes.contains(ORGANIZATIONS_SCOPE) && scopes.contains("openid")
         {
             true => Some(crate::organizations::organizations_of(conn, &account.id)?),
             false => None,
         };
-        let id_token = scopes.contains("openid").then(|| {
-            self.id_token(
-                client,
-                &subject,
-                account,
-                scopes,
-                session_id,
-                auth_time,
-                nonce,
-                &access.token,
-                organizations.as_deref(),
-            )
-        });
         let refresh_token = match family {
             Some(family)
                 if scopes.contains("offline_access")
@@ -364,31 +303,158 @@ impl Idp {
                         rt::family_id.eq(family.id),
                         rt::client_id.eq(&client.client_id),
                         rt::account_id.eq(&account.id),
-                        rt::session_id.eq(session_id),
+                        rt::session_id.eq(origin.session_id),
                         rt::scope.eq(scopes.to_string()),
-                        rt::nonce.eq(nonce),
-                        rt::auth_time.eq(auth_time),
+                        rt::nonce.eq(origin.nonce),
+                        rt::auth_time.eq(origin.auth_time),
                         rt::created_at.eq(now),
                         rt::expires_at.eq(idle.min(family.expires_at)),
                         rt::family_expires_at.eq(family.expires_at),
-                        rt::access_jti.eq(&access.jti),
-                        rt::access_expires_at.eq(now + Duration::seconds(access.expires_in)),
+                        rt::access_jti.eq(&jti),
+                        rt::access_expires_at.eq(now + self.access_token_lifetime()),
                     ))
                     .execute(conn)?;
                 Some(token)
             }
             _ => None,
         };
-        Ok(TokenResponse {
+        Ok(Issuance {
+            subject,
+            account,
+            scopes,
+            session_id: origin.session_id.to_owned(),
+            auth_time: origin.auth_time,
+            nonce: origin.nonce.map(str::to_owned),
+            jti,
+            organizations,
+            refresh_token,
+        })
+    }
+
+    /// The access token and, with `openid`, the ID token of a committed
+    /// grant.
+    fn sign(&self, client: &Client, issuance: Issuance) -> TokenResponse {
+        let access = self.access_token(
+            client,
+            &issuance.subject,
+            &issuance.scopes,
+            Some(issuance.auth_time),
+            issuance.jti,
+        );
+        let id_token = issuance.scopes.contains("openid").then(|| {
+            self.id_token(
+                client,
+                &issuance.subject,
+                &issuance.account,
+                &issuance.scopes,
+                &issuance.session_id,
+                issuance.auth_time,
+                issuance.nonce.as_deref(),
+                &access.token,
+                issuance.organizations.as_deref(),
+            )
+        });
+        TokenResponse {
             access_token: access.token,
             token_type: "Bearer",
             expires_in: access.expires_in,
-            scope: scopes.to_string(),
-            refresh_token,
+            scope: issuance.scopes.to_string(),
+            refresh_token: issuance.refresh_token,
             id_token,
             jti: access.jti,
-        })
+        }
     }
+}
+
+/// The sign-in a grant descends from.
+struct Origin<'a> {
+    session_id: &'a str,
+    auth_time: NaiveDateTime,
+    nonce: Option<&'a str>,
+}
+
+impl<'a> From<&'a CodeRow> for Origin<'a> {
+    fn from(row: &'a CodeRow) -> Self {
+        Origin {
+            session_id: &row.session_id,
+            auth_time: row.auth_time,
+            nonce: row.nonce.as_deref(),
+        }
+    }
+}
+
+/// A grant decided and committed, not yet signed.
+struct Issuance {
+    subject: String,
+    account: Account,
+    scopes: Scopes,
+    session_id: String,
+    auth_time: NaiveDateTime,
+    nonce: Option<String>,
+    jti: String,
+    organizations: Option<Vec<OrganizationClaim>>,
+    refresh_token: Option<String>,
+}
+
+/// Everything about the request that must match the code, before it is used.
+fn check_code(
+    row: &CodeRow,
+    client: &Client,
+    redirect_uri: Option<&str>,
+    verifier: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), OAuthError> {
+    if row.client_id != client.client_id {
+        return Err(grant("the code was issued to another client"));
+    }
+    if row.expires_at <= now {
+        return Err(grant("the code has expired"));
+    }
+    let Some(redirect_uri) = redirect_uri else {
+        return Err(OAuthError::InvalidRequest(
+            "redirect_uri is required: the same one as in the authorization request".into(),
+        ));
+    };
+    if redirect_uri != row.redirect_uri {
+        return Err(grant(
+            "redirect_uri does not match the authorization request",
+        ));
+    }
+    match (&row.code_challenge, verifier) {
+        (Some(challenge), Some(verifier)) => {
+            let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+            if verifier.len() < 43
+                || verifier.len() > 128
+                || !constant_time_eq(&computed, challenge)
+            {
+                return Err(grant("code_verifier does not match the code_challenge"));
+            }
+            Ok(())
+        }
+        (Some(_), None) => Err(grant("code_verifier is required")),
+        (None, Some(_)) => Err(grant("no code_challenge was sent for this code")),
+        (None, None) => Ok(()),
+    }
+}
+
+/// The scopes a refresh asks for: all that were granted, or fewer.
+fn narrowed(granted: &str, asked: Option<&str>) -> Result<Scopes, OAuthError> {
+    let granted = Scopes::parse(granted).unwrap_or_default();
+    let Some(asked) = asked else {
+        return Ok(granted);
+    };
+    let asked = Scopes::parse(asked)
+        .ok_or_else(|| OAuthError::InvalidScope("scope is malformed".into()))?;
+    if !asked.is_subset_of(&granted) {
+        return Err(OAuthError::InvalidScope(
+            "scope exceeds what was granted".into(),
+        ));
+    }
+    Ok(asked)
+}
+
+fn account_for_grant(conn: &mut DbConnection, account_id: &str) -> Result<Account, OAuthError> {
+    Account::find(conn, account_id)?.ok_or_else(|| grant("the account no longer exists"))
 }
 
 /// Revokes every refresh token of a family and the access tokens issued with them.

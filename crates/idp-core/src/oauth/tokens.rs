@@ -11,7 +11,7 @@ use super::{claims::userinfo_claims, Scopes};
 use crate::accounts::Account;
 use crate::clients::Client;
 use crate::crypto::random_token;
-use crate::db::schema::revoked_access_tokens as r;
+use crate::db::schema::{accounts, revoked_access_tokens as r};
 use crate::db::StoreError;
 use crate::keys::Alg;
 use crate::organizations::{OrganizationClaim, ORGANIZATIONS_SCOPE};
@@ -36,6 +36,12 @@ pub(crate) struct IssuedAccessToken {
     pub expires_in: i64,
 }
 
+/// A new access token id: made before the token is signed, so that a grant
+/// can record it in its transaction and sign after the commit.
+pub(crate) fn new_jti() -> String {
+    random_token(16)
+}
+
 fn unix(t: NaiveDateTime) -> i64 {
     t.and_utc().timestamp()
 }
@@ -45,18 +51,23 @@ impl Idp {
         Alg::parse(&self.settings.tokens.access_token_alg).unwrap_or(Alg::RS256)
     }
 
-    /// Signs an access token; `sub` is the person, or the client itself for
-    /// client credentials. Nothing is written to the database.
+    pub(crate) fn access_token_lifetime(&self) -> Duration {
+        Duration::minutes(self.settings.tokens.access_token_minutes)
+    }
+
+    /// Signs access token `jti` (see [`new_jti`]); `sub` is the person, or
+    /// the client itself for client credentials. Nothing is written to the
+    /// database.
     pub(crate) fn access_token(
         &self,
         client: &Client,
         sub: &str,
         scopes: &Scopes,
         auth_time: Option<NaiveDateTime>,
+        jti: String,
     ) -> IssuedAccessToken {
         let now = now();
-        let lifetime = Duration::minutes(self.settings.tokens.access_token_minutes);
-        let jti = random_token(16);
+        let lifetime = self.access_token_lifetime();
         let mut claims = json!({
             "iss": self.settings.issuer,
             "sub": sub,
@@ -124,19 +135,50 @@ impl Idp {
         &self,
         token: &str,
     ) -> Result<Option<AccessTokenClaims>, StoreError> {
-        Ok(self
-            .verify_access_token_then(token, |_, _| Ok(()))?
-            .map(|(claims, ())| claims))
+        let Some(claims) = self.access_token_claims(token)? else {
+            return Ok(None);
+        };
+        let revoked: i64 = self.db.read(|conn| {
+            r::table
+                .filter(r::jti.eq(&claims.jti))
+                .count()
+                .get_result(conn)
+                .map_err(StoreError::from)
+        })?;
+        Ok((revoked == 0).then_some(claims))
     }
 
-    /// [`Self::verify_access_token`], then `then` on the same pooled
-    /// connection as the revocation check, for what the caller reads next
-    /// (userinfo's account): one checkout per request instead of two.
-    pub(crate) fn verify_access_token_then<T>(
+    /// [`Self::verify_access_token`] for a token about a person, and that
+    /// person's account, read in the same query as the revocation check: a
+    /// revoked token, a client's own token and a deleted account all give
+    /// `None`.
+    pub(crate) fn verify_access_token_of_account(
         &self,
         token: &str,
-        then: impl FnOnce(&mut crate::db::DbConnection, &AccessTokenClaims) -> Result<T, StoreError>,
-    ) -> Result<Option<(AccessTokenClaims, T)>, StoreError> {
+    ) -> Result<Option<(AccessTokenClaims, Account)>, StoreError> {
+        let Some(claims) = self.access_token_claims(token)? else {
+            return Ok(None);
+        };
+        let Some(account_id) = claims.account_id.as_deref() else {
+            return Ok(None);
+        };
+        let account = self.db.read(|conn| {
+            accounts::table
+                .find(account_id)
+                .filter(diesel::dsl::not(diesel::dsl::exists(
+                    r::table.filter(r::jti.eq(&claims.jti)),
+                )))
+                .select(Account::as_select())
+                .first(conn)
+                .optional()
+                .map_err(StoreError::from)
+        })?;
+        Ok(account.map(|a| (claims, a)))
+    }
+
+    /// What the token says, once its signature, type, issuer, expiry,
+    /// client and subject check out; revocation is the caller's query.
+    fn access_token_claims(&self, token: &str) -> Result<Option<AccessTokenClaims>, StoreError> {
         let Some((header, claims)) = self.signing.verify_jwt(token) else {
             return Ok(None);
         };
@@ -176,25 +218,14 @@ impl Idp {
                 None => return Ok(None),
             }
         };
-        let claims = AccessTokenClaims {
+        Ok(Some(AccessTokenClaims {
             sub,
             account_id,
             client_id,
             scopes,
             jti,
             exp,
-        };
-        self.db.read(|conn| {
-            let revoked: i64 = r::table
-                .filter(r::jti.eq(&claims.jti))
-                .count()
-                .get_result(conn)?;
-            if revoked > 0 {
-                return Ok(None);
-            }
-            let then = then(conn, &claims)?;
-            Ok(Some((claims, then)))
-        })
+        }))
     }
 }
 

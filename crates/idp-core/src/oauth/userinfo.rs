@@ -3,7 +3,6 @@
 use serde_json::{json, Map, Value};
 
 use super::{userinfo_claims, AccessError};
-use crate::accounts::Account;
 use crate::keys::Alg;
 use crate::organizations::ORGANIZATIONS_SCOPE;
 use crate::Idp;
@@ -22,14 +21,8 @@ impl Idp {
     pub fn userinfo(&self, access_token: &str) -> Result<UserInfo, AccessError> {
         // A client's own token (client credentials) is about no person.
         let (claims, account) = self
-            .verify_access_token_then(access_token, |conn, claims| {
-                match claims.account_id.as_deref() {
-                    Some(id) => Ok(Account::find(conn, id)?),
-                    None => Ok(None),
-                }
-            })?
+            .verify_access_token_of_account(access_token)?
             .ok_or(AccessError::InvalidToken)?;
-        let account = account.ok_or(AccessError::InvalidToken)?;
         if !claims.scopes.contains("openid") {
             return Err(AccessError::InsufficientScope(
                 "the token was not issued with scope openid",
