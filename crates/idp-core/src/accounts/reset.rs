@@ -179,7 +179,7 @@ impl Idp {
         })?;
         self.notify_logout(ended);
         // Whoever holds the mailbox may sign in again at once.
-        throttle::clear(&self.db, &ThrottleKey::Account(&account.email))?;
+        throttle::succeeded(&self.db, &[ThrottleKey::Account(&account.email)])?;
         Ok(())
     }
 }

@@ -144,12 +144,7 @@ impl Idp {
             throttle::failed(&self.db, keys, settings, now)?;
             return Ok(verdict);
         }
-        for key in keys {
-            match key {
-                ThrottleKey::Account(_) => throttle::clear(&self.db, key)?,
-                _ => throttle::refund(&self.db, std::slice::from_ref(key))?,
-            }
-        }
+        throttle::succeeded(&self.db, keys)?;
         Ok(verdict)
     }
 

@@ -3,10 +3,11 @@
 //!
 //! A check that can fail (a password, a reset code, a client secret) is
 //! counted *before* it runs ([`admit`]) and settled afterwards ([`failed`],
-//! [`refund`], [`clear`]): counting only after the check let parallel
+//! [`refund`], [`succeeded`]): counting only after the check let parallel
 //! requests all pass the lock test while none had failed yet.
 
 use chrono::{Duration, NaiveDateTime};
+use diesel::dsl::case_when;
 use diesel::prelude::*;
 
 use crate::config::ThrottleSettings;
@@ -60,7 +61,7 @@ impl ThrottleKey<'_> {
 
 /// Counts one attempt against every key before it is checked, atomically, so
 /// that parallel attempts cannot all be checked: `Ok(None)` lets it be
-/// checked (settle it afterwards with [`failed`], [`refund`] or [`clear`]);
+/// checked (settle it afterwards with [`failed`], [`refund`] or [`succeeded`]);
 /// `Ok(Some(seconds))` refuses it while a key is locked or has as many
 /// attempts in its window as it may, and then counts nothing. So a key is
 /// checked at most its limit times per window, however many ask at once.
@@ -76,18 +77,21 @@ pub fn admit(
     let window_start = now - window;
     let attempt = |conn: &mut DbConnection| -> Result<Option<i64>, StoreError> {
         for name in &names {
-            // A window that is over starts again (a lock on the key stays).
-            diesel::update(
-                t::table
-                    .filter(t::throttle_key.eq(name))
-                    .filter(t::window_start.le(window_start)),
-            )
-            .set((t::failures.eq(0), t::window_start.eq(now)))
-            .execute(conn)?;
+            // A window that is over starts again with this attempt (a lock
+            // on the key stays). Both expressions read the row as it was.
             // On PostgreSQL this takes the row lock: concurrent attempts on
             // the key queue here and each sees the others' counts.
+            let over = || t::window_start.le(window_start);
             let bumped = diesel::update(t::table.filter(t::throttle_key.eq(name)))
-                .set(t::failures.eq(t::failures + 1))
+                .set((
+                    t::failures.eq(case_when::<_, _, diesel::sql_types::Integer>(over(), 1)
+                        .otherwise(t::failures + 1)),
+                    t::window_start.eq(case_when::<_, _, diesel::sql_types::Timestamp>(
+                        over(),
+                        now,
+                    )
+                    .otherwise(t::window_start)),
+                ))
                 .execute(conn)?;
             if bumped == 0 {
                 diesel::insert_into(t::table)
@@ -227,13 +231,26 @@ pub fn purge_expired(
     })
 }
 
-/// Forgets the failures of `key` (after a successful sign-in).
-pub fn clear(db: &Db, key: &ThrottleKey<'_>) -> Result<(), StoreError> {
-    let name = key.key();
+/// Settles an admitted attempt that succeeded, in one transaction: an
+/// account's failures are forgotten, and every other key gets the attempt
+/// back (a correct password does not count against the client address).
+pub fn succeeded(db: &Db, keys: &[ThrottleKey<'_>]) -> Result<(), StoreError> {
+    let mut keys: Vec<(String, bool)> = keys
+        .iter()
+        .map(|k| (k.key(), matches!(k, ThrottleKey::Account(_))))
+        .collect();
+    keys.sort();
     db.write(|conn| {
-        diesel::delete(t::table.filter(t::throttle_key.eq(&name)))
-            .execute(conn)
-            .map(|_| ())
-            .map_err(StoreError::from)
+        for (name, forget) in &keys {
+            let key = t::table.filter(t::throttle_key.eq(name));
+            if *forget {
+                diesel::delete(key).execute(conn)?;
+            } else {
+                diesel::update(key.filter(t::failures.gt(0)))
+                    .set(t::failures.eq(t::failures - 1))
+                    .execute(conn)?;
+            }
+        }
+        Ok(())
     })
 }
