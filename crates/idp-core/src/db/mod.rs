@@ -286,6 +286,19 @@ thread_local! {
     static COMMIT_HOOKS: std::cell::RefCell<Vec<Vec<Hook>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Runs `$body` with `$c` bound to the concrete connection of either
+/// backend, for SQL that both write alike but diesel's multi-backend type
+/// cannot express, such as `INSERT … ON CONFLICT DO NOTHING`.
+macro_rules! on_either_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use on_either_backend;
+
 /// Makes concurrent transactions that name the same `key` run one after the
 /// other: held until this transaction ends. PostgreSQL takes an advisory
 /// lock (keys that hash alike merely wait for each other); SQLite needs

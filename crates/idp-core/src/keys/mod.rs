@@ -6,6 +6,7 @@
 mod jwt;
 mod master;
 mod signer;
+mod verified;
 
 pub use master::{MasterKey, KEY_FILE};
 pub use signer::Signer;
@@ -85,6 +86,7 @@ pub struct Keys {
     db: Db,
     master: MasterKey,
     ring: RwLock<Arc<Ring>>,
+    verified: verified::Verified,
 }
 
 impl Keys {
@@ -95,6 +97,7 @@ impl Keys {
             db,
             master,
             ring: RwLock::new(Arc::new(ring)),
+            verified: verified::Verified::default(),
         };
         let missing: Vec<Alg> = Alg::ALL
             .into_iter()
@@ -167,7 +170,16 @@ impl Keys {
     /// audience are the caller's to check.
     pub fn verify_jwt(&self, token: &str) -> Option<(Value, Value)> {
         let ring = self.current();
-        jwt::decode(token, |kid| ring.by_kid.get(kid).cloned())
+        let digest = verified::digest(token);
+        if let Some(seen) = self
+            .verified
+            .get(&digest, |kid| ring.by_kid.contains_key(kid))
+        {
+            return Some(seen);
+        }
+        let (header, claims) = jwt::decode(token, |kid| ring.by_kid.get(kid).cloned())?;
+        self.verified.put(digest, &header, &claims);
+        Some((header, claims))
     }
 
     /// Makes new keys for every algorithm; the old ones stop signing now and

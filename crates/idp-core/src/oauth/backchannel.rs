@@ -35,23 +35,17 @@ pub(crate) fn record_participant(
     client_id: &str,
     account_id: &str,
 ) -> QueryResult<()> {
-    // Two codes for one app in one session at once: one after the other, so
-    // the second finds the first's row instead of failing on the key.
-    crate::db::lock_key(conn, &format!("participant:{session_id}:{client_id}"))?;
-    let known: i64 = sc::table
-        .filter(sc::session_id.eq(session_id))
-        .filter(sc::client_id.eq(client_id))
-        .count()
-        .get_result(conn)?;
-    if known == 0 {
-        diesel::insert_into(sc::table)
-            .values((
-                sc::session_id.eq(session_id),
-                sc::client_id.eq(client_id),
-                sc::account_id.eq(account_id),
-            ))
-            .execute(conn)?;
-    }
+    // Two codes for one app in one session at once: the second finds the
+    // first's row and leaves it.
+    let row = (
+        sc::session_id.eq(session_id),
+        sc::client_id.eq(client_id),
+        sc::account_id.eq(account_id),
+    );
+    crate::db::on_either_backend!(conn, |c| diesel::insert_into(sc::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(c))?;
     Ok(())
 }
 

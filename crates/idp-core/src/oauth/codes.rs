@@ -72,28 +72,23 @@ pub(crate) fn find(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Co
         .optional()
 }
 
-/// Marks the code used; false when a concurrent request used it first.
-pub(crate) fn mark_used(
+/// Marks the code used, with what redeeming it issues (to revoke that if
+/// the code comes back); false when a concurrent request used it first.
+pub(crate) fn redeem(
     conn: &mut DbConnection,
     code_hash: &str,
     now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let n = diesel::update(a::table.find(code_hash).filter(a::used_at.is_null()))
-        .set(a::used_at.eq(Some(now)))
-        .execute(conn)?;
-    Ok(n == 1)
-}
-
-/// Records what redeeming the code issued, to revoke it if the code comes back.
-pub(crate) fn record_issued(
-    conn: &mut DbConnection,
-    code_hash: &str,
     jti: &str,
     family: Option<&str>,
-) -> QueryResult<usize> {
-    diesel::update(a::table.find(code_hash))
-        .set((a::issued_jti.eq(Some(jti)), a::issued_family.eq(family)))
-        .execute(conn)
+) -> QueryResult<bool> {
+    let n = diesel::update(a::table.find(code_hash).filter(a::used_at.is_null()))
+        .set((
+            a::used_at.eq(Some(now)),
+            a::issued_jti.eq(Some(jti)),
+            a::issued_family.eq(family),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// Deletes codes that expired over a day ago (housekeeping).

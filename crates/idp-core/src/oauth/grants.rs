@@ -130,25 +130,19 @@ impl Idp {
             }
             check_code(&row, client, redirect_uri, verifier, now)?;
             let account = account_for_grant(conn, &row.account_id)?;
-            if !codes::mark_used(conn, &row.code_hash, now)? {
-                return Err(grant("the code was used already"));
-            }
-            let family_id = new_id();
-            let family = Family {
+            let scopes = Scopes::parse(&row.scope).unwrap_or_default();
+            let (jti, family_id) = (new_jti(), new_id());
+            let family = issues_refresh(client, &scopes).then(|| Family {
                 id: &family_id,
                 expires_at: now + Duration::days(self.settings.tokens.refresh_token_absolute_days),
-            };
-            let issuance = self.prepare(
-                conn,
-                client,
-                account,
-                Scopes::parse(&row.scope).unwrap_or_default(),
-                &row,
-                Some(family),
-            )?;
-            let issued_family = issuance.refresh_token.as_ref().map(|_| family_id.as_str());
-            codes::record_issued(conn, &row.code_hash, &issuance.jti, issued_family)?;
-            Ok(Ok(issuance))
+            });
+            let issued_family = family.as_ref().map(|f| f.id);
+            if !codes::redeem(conn, &row.code_hash, now, &jti, issued_family)? {
+                return Err(grant("the code was used already"));
+            }
+            Ok(Ok(self.prepare(
+                conn, client, account, scopes, &row, jti, family,
+            )?))
         })??;
         Ok(self.sign(client, issuance))
     }
@@ -214,13 +208,15 @@ impl Idp {
                 auth_time: row.auth_time,
                 nonce: None,
             };
+            let family = issues_refresh(client, &scopes).then_some(family);
             Ok(Ok(self.prepare(
                 conn,
                 client,
                 account,
                 scopes,
                 origin,
-                Some(family),
+                new_jti(),
+                family,
             )?))
         })??;
         Ok(self.sign(client, issuance))
@@ -269,9 +265,10 @@ impl Idp {
     }
 
     /// What issuing writes and reads, inside the grant's transaction: the
-    /// pairwise subject, the organizations claim, and the refresh token
-    /// (with `offline_access`, for clients allowed to refresh). Signing
+    /// pairwise subject, the organizations claim, and a refresh token in
+    /// `family` (see [`issues_refresh`]) with access token `jti`. Signing
     /// waits for [`Self::sign`], after the commit.
+    #[allow(clippy::too_many_arguments)]
     fn prepare<'a>(
         &self,
         conn: &mut DbConnection,
@@ -279,21 +276,18 @@ impl Idp {
         account: Account,
         scopes: Scopes,
         origin: impl Into<Origin<'a>>,
+        jti: String,
         family: Option<Family<'_>>,
     ) -> Result<Issuance, OAuthError> {
         let origin = origin.into();
         let subject = self.record_subject(conn, client, &account.id)?;
-        let jti = new_jti();
         let organizations = match scopes.contains(ORGANIZATIONS_SCOPE) && scopes.contains("openid")
         {
             true => Some(crate::organizations::organizations_of(conn, &account.id)?),
             false => None,
         };
         let refresh_token = match family {
-            Some(family)
-                if scopes.contains("offline_access")
-                    && client.allows_grant(GrantType::RefreshToken) =>
-            {
+            Some(family) => {
                 let token = random_token(32);
                 let now = now();
                 let idle = now + Duration::days(self.settings.tokens.refresh_token_idle_days);
@@ -316,7 +310,7 @@ impl Idp {
                     .execute(conn)?;
                 Some(token)
             }
-            _ => None,
+            None => None,
         };
         Ok(Issuance {
             subject,
@@ -364,6 +358,12 @@ impl Idp {
             jti: access.jti,
         }
     }
+}
+
+/// Whether a grant of `scopes` to `client` comes with a refresh token:
+/// with `offline_access`, for clients allowed to refresh.
+fn issues_refresh(client: &Client, scopes: &Scopes) -> bool {
+    scopes.contains("offline_access") && client.allows_grant(GrantType::RefreshToken)
 }
 
 /// The sign-in a grant descends from.
@@ -486,15 +486,11 @@ pub(crate) fn revoke_access_token(
     jti: &str,
     expires_at: NaiveDateTime,
 ) -> QueryResult<()> {
-    let known: i64 = rev::table
-        .filter(rev::jti.eq(jti))
-        .count()
-        .get_result(conn)?;
-    if known == 0 {
-        diesel::insert_into(rev::table)
-            .values((rev::jti.eq(jti), rev::expires_at.eq(expires_at)))
-            .execute(conn)?;
-    }
+    let row = (rev::jti.eq(jti), rev::expires_at.eq(expires_at));
+    crate::db::on_either_backend!(conn, |c| diesel::insert_into(rev::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(c))?;
     Ok(())
 }
 

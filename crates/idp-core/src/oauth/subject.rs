@@ -43,22 +43,17 @@ impl Idp {
     ) -> QueryResult<String> {
         let subject = self.subject_for(client, account_id);
         if let Some(sector) = &client.metadata.sector {
-            // Two first tokens for one person at once: the second finds the row.
-            crate::db::lock_key(conn, &format!("pairwise:{sector}:{subject}"))?;
-            let known: i64 = p::table
-                .filter(p::sector.eq(sector))
-                .filter(p::subject.eq(&subject))
-                .count()
-                .get_result(conn)?;
-            if known == 0 {
-                diesel::insert_into(p::table)
-                    .values((
-                        p::sector.eq(sector),
-                        p::subject.eq(&subject),
-                        p::account_id.eq(account_id),
-                    ))
-                    .execute(conn)?;
-            }
+            // Two first tokens for one person at once: the second finds the
+            // row and leaves it.
+            let row = (
+                p::sector.eq(sector),
+                p::subject.eq(&subject),
+                p::account_id.eq(account_id),
+            );
+            crate::db::on_either_backend!(conn, |c| diesel::insert_into(p::table)
+                .values(row)
+                .on_conflict_do_nothing()
+                .execute(c))?;
         }
         Ok(subject)
     }
