@@ -370,6 +370,7 @@ fn federation_classify(e: &FederationError) -> (StatusCode, &'static str) {
         F::Upstream(U::Refused(_)) => (StatusCode::BAD_REQUEST, "refused"),
         F::Upstream(U::InvalidToken(_)) => (StatusCode::BAD_REQUEST, "invalid_token"),
         F::Upstream(U::TenantNotAllowed(_)) => (StatusCode::FORBIDDEN, "tenant"),
+        F::WrongIssuer => (StatusCode::BAD_REQUEST, "wrong_issuer"),
         F::NoEmail => (StatusCode::BAD_REQUEST, "no_email"),
         F::AccountGone => (StatusCode::GONE, "account_gone"),
         F::AddressAwaitsVerification => (StatusCode::CONFLICT, "address_awaits_verification"),

@@ -88,6 +88,10 @@ pub struct PendingIdentity {
     pub given_name: String,
     pub family_name: String,
     pub birthdate: Option<NaiveDate>,
+    /// Whether the address counts as verified (asserted by a provider that
+    /// is trusted to); if not, idp emails its own link once the account
+    /// is made.
+    pub email_verified: bool,
     /// The account it would be linked to, and whether it can take a password.
     pub link_to: Option<LinkTarget>,
     pub proven: bool,
@@ -200,6 +204,24 @@ impl Idp {
     /// Whether `session` may add a sign-in method now.
     pub fn fresh_for_linking(&self, session: &Session) -> bool {
         now() - session.auth_time <= Duration::minutes(FRESH_FOR_LINKING_MINUTES)
+    }
+
+    /// Whether a third-party-initiated login (OpenID Connect Core §4) may
+    /// start: anyone can send a browser to its URL, so it must at least
+    /// name the provider's own issuer.
+    pub fn federation_initiated(
+        &self,
+        provider_id: &str,
+        iss: Option<&str>,
+    ) -> Result<(), FederationError> {
+        let provider = self
+            .provider(provider_id)?
+            .ok_or(FederationError::UnknownProvider)?;
+        let named = iss.map(|i| i.trim_end_matches('/'));
+        if named.is_none() || named != provider.issuer.as_deref() {
+            return Err(FederationError::WrongIssuer);
+        }
+        Ok(())
     }
 
     /// Stores what the callback must find and returns where to send the browser.
@@ -533,9 +555,11 @@ impl Idp {
         let raw = random_token(32);
         let now = now();
         let browser = browser_id(visitor.binding);
+        // `sync = never`: the page starts empty, as the profile would stay.
+        let fills = provider.sync != SyncMode::Never;
         let name = |v: &Option<String>| {
             v.as_deref()
-                .filter(|_| provider.sync != SyncMode::Never)
+                .filter(|_| fills)
                 .map(|s| {
                     s.trim()
                         .chars()
@@ -557,7 +581,7 @@ impl Idp {
                     fp::email_verified.eq(email_verified),
                     fp::given_name.eq(name(&upstream.given_name)),
                     fp::family_name.eq(name(&upstream.family_name)),
-                    fp::birthdate.eq(upstream.birthdate),
+                    fp::birthdate.eq(upstream.birthdate.filter(|_| fills)),
                     fp::return_to.eq(&login.return_to),
                     fp::account_id.eq(account_id),
                     fp::code_hash.eq(None::<String>),
@@ -635,6 +659,7 @@ impl Idp {
             given_name: w.given_name,
             family_name: w.family_name,
             birthdate: w.birthdate,
+            email_verified: w.email_verified,
             link_to,
             proven: w.proven,
         })

@@ -31,6 +31,9 @@ use crate::db::StoreError;
 pub enum FederationError {
     #[error("no such provider")]
     UnknownProvider,
+    /// A third-party-initiated login (OIDC Core §4) named another issuer.
+    #[error("the sign-in link names another issuer")]
+    WrongIssuer,
     #[error("sign-in with {0} is turned off")]
     ProviderDisabled(String),
     /// Missing, used, expired, or started in another browser.

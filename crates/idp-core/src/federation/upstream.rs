@@ -127,9 +127,57 @@ fn http(provider: &Provider) -> Result<reqwest::blocking::Client, UpstreamError>
     if provider.public_only {
         builder = builder.dns_resolver(std::sync::Arc::new(PublicOnly));
     }
-    builder
-        .build()
-        .map_err(|e| UpstreamError::Unreachable(e.to_string()))
+    builder.build().map_err(|e| unreachable("client", &e))
+}
+
+/// A failed call to a provider as a message for the log: the step, then
+/// each cause, never a URL's query or credentials. A reqwest error names
+/// the whole URL it called, and Facebook takes the app secret, the code
+/// and the access token in the query.
+fn unreachable(what: &str, error: &(dyn std::error::Error + 'static)) -> UpstreamError {
+    let mut message = what.to_owned();
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        let mut said = e.to_string();
+        if let Some(url) = called_url(e) {
+            said = said.replace(url.as_str(), &shown_url(url.as_str()));
+        }
+        message.push_str(": ");
+        message.push_str(&said);
+        cause = e.source();
+    }
+    UpstreamError::Unreachable(message)
+}
+
+/// The URL a reqwest error names, also when it comes wrapped in the
+/// `io::Error` of a body read (which prints it, but hides it as a source)
+/// or boxed, as openidconnect hands it on.
+fn called_url<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a url::Url> {
+    fn as_reqwest<'b>(e: &'b (dyn std::error::Error + 'static)) -> Option<&'b reqwest::Error> {
+        e.downcast_ref::<reqwest::Error>()
+            .or_else(|| e.downcast_ref::<Box<reqwest::Error>>().map(|b| &**b))
+    }
+    as_reqwest(e)
+        .or_else(|| {
+            e.downcast_ref::<std::io::Error>()
+                .and_then(std::io::Error::get_ref)
+                .and_then(|inner| as_reqwest(inner))
+        })
+        .and_then(reqwest::Error::url)
+}
+
+/// A URL as a message may show it: scheme, host, port and path.
+fn shown_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) => {
+            url.set_query(None);
+            url.set_fragment(None);
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.into()
+        }
+        Err(_) => "a URL that does not parse".into(),
+    }
 }
 
 /// Resolves names to their public addresses only: every connection an
@@ -160,7 +208,7 @@ fn check_url(provider: &Provider, url: &str) -> Result<(), UpstreamError> {
         return Ok(());
     }
     let parsed = url::Url::parse(url)
-        .map_err(|_| UpstreamError::Unreachable(format!("{url} is not a URL")))?;
+        .map_err(|_| UpstreamError::Unreachable("a URL that does not parse".into()))?;
     let internal = match parsed.host() {
         Some(url::Host::Ipv4(ip)) => !crate::outbound::is_public(ip.into()),
         Some(url::Host::Ipv6(ip)) => !crate::outbound::is_public(ip.into()),
@@ -169,7 +217,8 @@ fn check_url(provider: &Provider, url: &str) -> Result<(), UpstreamError> {
     };
     if internal || parsed.scheme() != "https" {
         return Err(UpstreamError::Unreachable(format!(
-            "{url}: only https URLs on public addresses are reached for an organization's provider"
+            "{}: only https URLs on public addresses are reached for an organization's provider",
+            shown_url(url)
         )));
     }
     Ok(())
@@ -191,21 +240,19 @@ fn guarded<'a>(
 }
 
 fn fetch_json<T: serde::de::DeserializeOwned>(
-    client: &reqwest::blocking::Client,
     request: reqwest::blocking::RequestBuilder,
     what: &str,
 ) -> Result<(reqwest::StatusCode, T), UpstreamError> {
-    let _ = client;
     let response = request
         .header("Accept", "application/json")
         .send()
-        .map_err(|e| UpstreamError::Unreachable(format!("{what}: {e}")))?;
+        .map_err(|e| unreachable(what, &e))?;
     let status = response.status();
     let mut body = Vec::new();
     response
         .take(MAX_DOCUMENT as u64 + 1)
         .read_to_end(&mut body)
-        .map_err(|e| UpstreamError::Unreachable(format!("{what}: {e}")))?;
+        .map_err(|e| unreachable(what, &e))?;
     if body.len() > MAX_DOCUMENT {
         return Err(UpstreamError::Unreachable(format!(
             "{what}: answer too large"
@@ -250,7 +297,7 @@ impl Upstreams {
         let url = format!("{issuer}/.well-known/openid-configuration");
         check_url(provider, &url)?;
         let (status, metadata): (_, CoreProviderMetadata) =
-            fetch_json(&client, client.get(&url), "discovery")?;
+            fetch_json(client.get(&url), "discovery")?;
         if !status.is_success() {
             return Err(UpstreamError::Unreachable(format!(
                 "discovery: status {status}"
@@ -272,8 +319,7 @@ impl Upstreams {
         }
         let jwks_url = metadata.jwks_uri().url().as_str().to_owned();
         check_url(provider, &jwks_url)?;
-        let (status, jwks): (_, CoreJsonWebKeySet) =
-            fetch_json(&client, client.get(&jwks_url), "keys")?;
+        let (status, jwks): (_, CoreJsonWebKeySet) = fetch_json(client.get(&jwks_url), "keys")?;
         if !status.is_success() {
             return Err(UpstreamError::Unreachable(format!("keys: status {status}")));
         }
@@ -356,7 +402,7 @@ impl Upstreams {
         let http = guarded(provider, &http);
         let tokens = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
-            .map_err(|e| UpstreamError::Unreachable(e.to_string()))?
+            .map_err(|e| unreachable("token endpoint", &e))?
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_owned()))
             .request(&http)
             .map_err(token_error)?;
@@ -384,7 +430,7 @@ impl Upstreams {
             ) {
                 let info: CoreUserInfoClaims = request
                     .request(&http)
-                    .map_err(|e| UpstreamError::Unreachable(format!("userinfo: {e}")))?;
+                    .map_err(|e| unreachable("userinfo", &e))?;
                 identity.email = info.email().map(|e| e.as_str().to_owned());
                 identity.email_verified = provider.kind != ProviderKind::Microsoft
                     && info.email_verified().unwrap_or(false);
@@ -581,7 +627,7 @@ fn token_error<E: std::error::Error + 'static>(
         openidconnect::RequestTokenError::ServerResponse(answer) => {
             UpstreamError::Refused(answer.error().to_string())
         }
-        other => UpstreamError::Unreachable(format!("token endpoint: {other}")),
+        other => unreachable("token endpoint", &other),
     }
 }
 
@@ -612,7 +658,6 @@ fn facebook_identity(
     let client = http(provider)?;
     let token_url = provider.token_endpoint.as_deref().unwrap_or("");
     let (status, token): (_, FacebookToken) = fetch_json(
-        &client,
         client.get(token_url).query(&[
             ("client_id", provider.client_id.as_str()),
             ("client_secret", provider.client_secret.as_str()),
@@ -648,7 +693,6 @@ fn facebook_identity(
         .collect();
     let graph = provider.graph_url.as_deref().unwrap_or("");
     let (status, me): (_, FacebookMe) = fetch_json(
-        &client,
         client.get(format!("{graph}/me")).query(&[
             ("fields", "id,email,first_name,last_name,name"),
             ("access_token", access_token.as_str()),
@@ -680,4 +724,92 @@ fn facebook_identity(
         family_name: family,
         birthdate: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::federation::provider::{ProviderInput, ProviderKind, Source};
+
+    const SECRETS: [&str; 4] = [
+        "THE-APP-SECRET",
+        "THE-CODE",
+        "THE-VERIFIER",
+        "client_secret",
+    ];
+
+    /// A URL where nothing listens, and one where a server accepts and
+    /// says nothing until the read timeout: the two ways a call fails.
+    fn dead_ends() -> [String; 2] {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let closed_url = format!("http://{}/token", closed.local_addr().unwrap());
+        drop(closed);
+        // Kept open (and never accepted) by leaking it for the test's life.
+        let silent = Box::leak(Box::new(
+            std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        ));
+        let silent_url = format!("http://{}/token", silent.local_addr().unwrap());
+        [closed_url, silent_url]
+    }
+
+    fn assert_names_no_secret(error: &UpstreamError, context: &str) {
+        let text = format!("{error} {error:?}");
+        assert!(matches!(error, UpstreamError::Unreachable(_)), "{text}");
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "{context}: {text}");
+        }
+    }
+
+    /// The token request carries the app secret and the code in its query;
+    /// when it fails, what is logged must carry neither.
+    #[test]
+    fn a_failed_facebook_call_names_no_secret() {
+        for token_endpoint in dead_ends() {
+            let provider = ProviderInput {
+                id: "facebook".into(),
+                kind: Some(ProviderKind::Facebook),
+                client_id: Some("app".into()),
+                client_secret: Some("THE-APP-SECRET".into()),
+                token_endpoint: Some(token_endpoint.clone()),
+                ..ProviderInput::default()
+            }
+            .resolve(Source::Config, None)
+            .unwrap();
+            let error = facebook_identity(&provider, "http://idp/cb", "THE-CODE", "THE-VERIFIER")
+                .expect_err("nothing answers");
+            assert_names_no_secret(&error, &token_endpoint);
+            assert!(error.to_string().contains("token endpoint"), "{error}");
+        }
+    }
+
+    /// However the reqwest error reaches the message (as it is, boxed by
+    /// openidconnect, or inside a body read's `io::Error`), its URL loses
+    /// the query and keeps what helps an operator: where and why.
+    #[test]
+    fn a_failed_call_names_no_query_however_it_is_wrapped() {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_millis(300))
+            .build()
+            .unwrap();
+        for endpoint in dead_ends() {
+            let failed = || {
+                client
+                    .get(format!(
+                        "{endpoint}?client_secret=THE-APP-SECRET&code=THE-CODE"
+                    ))
+                    .send()
+                    .expect_err("nothing answers")
+            };
+            let boxed = openidconnect::HttpClientError::Reqwest(Box::new(failed()));
+            let in_io = std::io::Error::other(failed());
+            for error in [
+                unreachable("step", &failed()),
+                unreachable("step", &boxed),
+                unreachable("step", &in_io),
+            ] {
+                assert_names_no_secret(&error, &endpoint);
+                assert!(error.to_string().contains(&endpoint), "{error}");
+            }
+        }
+    }
 }

@@ -136,6 +136,59 @@ mod tests {
         }
     }
 
+    /// Someone who signs in through a provider meets these on its pages,
+    /// its failures, My Profile's sign-in methods and the emails about
+    /// them: each language has all of them, not half of them.
+    #[test]
+    fn federation_texts_are_in_every_language() {
+        const WHOLE: &[&str] = &[
+            "page.federation.",
+            "error.federation.",
+            "email.link_code.",
+            "email.identity_linked.",
+            "email.identity_unlinked.",
+        ];
+        const ALSO: &[&str] = &[
+            "button.continue_with",
+            "button.link_provider",
+            "button.unlink",
+            "button.link_account",
+            "button.send_link_code",
+            "button.prove_password",
+            "button.prove_code",
+            "button.create_account",
+            "button.cancel",
+            "field.code",
+            "field.marketing_opt_in",
+            "notice.identity_linked",
+            "notice.identity_unlinked",
+            "notice.sign_in_to_link",
+            "notice.link_code_sent",
+            "page.account.identities",
+            "page.account.no_identities",
+            "page.account.identity_line",
+            "page.account.link_another",
+            "page.account.no_password",
+            "page.account.set_password",
+            "email.footer",
+        ];
+        let all = catalogs();
+        let wanted: Vec<&str> = all[FALLBACK]
+            .keys()
+            .map(String::as_str)
+            .filter(|k| WHOLE.iter().any(|prefix| k.starts_with(prefix)))
+            .chain(ALSO.iter().copied())
+            .collect();
+        for (lang, catalog) in all {
+            for key in &wanted {
+                assert!(
+                    catalog.contains_key(*key),
+                    "{lang}: {key} is not translated"
+                );
+            }
+        }
+    }
+
     #[test]
     fn negotiation_prefers_quality_and_falls_back() {
         assert_eq!(negotiate("de-DE,de;q=0.9,en;q=0.8"), "de");

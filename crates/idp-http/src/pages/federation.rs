@@ -134,17 +134,12 @@ pub async fn initiated(
 ) -> Result<HttpResponse, PageError> {
     let id = provider_id(&path)?;
     let query = query.into_inner();
-    let core = idp.clone();
-    let lookup = id.clone();
-    let provider = blocking::run(move || core.provider(&lookup).map_err(PageError::from))
-        .await?
-        .ok_or(PageError::Federation(FederationError::UnknownProvider))?;
-    let named = query.iss.as_deref().map(|i| i.trim_end_matches('/'));
-    if named.is_none() || named != provider.issuer.as_deref() {
-        return Err(PageError::BadRequest(
-            "The sign-in link does not name this provider's issuer (iss).".into(),
-        ));
-    }
+    let (core, lookup, iss) = (idp.clone(), id.clone(), query.iss.clone());
+    blocking::run(move || {
+        core.federation_initiated(&lookup, iss.as_deref())
+            .map_err(PageError::from)
+    })
+    .await?;
     // target_link_uri is a URL on idp; only its path is kept.
     let target = query.target_link_uri.as_deref().and_then(|t| {
         t.strip_prefix(idp.settings.issuer.as_str())
@@ -338,6 +333,9 @@ fn complete_page(
         &lang.t("page.federation.complete_title"),
         html! {
             p { (lang.f("page.federation.complete_intro", &[("provider", &found.provider_name), ("email", &found.email)])) }
+            @if !found.email_verified {
+                p { (lang.f("page.federation.unverified_note", &[("email", &found.email)])) }
+            }
             (errors.summary())
             form method="post" action="/federation/complete" {
                 (csrf_field(csrf))

@@ -3,12 +3,15 @@
 //! an upstream from taking over accounts it has no claim to.
 
 use idp_core::accounts::Account;
+use idp_core::federation::{ProviderKind, SyncMode, FRESH_FOR_LINKING_MINUTES};
+use serde_json::json;
 
 use crate::federation_helpers::*;
 use crate::for_both_backends;
 use crate::helpers::*;
 use crate::oauth_helpers::*;
 use crate::oidc_helpers::account;
+use crate::upstream_standin::StandIn;
 
 fn account_by_email(app: &TestApp, email: &str) -> Option<Account> {
     let address = idp_core::accounts::EmailAddress::parse(email).unwrap();
@@ -16,6 +19,77 @@ fn account_by_email(app: &TestApp, email: &str) -> Option<Account> {
         .db
         .read(|conn| Account::find_by_email(conn, &address).map_err(idp_core::db::StoreError::from))
         .unwrap()
+}
+
+fn sessions_of(app: &TestApp, account_id: &str) -> i64 {
+    use diesel::prelude::*;
+    use idp_core::db::schema::sessions;
+    app.idp
+        .db
+        .read(|conn| {
+            sessions::table
+                .filter(sessions::account_id.eq(account_id))
+                .count()
+                .get_result(conn)
+                .map_err(idp_core::db::StoreError::from)
+        })
+        .unwrap()
+}
+
+/// A session of `account_id` as a sign-in opens it; its cookie token.
+/// (An unverified registration cannot sign in with its password, but one
+/// made through a provider that does not vouch for the address can.)
+fn plant_session(app: &TestApp, account_id: &str) -> String {
+    use diesel::prelude::*;
+    use idp_core::db::schema::sessions as s;
+    let token = idp_core::crypto::random_token(32);
+    let now = idp_core::now();
+    app.idp
+        .db
+        .write(|conn| {
+            diesel::insert_into(s::table)
+                .values((
+                    s::id.eq(idp_core::crypto::new_id()),
+                    s::token_hash.eq(idp_core::crypto::sha256_hex(&token)),
+                    s::account_id.eq(account_id),
+                    s::auth_time.eq(now),
+                    s::created_at.eq(now),
+                    s::last_seen_at.eq(now),
+                    s::expires_at.eq(now + chrono::Duration::days(1)),
+                    s::user_agent.eq("attacker"),
+                    s::ip_address.eq("192.0.2.1"),
+                ))
+                .execute(conn)
+                .map_err(idp_core::db::StoreError::from)
+        })
+        .unwrap();
+    token
+}
+
+/// Whether the session cookie `token` still opens My Profile.
+async fn session_works(app: &TestApp, token: &str) -> bool {
+    let r = browser()
+        .get(app.url("/account"))
+        .header("Cookie", format!("idp_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    r.status() == 200
+}
+
+/// Moves the sign-in time of every session of `account_id` `by` back.
+fn age_sessions(app: &TestApp, account_id: &str, by: chrono::Duration) {
+    use diesel::prelude::*;
+    use idp_core::db::schema::sessions;
+    app.idp
+        .db
+        .write(|conn| {
+            diesel::update(sessions::table.filter(sessions::account_id.eq(account_id)))
+                .set(sessions::auth_time.eq(idp_core::now() - by))
+                .execute(conn)
+                .map_err(idp_core::db::StoreError::from)
+        })
+        .unwrap();
 }
 
 fn identities(app: &TestApp, email: &str) -> Vec<idp_core::federation::LinkedIdentity> {
@@ -67,6 +141,10 @@ async fn a_new_identity_becomes_an_account_and_returns_to_it(backend: Backend) {
         !html.contains("checked"),
         "the marketing box starts unchecked"
     );
+    assert!(
+        !html.contains("We will send a link"),
+        "a trusted provider's verified address needs no link: {html}"
+    );
     let r = complete(&f.app, &jars, &to, "1985-12-10").await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     assert_eq!(location(&r), return_to);
@@ -111,6 +189,11 @@ async fn an_untrusted_address_is_verified_by_idp(backend: Backend) {
     let f = federated(backend, false).await;
     let jars = upstream_person(&f.up, "bo@example.com").await;
     let r = sign_in_through(&f.app, &jars, "up", "/account").await;
+    let (_, page) = f.app.page(&jars.here, &location(&r)).await;
+    assert!(
+        page.contains("We will send a link to bo@example.com to verify it."),
+        "the person knows an email is coming: {page}"
+    );
     let r = complete(&f.app, &jars, &location(&r), "1990-01-01").await;
     assert_eq!(r.status(), 303);
     let account = account_by_email(&f.app, "bo@example.com").unwrap();
@@ -283,6 +366,8 @@ async fn a_verified_upstream_address_voids_an_unverified_registration(backend: B
             family_name: Some("Planted".into()),
         })
         .unwrap();
+    let planted_session = plant_session(&f.app, &planted.id);
+    assert!(session_works(&f.app, &planted_session).await);
     let jars = upstream_person(&f.up, "fay@example.com").await;
     let r = sign_in_through(&f.app, &jars, "up", "/account").await;
     let to = location(&r);
@@ -296,6 +381,11 @@ async fn a_verified_upstream_address_voids_an_unverified_registration(backend: B
         "the planted password is void"
     );
     assert_ne!(account.given_name, "Mallory");
+    assert!(
+        !session_works(&f.app, &planted_session).await,
+        "the planted account's session is ended"
+    );
+    assert_eq!(sessions_of(&f.app, &planted.id), 0);
     let attacker = browser();
     let r = f
         .app
@@ -609,7 +699,182 @@ async fn a_silent_provider_times_out(backend: Backend) {
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
 
+/// `sync = "always"`: the upstream's names follow it at every sign-in;
+/// its address never does (an address changes only once it is proven).
+async fn sync_always_copies_names_at_every_sign_in_never_the_address(backend: Backend) {
+    let standin = StandIn::start(None).await;
+    let mut always = standin_provider("corp", ProviderKind::Oidc, &standin);
+    always.trust_email = Some(true);
+    always.sync = Some(SyncMode::Always);
+    let app = standin_app(backend, vec![always]).await;
+    let jars = TwoJars::new();
+    let r = round_trip(&app, &jars.here, "corp").await;
+    let r = complete(&app, &jars, &location(&r), "1990-01-01").await;
+    assert_eq!(r.status(), 303);
+    standin.script(|s| {
+        s.claims = json!({"given_name": "Samantha", "family_name": "Renamed",
+                          "email": "elsewhere@example.com"})
+    });
+    let r = round_trip(&app, &browser(), "corp").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/account");
+    let account = account_by_email(&app, "sam@example.com").expect("the address stays");
+    assert_eq!(
+        (account.given_name.as_str(), account.family_name.as_str()),
+        ("Samantha", "Renamed")
+    );
+    assert!(account_by_email(&app, "elsewhere@example.com").is_none());
+}
+
+/// `sync = "never"`: nothing comes from the upstream, neither into the
+/// "complete your account" form, nor into an account's empty fields at
+/// linking, nor at a later sign-in.
+async fn sync_never_copies_nothing(backend: Backend) {
+    let standin = StandIn::start(None).await;
+    let mut never = standin_provider("corp", ProviderKind::Oidc, &standin);
+    never.trust_email = Some(true);
+    never.sync = Some(SyncMode::Never);
+    let app = standin_app(backend, vec![never]).await;
+    standin.script(|s| s.claims = json!({"birthdate": "1970-01-01"}));
+    let jars = TwoJars::new();
+    let r = round_trip(&app, &jars.here, "corp").await;
+    let (_, html) = app.page(&jars.here, &location(&r)).await;
+    for field in ["given_name", "family_name", "birthdate"] {
+        assert_eq!(value_of(&html, field), "", "{field} is not prefilled");
+    }
+    app.idp
+        .create_user(&idp_core::accounts::NewUser {
+            email: "max@example.com".into(),
+            password: PASSWORD.into(),
+            verified: true,
+            admin: false,
+            given_name: None,
+            family_name: Some("Keeps".into()),
+        })
+        .unwrap();
+    standin.script(|s| {
+        s.subject = "standin-subject-max".into();
+        s.email = "max@example.com".into();
+    });
+    for _ in 0..2 {
+        let r = round_trip(&app, &browser(), "corp").await;
+        assert_eq!(location(&r), "/account", "linked, then signed in");
+        let account = account_by_email(&app, "max@example.com").unwrap();
+        assert_eq!(account.given_name, "", "not filled");
+        assert_eq!(account.family_name, "Keeps");
+        assert_eq!(account.birthdate, None);
+    }
+    assert_eq!(identities(&app, "max@example.com").len(), 1);
+}
+
+/// Adding a sign-in method from My Profile needs a sign-in of the last
+/// few minutes: an older session is sent to sign in again first, and
+/// can link once it has.
+async fn linking_from_my_profile_needs_a_fresh_sign_in(backend: Backend) {
+    let f = federated(backend, true).await;
+    let id = account(&f.app, "ned@example.com", false);
+    let browser = browser();
+    let sign_in = f.app.sign_in(&browser, "ned@example.com", PASSWORD).await;
+    assert_eq!(sign_in.status(), 303);
+    age_sessions(
+        &f.app,
+        &id,
+        chrono::Duration::minutes(FRESH_FOR_LINKING_MINUTES + 1),
+    );
+    let link = || {
+        f.app.submit(
+            &browser,
+            "/account",
+            "/account/identities/link",
+            &[("provider_id", "up")],
+        )
+    };
+    let r = link().await;
+    assert_eq!(r.status(), 303);
+    let to = location(&r);
+    assert_eq!(to, "/login?return_to=/account&notice=sign_in_to_link");
+    let (_, page) = f.app.page(&browser, &to).await;
+    assert!(page.contains("sign in again before adding"), "{page}");
+    assert!(identities(&f.app, "ned@example.com").is_empty());
+    let sign_in = f.app.sign_in(&browser, "ned@example.com", PASSWORD).await;
+    assert_eq!(sign_in.status(), 303);
+    let r = link().await;
+    assert_eq!(r.status(), 303);
+    let out = location(&r);
+    assert!(
+        out.starts_with(&format!("{}/authorize?", f.up.address)),
+        "{out}"
+    );
+}
+
+/// A browser that asks for German.
+fn german_browser() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("Accept-Language", "de-DE,de;q=0.9".parse().unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+/// The federation pages and their failures speak the reader's language.
+async fn federation_pages_speak_german(backend: Backend) {
+    let f = federated(backend, false).await;
+    // A new person: "complete your account", saying idp will verify.
+    let mut jars = upstream_person(&f.up, "ute@example.com").await;
+    jars.here = german_browser();
+    let r = sign_in_through(&f.app, &jars, "up", "/account").await;
+    let (status, html) = f.app.page(&jars.here, &location(&r)).await;
+    assert_eq!(status, 200);
+    for german in [
+        "<html lang=\"de\">",
+        "Konto vervollständigen",
+        "Wir senden einen Link an ute@example.com",
+        "Neuigkeiten, Updates und Angebote",
+    ] {
+        assert!(html.contains(german), "{german}: {html}");
+    }
+    // An address with an account: proving it is theirs.
+    account(&f.app, "udo@example.com", false);
+    let mut jars = upstream_person(&f.up, "udo@example.com").await;
+    jars.here = german_browser();
+    let r = sign_in_through(&f.app, &jars, "up", "/account").await;
+    let (_, html) = f.app.page(&jars.here, &location(&r)).await;
+    for german in [
+        "Konto verknüpfen",
+        "Mit meinem Passwort bestätigen",
+        "Code aus der E-Mail",
+    ] {
+        assert!(html.contains(german), "{german}: {html}");
+    }
+    // Failures: a foreign issuer, a forged state.
+    for (path, status, german) in [
+        (
+            "/federation/up/login?iss=https%3A%2F%2Fevil.example",
+            400,
+            "Dieser Anmeldelink stammt nicht",
+        ),
+        (
+            "/federation/up/callback?state=forged&code=x",
+            400,
+            "Diese Anmeldung ist abgelaufen",
+        ),
+    ] {
+        let r = german_browser().get(f.app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), status, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("<html lang=\"de\">"), "{path}: {html}");
+        assert!(html.contains(german), "{path}: {html}");
+    }
+}
+
 for_both_backends!(
+    sync_always_copies_names_at_every_sign_in_never_the_address,
+    sync_never_copies_nothing,
+    linking_from_my_profile_needs_a_fresh_sign_in,
+    federation_pages_speak_german,
     a_silent_provider_times_out,
     a_new_identity_becomes_an_account_and_returns_to_it,
     an_untrusted_address_is_verified_by_idp,

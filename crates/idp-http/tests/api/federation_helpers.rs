@@ -11,6 +11,7 @@ use idp_core::federation::{ProviderInput, ProviderKind};
 use crate::helpers::*;
 use crate::oauth_helpers::query_param;
 use crate::oidc_helpers::account;
+use crate::upstream_standin::{StandIn, CLIENT_ID, CLIENT_SECRET};
 
 pub struct Federated {
     pub app: TestApp,
@@ -231,4 +232,88 @@ pub async fn post_pending(
         .send()
         .await
         .unwrap()
+}
+
+/// A provider of `kind` at the scriptable stand-in.
+pub fn standin_provider(id: &str, kind: ProviderKind, standin: &StandIn) -> ProviderInput {
+    let facebook = kind == ProviderKind::Facebook;
+    ProviderInput {
+        id: id.into(),
+        kind: Some(kind),
+        client_id: Some(CLIENT_ID.into()),
+        client_secret: Some(CLIENT_SECRET.into()),
+        issuer: (!facebook).then(|| standin.issuer()),
+        authorization_endpoint: facebook.then(|| format!("{}/dialog/oauth", standin.base)),
+        token_endpoint: facebook.then(|| format!("{}/oauth/access_token", standin.base)),
+        graph_url: facebook.then(|| standin.base.clone()),
+        ..ProviderInput::default()
+    }
+}
+
+/// `app` with `providers` from its configuration file.
+pub async fn standin_app(backend: Backend, providers: Vec<ProviderInput>) -> TestApp {
+    TestApp::spawn_with(backend, |s| s.federation.providers.extend(providers)).await
+}
+
+/// Out to the stand-in (which approves at once) and back: idp's answer.
+pub async fn round_trip(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    provider: &str,
+) -> reqwest::Response {
+    let jars = TwoJars {
+        here: browser.clone(),
+        there: crate::helpers::browser(),
+    };
+    sign_in_through(app, &jars, provider, "/account").await
+}
+
+/// How many accounts `app` holds.
+pub fn accounts(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    use idp_core::db::schema::accounts;
+    app.idp
+        .db
+        .read(|conn| {
+            accounts::table
+                .count()
+                .get_result::<i64>(conn)
+                .map_err(idp_core::db::StoreError::from)
+        })
+        .unwrap()
+}
+
+/// What idp logged while the tests of this binary ran, from the first
+/// `capture_logs` on: each test looks for what only it could have caused.
+static LOGGED: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        LOGGED.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sends every log event of the process (the blocking pool's threads
+/// included, where the federation logs) to [`logged`].
+pub fn capture_logs() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .with_writer(|| LogWriter)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("no other log subscriber");
+    });
+}
+
+pub fn logged() -> String {
+    String::from_utf8_lossy(&LOGGED.lock().unwrap()).into_owned()
 }

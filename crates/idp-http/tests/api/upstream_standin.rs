@@ -45,6 +45,9 @@ struct State {
     key: Key,
     impostor: Key,
     codes: HashMap<String, Issued>,
+    /// What each access token may read: the claims before the script's
+    /// changes (a provider may leave out of its ID token what userinfo
+    /// tells), or Facebook's `/me`.
     tokens: HashMap<String, Value>,
     script: Script,
 }
@@ -88,6 +91,7 @@ impl StandIn {
                 .route("/jwks", web::get().to(jwks))
                 .route("/authorize", web::get().to(authorize))
                 .route("/token", web::post().to(token))
+                .route("/userinfo", web::get().to(userinfo))
                 .route("/dialog/oauth", web::get().to(authorize))
                 .route("/oauth/access_token", web::get().to(facebook_token))
                 .route("/me", web::get().to(facebook_me))
@@ -127,6 +131,7 @@ async fn discovery(state: Shared) -> HttpResponse {
         "authorization_endpoint": format!("{}/authorize", s.base),
         "token_endpoint": format!("{}/token", s.base),
         "jwks_uri": format!("{}/jwks", s.base),
+        "userinfo_endpoint": format!("{}/userinfo", s.base),
         "response_types_supported": ["code"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
@@ -209,6 +214,7 @@ async fn token(
     if let Some(tid) = tid {
         claims["tid"] = json!(tid);
     }
+    let told_by_userinfo = claims.clone();
     if let Value::Object(overrides) = &s.script.claims {
         for (k, v) in overrides {
             if v.is_null() {
@@ -221,11 +227,33 @@ async fn token(
     let key = if s.script.forge { &s.impostor } else { &s.key };
     let id_token = key.sign_as(Some(KID), &claims);
     let access_token = idp_core::crypto::random_token(16);
-    s.tokens.insert(access_token.clone(), claims);
+    s.tokens.insert(access_token.clone(), told_by_userinfo);
     HttpResponse::Ok().json(json!({
         "access_token": access_token, "token_type": "Bearer", "expires_in": 300,
         "id_token": id_token,
     }))
+}
+
+/// OpenID Connect userinfo for a Bearer token the token endpoint issued.
+async fn userinfo(req: HttpRequest, state: Shared) -> HttpResponse {
+    let s = state.lock().unwrap();
+    let token = req
+        .headers()
+        .get("Authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    match s.tokens.get(token) {
+        Some(claims) => {
+            let mut info = json!({"sub": claims["sub"], "email": claims["email"],
+                "given_name": claims["given_name"], "family_name": claims["family_name"]});
+            if let Some(verified) = claims.get("email_verified") {
+                info["email_verified"] = verified.clone();
+            }
+            HttpResponse::Ok().json(info)
+        }
+        None => HttpResponse::Unauthorized().finish(),
+    }
 }
 
 /// Facebook: `GET /oauth/access_token` with the app's id and secret in the query.
