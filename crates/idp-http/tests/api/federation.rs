@@ -92,6 +92,20 @@ fn age_sessions(app: &TestApp, account_id: &str, by: chrono::Duration) {
         .unwrap();
 }
 
+/// A verified account whose given name is empty, for the `sync` rules.
+fn keeps_only_a_family_name(app: &TestApp, email: &str) {
+    app.idp
+        .create_user(&idp_core::accounts::NewUser {
+            email: email.into(),
+            password: PASSWORD.into(),
+            verified: true,
+            admin: false,
+            given_name: None,
+            family_name: Some("Keeps".into()),
+        })
+        .unwrap();
+}
+
 fn identities(app: &TestApp, email: &str) -> Vec<idp_core::federation::LinkedIdentity> {
     let account = account_by_email(app, email).expect("an account");
     app.idp.identities_of(&account.id).unwrap()
@@ -242,17 +256,7 @@ async fn a_trusted_verified_address_links_automatically(backend: Backend) {
 /// linked; names it has stay.
 async fn linking_fills_only_empty_names(backend: Backend) {
     let f = federated(backend, true).await;
-    f.app
-        .idp
-        .create_user(&idp_core::accounts::NewUser {
-            email: "kim@example.com".into(),
-            password: PASSWORD.into(),
-            verified: true,
-            admin: false,
-            given_name: None,
-            family_name: Some("Keeps".into()),
-        })
-        .unwrap();
+    keeps_only_a_family_name(&f.app, "kim@example.com");
     let jars = upstream_person(&f.up, "kim@example.com").await;
     let r = sign_in_through(&f.app, &jars, "up", "/account").await;
     assert_eq!(r.status(), 303);
@@ -742,16 +746,7 @@ async fn sync_never_copies_nothing(backend: Backend) {
     for field in ["given_name", "family_name", "birthdate"] {
         assert_eq!(value_of(&html, field), "", "{field} is not prefilled");
     }
-    app.idp
-        .create_user(&idp_core::accounts::NewUser {
-            email: "max@example.com".into(),
-            password: PASSWORD.into(),
-            verified: true,
-            admin: false,
-            given_name: None,
-            family_name: Some("Keeps".into()),
-        })
-        .unwrap();
+    keeps_only_a_family_name(&app, "max@example.com");
     standin.script(|s| {
         s.subject = "standin-subject-max".into();
         s.email = "max@example.com".into();
