@@ -15,7 +15,12 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     #[error("configuration file {path}: {message}")]
-    Syntax { path: String, message: String },
+    Syntax {
+        path: String,
+        message: String,
+        /// Where in the file, in bytes.
+        span: Option<std::ops::Range<usize>>,
+    },
     #[error("environment variable {var}: {message}")]
     Env { var: String, message: String },
     #[error("configuration key `{key}`: {message}")]
@@ -338,106 +343,63 @@ impl Settings {
         file: Option<&Path>,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ConfigError> {
-        let mut root = toml::Table::new();
-        let default_file = Path::new("idp.toml");
-        let file = file.or_else(|| default_file.exists().then_some(default_file));
-        if let Some(path) = file {
-            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                path: path.display().to_string(),
-                source,
-            })?;
-            root = text
-                .parse::<toml::Table>()
-                .map_err(|e| ConfigError::Syntax {
-                    path: path.display().to_string(),
-                    message: e.message().to_owned(),
-                })?;
-        }
-        let mut env_keys = BTreeMap::new();
-        for (var, value) in env {
-            let Some(rest) = var.strip_prefix(ENV_PREFIX) else {
-                continue;
-            };
-            // Variables the test harness or shell may set that are not settings.
-            if rest.starts_with("TEST_") || rest == "LOG" {
-                continue;
-            }
-            let path: Vec<String> = match ENV_ALIASES.iter().find(|(name, _)| *name == rest) {
-                Some((_, key)) => key.split('.').map(str::to_owned).collect(),
-                None => rest.split("__").map(|p| p.to_ascii_lowercase()).collect(),
-            };
-            if path.iter().any(|p| p.is_empty()) {
-                return Err(ConfigError::Env {
-                    var,
-                    message: "empty key segment".into(),
-                });
-            }
-            let key = path.join(".");
-            let value = if STRING_KEYS.contains(&key.as_str()) {
-                toml::Value::String(value)
-            } else {
-                env_value(&value)
-            };
-            set_path(&mut root, &path, value).map_err(|message| ConfigError::Env {
-                var: var.clone(),
-                message,
-            })?;
-            env_keys.insert(key, var);
-        }
-        let settings: Settings = serde_path_to_error::deserialize(toml::Value::Table(root))
-            .map_err(|e| {
-                let key = e.path().to_string();
-                let message = e.inner().message().to_owned();
-                match env_keys.get(&key) {
-                    Some(var) => ConfigError::Env {
-                        var: var.clone(),
-                        message,
-                    },
-                    None => ConfigError::Invalid { key, message },
-                }
-            })?;
+        let raw = RawSettings::read(file, env)?;
+        let settings = raw.deserialize(raw.root.clone())?;
         settings.validate()?;
         Ok(settings)
     }
 
+    /// The first problem of [`Self::problems`].
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let issuer = url::Url::parse(&self.issuer)
-            .map_err(|e| invalid("issuer", format!("not a URL: {e}")))?;
-        if !matches!(issuer.scheme(), "http" | "https")
-            || issuer.query().is_some()
-            || issuer.fragment().is_some()
-            || issuer.host_str().is_none()
-        {
-            return Err(invalid(
-                "issuer",
-                "must be an http(s) URL without query or fragment",
-            ));
+        match self.problems().into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every value that is out of range or malformed, not just the first.
+    pub fn problems(&self) -> Vec<ConfigError> {
+        let mut errors = Vec::new();
+        match url::Url::parse(&self.issuer) {
+            Err(e) => errors.push(invalid("issuer", format!("not a URL: {e}"))),
+            Ok(issuer)
+                if !matches!(issuer.scheme(), "http" | "https")
+                    || issuer.query().is_some()
+                    || issuer.fragment().is_some()
+                    || issuer.host_str().is_none() =>
+            {
+                errors.push(invalid(
+                    "issuer",
+                    "must be an http(s) URL without query or fragment",
+                ))
+            }
+            Ok(_) => {}
         }
         if self.issuer.ends_with('/') {
-            return Err(invalid("issuer", "must not end with a slash"));
+            errors.push(invalid("issuer", "must not end with a slash"));
         }
         if self.bind.parse::<std::net::SocketAddr>().is_err() {
-            return Err(invalid("bind", "must be IP:PORT, e.g. 127.0.0.1:8080"));
+            errors.push(invalid("bind", "must be IP:PORT, e.g. 127.0.0.1:8080"));
         }
         let p = &self.password;
         if p.min_length < 8 {
-            return Err(invalid("password.min_length", "must be at least 8"));
+            errors.push(invalid("password.min_length", "must be at least 8"));
         }
         if p.max_length < p.min_length || p.max_length > 1024 {
-            return Err(invalid(
+            errors.push(invalid(
                 "password.max_length",
                 "must be between password.min_length and 1024",
             ));
         }
         if p.min_strength > 4 {
-            return Err(invalid("password.min_strength", "must be 0 to 4"));
+            errors.push(invalid("password.min_strength", "must be 0 to 4"));
         }
         let a = &self.argon2;
         if a.parallelism == 0
             || a.iterations == 0
             || u64::from(a.memory_kib) < 8 * u64::from(a.parallelism)
         {
-            return Err(invalid(
+            errors.push(invalid(
                 "argon2",
                 "iterations and parallelism must be at least 1, memory_kib at least 8 × parallelism",
             ));
@@ -445,28 +407,28 @@ impl Settings {
         // The blocks are allocated at start, and every waiter holds a
         // blocking thread: both must stay within what a machine has.
         if !(1..=MAX_ARGON2_CONCURRENT).contains(&a.max_concurrent) {
-            return Err(invalid(
+            errors.push(invalid(
                 "argon2.max_concurrent",
                 format!("must be 1 to {MAX_ARGON2_CONCURRENT}"),
             ));
         }
         if a.max_queue > MAX_ARGON2_QUEUE {
-            return Err(invalid(
+            errors.push(invalid(
                 "argon2.max_queue",
                 format!("must be 0 to {MAX_ARGON2_QUEUE}"),
             ));
         }
         if !(1..=MAX_ARGON2_WAIT_MS).contains(&a.max_wait_ms) {
-            return Err(invalid(
+            errors.push(invalid(
                 "argon2.max_wait_ms",
                 format!("must be 1 to {MAX_ARGON2_WAIT_MS}"),
             ));
         }
         if self.bot_check_difficulty == 0 || self.bot_check_difficulty > 32 {
-            return Err(invalid("bot_check_difficulty", "must be 1 to 32"));
+            errors.push(invalid("bot_check_difficulty", "must be 1 to 32"));
         }
         if !(1..=1000).contains(&self.database.max_connections) {
-            return Err(invalid("database.max_connections", "must be 1 to 1000"));
+            errors.push(invalid("database.max_connections", "must be 1 to 1000"));
         }
         let positive = [
             (
@@ -539,45 +501,51 @@ impl Settings {
         for (key, value) in positive {
             // The cap keeps every lifetime far inside what dates can hold.
             if !(1..=MAX_DURATION_SETTING).contains(&value) {
-                return Err(invalid(
+                errors.push(invalid(
                     key,
                     format!("must be a positive number no larger than {MAX_DURATION_SETTING}"),
                 ));
             }
         }
         if crate::keys::Alg::parse(&self.tokens.access_token_alg).is_none() {
-            return Err(invalid(
+            errors.push(invalid(
                 "tokens.access_token_alg",
                 "must be RS256, ES256 or EdDSA",
             ));
         }
         if let Some(token) = &self.oauth.registration_token {
             if token.len() < 32 {
-                return Err(invalid(
+                errors.push(invalid(
                     "oauth.registration_token",
                     "must be at least 32 characters (make one with `openssl rand -base64 32`)",
                 ));
             }
         }
-        if let Some(key) = &self.master_key {
-            crate::keys::MasterKey::from_base64(key)
-                .map_err(|e| invalid("master_key", e.to_string()))?;
+        if let Some(Err(e)) = self
+            .master_key
+            .as_deref()
+            .map(crate::keys::MasterKey::from_base64)
+        {
+            errors.push(invalid("master_key", e.to_string()));
         }
         if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(invalid(
+            errors.push(invalid(
                 "email.from",
                 "must be an address such as `idp <no-reply@example.com>`",
             ));
         }
         if let Some(url) = &self.smtp_url {
             if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                return Err(invalid("smtp_url", "must start with smtp:// or smtps://"));
+                errors.push(invalid("smtp_url", "must start with smtp:// or smtps://"));
             }
         }
-        crate::db::DatabaseUrl::parse(&self.database_url())
-            .map_err(|e| invalid("database_url", e.to_string()))?;
-        self.federation.resolved()?;
-        Ok(())
+        if let Err(e) = crate::db::DatabaseUrl::parse(&self.database_url()) {
+            errors.push(invalid("database_url", e.to_string()));
+        }
+        if let Err(e) = self.federation.resolved() {
+            errors.push(e);
+        }
+        errors
     }
 
     pub fn database_url(&self) -> String {
@@ -648,6 +616,98 @@ const STRING_KEYS: &[&str] = &[
     "tokens.access_token_alg",
     "oauth.registration_token",
 ];
+
+/// The file and the environment merged into one TOML table, before it is
+/// read into [`Settings`]; `idp config check` reads it part by part.
+pub(crate) struct RawSettings {
+    pub root: toml::Table,
+    /// The file's text, for locating keys.
+    pub text: Option<String>,
+    pub path: Option<String>,
+    /// Which variable set which key.
+    env_keys: BTreeMap<String, String>,
+}
+
+impl RawSettings {
+    /// Reads `file` (if given, else `./idp.toml` when present), then overlays
+    /// `IDP_*` variables from `env`. `IDP_A__B` sets key `b` of section `a`.
+    pub fn read(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut raw = RawSettings {
+            root: toml::Table::new(),
+            text: None,
+            path: None,
+            env_keys: BTreeMap::new(),
+        };
+        let default_file = Path::new("idp.toml");
+        let file = file.or_else(|| default_file.exists().then_some(default_file));
+        if let Some(path) = file {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: shown.clone(),
+                source,
+            })?;
+            raw.root = text
+                .parse::<toml::Table>()
+                .map_err(|e| ConfigError::Syntax {
+                    path: shown.clone(),
+                    message: e.message().to_owned(),
+                    span: e.span(),
+                })?;
+            raw.text = Some(text);
+            raw.path = Some(shown);
+        }
+        for (var, value) in env {
+            let Some(rest) = var.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            // Variables the test harness or shell may set that are not settings.
+            if rest.starts_with("TEST_") || rest == "LOG" {
+                continue;
+            }
+            let path: Vec<String> = match ENV_ALIASES.iter().find(|(name, _)| *name == rest) {
+                Some((_, key)) => key.split('.').map(str::to_owned).collect(),
+                None => rest.split("__").map(|p| p.to_ascii_lowercase()).collect(),
+            };
+            if path.iter().any(|p| p.is_empty()) {
+                return Err(ConfigError::Env {
+                    var,
+                    message: "empty key segment".into(),
+                });
+            }
+            let key = path.join(".");
+            let value = if STRING_KEYS.contains(&key.as_str()) {
+                toml::Value::String(value)
+            } else {
+                env_value(&value)
+            };
+            set_path(&mut raw.root, &path, value).map_err(|message| ConfigError::Env {
+                var: var.clone(),
+                message,
+            })?;
+            raw.env_keys.insert(key, var);
+        }
+        Ok(raw)
+    }
+
+    /// Reads `root` (all of [`Self::root`], or a part of it) into settings;
+    /// an error names the key, or the variable that set it.
+    pub fn deserialize(&self, root: toml::Table) -> Result<Settings, ConfigError> {
+        serde_path_to_error::deserialize(toml::Value::Table(root)).map_err(|e| {
+            let key = e.path().to_string();
+            let message = e.inner().message().to_owned();
+            match self.env_keys.get(&key) {
+                Some(var) => ConfigError::Env {
+                    var: var.clone(),
+                    message,
+                },
+                None => ConfigError::Invalid { key, message },
+            }
+        })
+    }
+}
 
 /// Environment values are TOML literals when they parse as one (numbers,
 /// booleans), else plain strings, so `IDP_BIND=127.0.0.1:9000` needs no quotes.

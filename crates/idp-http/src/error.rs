@@ -33,6 +33,9 @@ pub fn classify(e: &AccountError) -> (StatusCode, &'static str) {
         AccountError::BotCheck => (StatusCode::BAD_REQUEST, "bot_check_failed"),
         AccountError::EmailUnavailable => (StatusCode::CONFLICT, "email_unavailable"),
         AccountError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        AccountError::Disabled => (StatusCode::FORBIDDEN, "account_disabled"),
+        AccountError::AlreadyVerified => (StatusCode::CONFLICT, "already_verified"),
+        AccountError::OwnAccount => (StatusCode::CONFLICT, "own_account"),
         AccountError::SsoRequired { .. } => (StatusCode::FORBIDDEN, "sso_required"),
         AccountError::LastOrganizationAdmin { .. } => (StatusCode::CONFLICT, "last_admin"),
         AccountError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
@@ -208,6 +211,12 @@ impl From<OrgError> for ApiError {
                 ApiError::new(status, code, capitalised(&e.to_string()))
             }
         }
+    }
+}
+
+impl From<idp_core::paging::InvalidPage> for ApiError {
+    fn from(e: idp_core::paging::InvalidPage) -> Self {
+        OrgError::from(e).into()
     }
 }
 

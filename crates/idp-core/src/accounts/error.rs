@@ -46,6 +46,15 @@ pub enum AccountError {
     EmailUnavailable,
     #[error("no such account")]
     NotFound,
+    /// Said only to someone who proved the password (or the upstream
+    /// identity): it reveals nothing to a guesser.
+    #[error("the account is disabled; contact the administrator")]
+    Disabled,
+    #[error("the address is verified already")]
+    AlreadyVerified,
+    /// An administrator's token cannot disable or delete its own account.
+    #[error("administrators cannot disable or delete their own account")]
+    OwnAccount,
     /// Deleting the account would leave a company without an administrator.
     #[error("the account is the last administrator of {organization}")]
     LastOrganizationAdmin { organization: String },

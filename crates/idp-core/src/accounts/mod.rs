@@ -14,7 +14,7 @@ mod sign_in;
 mod signup;
 mod verification;
 
-pub use admin::NewUser;
+pub use admin::{Administrator, NewUser, UserUpdate, MAX_USER_SEARCH};
 pub use email_address::{is_domain, EmailAddress, MAX_EMAIL_LENGTH};
 pub use error::{AccountError, FieldError};
 pub use password::{HasherBusy, PasswordHasher, PasswordPolicy, Verification};
@@ -49,6 +49,8 @@ pub struct Account {
     pub locale: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set by an administrator: the account cannot sign in or use its grants.
+    pub disabled_at: Option<NaiveDateTime>,
 }
 
 impl Account {
@@ -69,6 +71,11 @@ impl Account {
             .select(Account::as_select())
             .first(conn)
             .optional()
+    }
+
+    /// Disabled by an administrator: no sign-in, no session, no grant.
+    pub fn is_disabled(&self) -> bool {
+        self.disabled_at.is_some()
     }
 
     /// The address as the domain type (stored addresses were parsed on the way in).

@@ -10,7 +10,7 @@ use crate::email::{enqueue, quota_allows, Action, Email, Quota};
 use crate::one_time::{self, CodeCheck, Purpose, RESET_CODE_LENGTH};
 use crate::sessions::ClientInfo;
 use crate::throttle::{self, ThrottleKey};
-use crate::{now, sessions, Idp};
+use crate::{now, Idp};
 
 impl Idp {
     /// Step 1: email a code when the address has an account and its
@@ -38,7 +38,8 @@ impl Idp {
                 email.as_str(),
                 now,
             )?;
-            let Some(account) = account.filter(|_| allowed) else {
+            // A disabled account gets no code: the answer is the same.
+            let Some(account) = account.filter(|a| allowed && !a.is_disabled()) else {
                 return Ok::<_, AccountError>(());
             };
             one_time::revoke_all(conn, &account.id, Purpose::ResetCode, now)?;
@@ -166,16 +167,7 @@ impl Idp {
                 ))
                 .execute(conn)?;
             one_time::revoke_all(conn, &account.id, Purpose::ResetCode, now)?;
-            crate::oauth::revoke_account_grants(conn, &account.id, now)?;
-            let notice = Email::compose(
-                &account.email,
-                &account.locale,
-                "password_reset",
-                &[],
-                Action::Link(&self.link("/password/forgot")),
-            );
-            enqueue(conn, self, Some(&account.id), &notice)?;
-            Ok::<_, AccountError>(sessions::end_all(conn, &account.id, None)?)
+            self.after_password_change(conn, &account, None, "password_reset")
         })?;
         self.notify_logout(ended);
         // Whoever holds the mailbox may sign in again at once.

@@ -91,7 +91,7 @@ impl Idp {
                 Some(old) => sessions::end_by_token(conn, old)?,
                 None => Vec::new(),
             };
-            let session = sessions::create(conn, self, &account.id, client)?;
+            let session = sessions::create(conn, self, &account, client)?;
             Ok::<_, AccountError>((session, ended))
         })?;
         self.notify_logout(ended);
@@ -173,19 +173,32 @@ impl Idp {
         AccountError::check(errors)?;
         self.store_password(&account.id, new)?;
         let ended = self.db.write(|conn| {
-            crate::oauth::revoke_account_grants(conn, &account.id, now())?;
-            let notice = Email::compose(
-                &account.email,
-                &account.locale,
-                "password_changed",
-                &[],
-                Action::Link(&self.link("/password/forgot")),
-            );
-            enqueue(conn, self, Some(&account.id), &notice)?;
-            sessions::end_all(conn, &account.id, keep_session).map_err(AccountError::from)
+            self.after_password_change(conn, &account, keep_session, "password_changed")
         })?;
         self.notify_logout(ended);
         Ok(())
+    }
+
+    /// What follows any new password, in its transaction: refresh tokens and
+    /// the other sessions end, and the person is told by `template`, with a
+    /// way back in if it was not them.
+    pub(crate) fn after_password_change(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        account: &Account,
+        keep_session: Option<&str>,
+        template: &str,
+    ) -> Result<Vec<crate::oauth::LogoutNotice>, AccountError> {
+        crate::oauth::revoke_account_grants(conn, &account.id, now())?;
+        let notice = Email::compose(
+            &account.email,
+            &account.locale,
+            template,
+            &[],
+            Action::Link(&self.link("/password/forgot")),
+        );
+        enqueue(conn, self, Some(&account.id), &notice)?;
+        Ok(sessions::end_all(conn, &account.id, keep_session)?)
     }
 
     pub(crate) fn store_password(

@@ -281,6 +281,7 @@ fn account_from(
         locale: signup.locale.to_owned(),
         created_at,
         updated_at: now,
+        disabled_at: None,
     }
 }
 

@@ -74,6 +74,37 @@ impl Client {
         self.metadata.token_endpoint_auth_method == TokenEndpointAuth::PrivateKeyJwt
     }
 
+    /// The registration as it stands, as `update_client` takes it: a
+    /// partial change starts from here.
+    pub fn registration(&self) -> NewClient {
+        let m = &self.metadata;
+        let public = self.is_public();
+        NewClient {
+            name: self.name.clone(),
+            redirect_uris: m.redirect_uris.clone(),
+            post_logout_redirect_uris: m.post_logout_redirect_uris.clone(),
+            public,
+            grant_types: m
+                .grant_types
+                .iter()
+                .map(|g| g.as_str().to_owned())
+                .collect(),
+            scopes: m.scopes.clone(),
+            skip_consent: m.skip_consent,
+            logo_uri: m.logo_uri.clone(),
+            policy_uri: m.policy_uri.clone(),
+            tos_uri: m.tos_uri.clone(),
+            id_token_signed_response_alg: Some(m.id_token_signed_response_alg.clone()),
+            token_endpoint_auth_method: (!public)
+                .then(|| m.token_endpoint_auth_method.as_str().to_owned()),
+            backchannel_logout_uri: m.backchannel_logout_uri.clone(),
+            jwks: m.jwks.clone(),
+            jwks_uri: m.jwks_uri.clone(),
+            userinfo_signed_response_alg: m.userinfo_signed_response_alg.clone(),
+            subject_type: m.sector.as_ref().map(|_| "pairwise".to_owned()),
+        }
+    }
+
     pub fn secret_matches(&self, presented: &str) -> bool {
         match &self.secret_hash {
             Some(hash) => constant_time_eq(&sha256_hex(presented), hash),

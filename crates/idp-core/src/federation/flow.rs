@@ -393,7 +393,7 @@ impl Idp {
                 if provider.sync == SyncMode::Always {
                     sync_names(conn, &account.id, &upstream)?;
                 }
-                self.open_session(conn, &account.id, visitor)
+                self.open_session(conn, &account, visitor)
             })?;
             tracing::info!(target: "federation", provider = %provider.id, account = %account.id, "signed in through upstream");
             return Ok(Arrival::SignedIn {
@@ -415,7 +415,7 @@ impl Idp {
                 // A trusted provider vouches for the address the account proved.
                 let session = self.db.write(|conn| {
                     self.add_identity(conn, provider, &upstream, &account)?;
-                    self.open_session(conn, &account.id, visitor)
+                    self.open_session(conn, &account, visitor)
                 })?;
                 tracing::info!(target: "federation", provider = %provider.id, account = %account.id, "linked by trusted verified email");
                 Ok(Arrival::SignedIn {
@@ -520,15 +520,14 @@ impl Idp {
     fn open_session(
         &self,
         conn: &mut DbConnection,
-        account_id: &str,
+        account: &Account,
         visitor: &Visitor<'_>,
     ) -> Result<(NewSession, Vec<crate::oauth::LogoutNotice>), FederationError> {
         let ended = match visitor.session_token {
             Some(old) => sessions::end_by_token(conn, old).map_err(StoreError::from)?,
             None => Vec::new(),
         };
-        let session =
-            sessions::create(conn, self, account_id, visitor.client).map_err(StoreError::from)?;
+        let session = sessions::create(conn, self, account, visitor.client)?;
         Ok((session, ended))
     }
 
@@ -702,7 +701,7 @@ impl Idp {
             }
             let mut ended = Vec::new();
             if let Some(old) = Account::find_by_email(conn, &email).map_err(StoreError::from)? {
-                if old.email_verified || !w.email_verified {
+                if old.email_verified || old.is_disabled() || !w.email_verified {
                     return Err(FederationError::AddressTaken);
                 }
                 // Pre-hijacking: the unproven registration (its password,
@@ -726,6 +725,7 @@ impl Idp {
                 locale: locale.to_owned(),
                 created_at: now,
                 updated_at: now,
+                disabled_at: None,
             };
             diesel::insert_into(accounts::table)
                 .values(&account)
@@ -761,7 +761,7 @@ impl Idp {
                 let mail = self.verification_email(&to, &token, None);
                 enqueue(conn, self, Some(&account.id), &mail).map_err(StoreError::from)?;
             }
-            let session = self.open_session(conn, &account.id, visitor)?;
+            let session = self.open_session(conn, &account, visitor)?;
             tracing::info!(target: "federation", provider = %provider.id, account = %account.id, verified = account.email_verified, "account made through upstream");
             Ok((session, ended))
         });
@@ -933,7 +933,7 @@ impl Idp {
                 return Err(FederationError::PendingInvalid);
             }
             self.add_identity(conn, &provider, &upstream, &account)?;
-            self.open_session(conn, &account.id, visitor)
+            self.open_session(conn, &account, visitor)
         })?;
         tracing::info!(target: "federation", provider = %provider.id, account = %account.id, "linked after proof of ownership");
         Ok((self.after_session(session), w.return_to))

@@ -225,6 +225,17 @@ impl Keys {
         Ok(fresh.into_iter().map(|(s, _, _)| s.kid).collect())
     }
 
+    /// Every stored key, newest first, without its private part.
+    pub fn list(&self) -> Result<Vec<KeyInfo>, StoreError> {
+        self.db.read(|conn| {
+            k::table
+                .order((k::created_at.desc(), k::kid))
+                .select(KeyInfo::as_select())
+                .load(conn)
+                .map_err(StoreError::from)
+        })
+    }
+
     /// Drops retired keys whose publication period is over (housekeeping).
     pub fn purge_expired(&self) -> Result<usize, StoreError> {
         let now = now();
@@ -234,6 +245,19 @@ impl Keys {
                 .map_err(StoreError::from)
         })
     }
+}
+
+/// A signing key as an operator sees it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = k)]
+pub struct KeyInfo {
+    pub kid: String,
+    pub alg: String,
+    pub created_at: NaiveDateTime,
+    /// When it stopped signing (a rotation); `None` while it signs.
+    pub retired_at: Option<NaiveDateTime>,
+    /// Until when a retired key stays in the JWKS.
+    pub publish_until: Option<NaiveDateTime>,
 }
 
 type KeyRow = (

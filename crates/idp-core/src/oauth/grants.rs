@@ -454,7 +454,11 @@ fn narrowed(granted: &str, asked: Option<&str>) -> Result<Scopes, OAuthError> {
 }
 
 fn account_for_grant(conn: &mut DbConnection, account_id: &str) -> Result<Account, OAuthError> {
-    Account::find(conn, account_id)?.ok_or_else(|| grant("the account no longer exists"))
+    match Account::find(conn, account_id)? {
+        None => Err(grant("the account no longer exists")),
+        Some(a) if a.is_disabled() => Err(grant("the account is disabled")),
+        Some(a) => Ok(a),
+    }
 }
 
 /// Revokes every refresh token of a family and the access tokens issued with them.

@@ -30,6 +30,16 @@ pub struct AccessTokenClaims {
     pub exp: i64,
 }
 
+impl AccessTokenClaims {
+    /// Who acts with this token on the admin surface.
+    pub fn administrator(&self) -> crate::accounts::Administrator {
+        match &self.account_id {
+            Some(id) => crate::accounts::Administrator::Account(id.clone()),
+            None => crate::accounts::Administrator::Client(self.client_id.clone()),
+        }
+    }
+}
+
 pub(crate) struct IssuedAccessToken {
     pub token: String,
     pub jti: String,
@@ -130,7 +140,8 @@ impl Idp {
         self.signing.sign_jwt(alg, "JWT", &claims)
     }
 
-    /// Checks an access token presented to one of idp's own endpoints.
+    /// Checks an access token presented to one of idp's own endpoints: signed
+    /// by us, unexpired, not revoked, and its person's account usable.
     pub fn verify_access_token(
         &self,
         token: &str,
@@ -138,20 +149,31 @@ impl Idp {
         let Some(claims) = self.access_token_claims(token)? else {
             return Ok(None);
         };
-        let revoked: i64 = self.db.read(|conn| {
-            r::table
-                .filter(r::jti.eq(&claims.jti))
-                .count()
-                .get_result(conn)
-                .map_err(StoreError::from)
+        let not_revoked =
+            diesel::dsl::not(diesel::dsl::exists(r::table.filter(r::jti.eq(&claims.jti))));
+        let usable: i64 = self.db.read(|conn| {
+            match claims.account_id.as_deref() {
+                // A person's token dies with their account, or while it is
+                // disabled; one query either way.
+                Some(account_id) => accounts::table
+                    .find(account_id)
+                    .filter(accounts::disabled_at.is_null())
+                    .filter(not_revoked)
+                    .count()
+                    .get_result(conn),
+                None => diesel::select(not_revoked)
+                    .get_result::<bool>(conn)
+                    .map(i64::from),
+            }
+            .map_err(StoreError::from)
         })?;
-        Ok((revoked == 0).then_some(claims))
+        Ok((usable == 1).then_some(claims))
     }
 
     /// [`Self::verify_access_token`] for a token about a person, and that
     /// person's account, read in the same query as the revocation check: a
-    /// revoked token, a client's own token and a deleted account all give
-    /// `None`.
+    /// revoked token, a client's own token and a deleted or disabled account
+    /// all give `None`.
     pub(crate) fn verify_access_token_of_account(
         &self,
         token: &str,
@@ -165,6 +187,7 @@ impl Idp {
         let account = self.db.read(|conn| {
             accounts::table
                 .find(account_id)
+                .filter(accounts::disabled_at.is_null())
                 .filter(diesel::dsl::not(diesel::dsl::exists(
                     r::table.filter(r::jti.eq(&claims.jti)),
                 )))

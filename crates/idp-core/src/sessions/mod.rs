@@ -42,12 +42,18 @@ pub struct NewSession {
     pub session: Session,
 }
 
+/// Opens a session for `account`. Every way of signing in ends here, so this
+/// is where a disabled account is refused.
 pub(crate) fn create(
     conn: &mut DbConnection,
     idp: &Idp,
-    account_id: &str,
+    account: &Account,
     client: &ClientInfo,
-) -> QueryResult<NewSession> {
+) -> Result<NewSession, AccountError> {
+    if account.is_disabled() {
+        return Err(AccountError::Disabled);
+    }
+    let account_id = account.id.as_str();
     let now = now();
     let token = random_token(32);
     let user_agent: String = client.user_agent.chars().take(MAX_USER_AGENT).collect();
@@ -122,6 +128,7 @@ impl Idp {
             sessions::table
                 .inner_join(accounts::table)
                 .filter(sessions::token_hash.eq(sha256_hex(token)))
+                .filter(accounts::disabled_at.is_null())
                 .filter(sessions::expires_at.gt(now))
                 .filter(sessions::last_seen_at.gt(now - idle))
                 .select((Session::as_select(), Account::as_select()))

@@ -3,6 +3,7 @@
 //! administrator's, or a client-credentials token of a client granted `admin`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use idp_core::accounts::Administrator;
 use idp_core::clients::{Client, ClientError, NewClient};
 use idp_core::Idp;
 use serde::{Deserialize, Serialize};
@@ -12,17 +13,31 @@ use crate::bearer::Refusal;
 use crate::blocking;
 use crate::error::ApiError;
 
-/// Checks the caller's token (`Idp::check_admin_token`); the caller's
-/// identity is not needed further.
-pub(super) async fn require_admin(req: &HttpRequest, idp: &web::Data<Idp>) -> Result<(), ApiError> {
+/// Checks the caller's token (`Idp::check_admin_token`) and says who it is.
+pub(super) async fn require_admin(
+    req: &HttpRequest,
+    idp: &web::Data<Idp>,
+) -> Result<Administrator, ApiError> {
     let token = crate::bearer::token(req).ok_or_else(|| {
         ApiError::Bearer(Refusal::no_token(
             "Send an access token with scope admin as `Authorization: Bearer …`.",
         ))
     })?;
     let idp = idp.clone();
-    blocking::run(move || idp.check_admin_token(&token).map_err(ApiError::from)).await?;
-    Ok(())
+    let claims =
+        blocking::run(move || idp.check_admin_token(&token).map_err(ApiError::from)).await?;
+    Ok(claims.administrator())
+}
+
+/// Runs `f` on the blocking pool for a caller `require_admin` let in.
+pub(super) async fn as_admin<T: Send + 'static>(
+    req: &HttpRequest,
+    idp: &web::Data<Idp>,
+    f: impl FnOnce(&Idp, Administrator) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let by = require_admin(req, idp).await?;
+    let core = idp.clone();
+    blocking::run(move || f(&core, by)).await
 }
 
 /// Client metadata as RFC 7591 names it.
@@ -148,17 +163,15 @@ pub async fn create(
     idp: web::Data<Idp>,
     body: web::Json<ClientBody>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
     let new = NewClient::from(body.into_inner());
-    let created = blocking::run(move || idp.create_client(&new).map_err(ApiError::from)).await?;
+    let created = as_admin(&req, &idp, move |idp, _| Ok(idp.create_client(&new)?)).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
         .json(ClientView::new(&created.client, created.secret)))
 }
 
 pub async fn list(req: HttpRequest, idp: web::Data<Idp>) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
-    let clients = blocking::run(move || idp.list_clients().map_err(ApiError::from)).await?;
+    let clients = as_admin(&req, &idp, |idp, _| Ok(idp.list_clients()?)).await?;
     let views: Vec<ClientView> = clients.iter().map(|c| ClientView::new(c, None)).collect();
     Ok(json(&serde_json::json!({ "clients": views })))
 }
@@ -168,10 +181,11 @@ pub async fn get(
     idp: web::Data<Idp>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
     let id = path.into_inner();
-    let client = blocking::run(move || idp.client(&id).map_err(ApiError::from)).await?;
-    let client = client.ok_or(ClientError::NotFound)?;
+    let client = as_admin(&req, &idp, move |idp, _| {
+        Ok(idp.client(&id)?.ok_or(ClientError::NotFound)?)
+    })
+    .await?;
     Ok(json(&ClientView::new(&client, None)))
 }
 
@@ -181,10 +195,11 @@ pub async fn update(
     path: web::Path<String>,
     body: web::Json<ClientBody>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
     let (id, update) = (path.into_inner(), NewClient::from(body.into_inner()));
-    let client =
-        blocking::run(move || idp.update_client(&id, &update).map_err(ApiError::from)).await?;
+    let client = as_admin(&req, &idp, move |idp, _| {
+        Ok(idp.update_client(&id, &update)?)
+    })
+    .await?;
     Ok(json(&ClientView::new(&client, None)))
 }
 
@@ -193,9 +208,8 @@ pub async fn delete(
     idp: web::Data<Idp>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
     let id = path.into_inner();
-    blocking::run(move || idp.delete_client(&id).map_err(ApiError::from)).await?;
+    as_admin(&req, &idp, move |idp, _| Ok(idp.delete_client(&id)?)).await?;
     Ok(no_content())
 }
 
@@ -204,15 +218,12 @@ pub async fn rotate_secret(
     idp: web::Data<Idp>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
     let id = path.into_inner();
-    let (core, client_id) = (idp.clone(), id.clone());
-    let secret = blocking::run(move || {
-        core.rotate_client_secret(&client_id)
-            .map_err(ApiError::from)
+    let (client, secret) = as_admin(&req, &idp, move |idp, _| {
+        let secret = idp.rotate_client_secret(&id)?;
+        let client = idp.client(&id)?.ok_or(ClientError::NotFound)?;
+        Ok((client, secret))
     })
     .await?;
-    let client = blocking::run(move || idp.client(&id).map_err(ApiError::from)).await?;
-    let client = client.ok_or(ClientError::NotFound)?;
     Ok(json(&ClientView::new(&client, Some(secret))))
 }

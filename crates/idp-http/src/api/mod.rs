@@ -5,6 +5,7 @@
 mod accounts;
 mod admin_clients;
 mod admin_providers;
+mod admin_users;
 mod org_assets;
 mod org_members;
 mod org_sso;
@@ -17,6 +18,9 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpResponse, ResponseError};
+
+pub(crate) use admin_clients::ClientView;
+pub(crate) use admin_users::UserView;
 
 use crate::csrf::{self, CsrfFailure};
 use crate::error::ApiError;
@@ -63,6 +67,14 @@ operations! {
     PUT "/admin/clients/{client_id}" => admin_clients::update,
     DELETE "/admin/clients/{client_id}" => admin_clients::delete,
     POST "/admin/clients/{client_id}/secret" => admin_clients::rotate_secret,
+    GET "/admin/users" => admin_users::list,
+    GET "/admin/users/{user_id}" => admin_users::get,
+    PATCH "/admin/users/{user_id}" => admin_users::update,
+    DELETE "/admin/users/{user_id}" => admin_users::delete,
+    POST "/admin/users/{user_id}/disable" => admin_users::disable,
+    POST "/admin/users/{user_id}/enable" => admin_users::enable,
+    DELETE "/admin/users/{user_id}/sessions" => admin_users::end_sessions,
+    POST "/admin/users/{user_id}/verification" => admin_users::resend_verification,
     GET "/admin/providers" => admin_providers::list,
     POST "/admin/providers" => admin_providers::create,
     GET "/admin/providers/{provider_id}" => admin_providers::get,

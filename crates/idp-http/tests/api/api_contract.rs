@@ -494,6 +494,12 @@ fn admin_sample_body(spec: &Value, schema: &Value) -> Option<Value> {
             "sync": "fill",
             "enabled": true,
         }),
+        "UserUpdate" => serde_json::json!({
+            "given_name": "Contract",
+            "family_name": "Person",
+            "marketing_opt_in": false,
+            "locale": "de",
+        }),
         "AgreementRequest" => serde_json::json!({
             "title": "Partner agreement",
             "version": "2026-12",
@@ -521,11 +527,12 @@ async fn call_admin_operations(app: &TestApp, token: &str) -> Vec<String> {
         .filter(SpecOperation::is_admin)
         .collect();
     assert!(!operations.is_empty(), "the spec has admin operations");
-    // Registering comes first (it makes the client the others use), deleting last.
+    // Registering comes first (it makes the client the others use), deleting
+    // last, what hangs below a thing (its sessions) before the thing.
     operations.sort_by_key(|op| match (op.path.contains('{'), op.method.as_str()) {
-        (false, "POST") => 0,
-        (_, "DELETE") => 2,
-        _ => 1,
+        (false, "POST") => (0, 0),
+        (_, "DELETE") => (2, usize::MAX - op.path.len()),
+        _ => (1, 0),
     });
     let mut problems = Vec::new();
     // What the create operations made: path parameter, and the id to put there.
@@ -551,6 +558,16 @@ async fn call_admin_operations(app: &TestApp, token: &str) -> Vec<String> {
         .organization;
     made.push(("{org_id}", organization.id));
     made.push(("{domain}", "contract.example.com".into()));
+    // Unverified, so that a new verification link may be sent to it.
+    let person = app
+        .idp
+        .create_user(&idp_core::accounts::NewUser {
+            email: "contract-person@example.com".into(),
+            password: PASSWORD.into(),
+            ..Default::default()
+        })
+        .expect("account created");
+    made.push(("{user_id}", person.id));
     for op in &operations {
         let label = format!("as an administrator: {}", op.label());
         let mut path = op.path.clone();

@@ -10,6 +10,7 @@ mod upstream_standin;
 
 mod admin_clients;
 mod admin_providers;
+mod admin_users;
 mod api_contract;
 mod authorization_decision;
 mod authorize_options;
