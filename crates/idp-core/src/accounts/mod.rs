@@ -5,6 +5,8 @@ mod deletion;
 mod email_address;
 mod email_change;
 mod error;
+mod foreign_hash;
+mod import;
 mod marketing;
 mod password;
 mod pending;
@@ -17,6 +19,11 @@ mod verification;
 pub use admin::{Administrator, NewUser, UserUpdate, MAX_USER_SEARCH};
 pub use email_address::{is_domain, EmailAddress, MAX_EMAIL_LENGTH};
 pub use error::{AccountError, FieldError};
+pub use foreign_hash::HashRefused;
+pub use import::{
+    AccountRecord, ExportError, ImportLine, ImportReport, Imported, MAX_IMPORT_BATCH,
+    MAX_IMPORT_LINE,
+};
 pub use password::{HasherBusy, PasswordHasher, PasswordPolicy, Verification};
 pub use profile::{Birthdate, PersonName, ProfileUpdate, MAX_NAME_LENGTH};
 pub use sign_in::SignedIn;

@@ -8,6 +8,7 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::rngs::OsRng;
 use subtle::ConstantTimeEq;
 
+use super::foreign_hash::ForeignHash;
 use super::{EmailAddress, FieldError};
 use crate::config::{Argon2Settings, PasswordSettings};
 
@@ -122,7 +123,7 @@ pub struct HasherBusy {
 /// A stored hash that needs more memory than this is not checked at all
 /// (treated as wrong): only an operator's import could have made one, and
 /// allocating it could take the process down.
-const MAX_STORED_HASH_MEMORY_KIB: usize = 1 << 20;
+pub(super) const MAX_STORED_HASH_MEMORY_KIB: usize = 1 << 20;
 
 /// argon2id with the configured cost. Memory is a pool of at most
 /// `max_concurrent` block sets, each allocated the first time that many
@@ -173,6 +174,16 @@ impl PasswordHasher {
     /// account, or one without a password) it still spends the same time.
     pub fn verify(&self, password: &str, stored: Option<&str>) -> Result<Verification, HasherBusy> {
         let mut lease = self.pool.acquire()?;
+        // An imported hash is checked in the same slot, and always rehashed.
+        let foreign = stored
+            .filter(|s| !s.starts_with("$argon2"))
+            .and_then(|s| ForeignHash::parse(s).ok());
+        if let Some(foreign) = foreign {
+            return Ok(match foreign.matches(password) {
+                true => Verification::MatchNeedsRehash,
+                false => Verification::Mismatch,
+            });
+        }
         let Some(parsed) = stored.and_then(|s| PasswordHash::new(s).ok()) else {
             if let Ok(dummy) = PasswordHash::new(&self.dummy_hash) {
                 let _ = matches(&mut lease.blocks, password, &dummy);

@@ -1,15 +1,17 @@
 //! `/api/v1/admin/users`: administrators find, change, disable and delete
 //! accounts. Bearer tokens with scope `admin`, as for the clients API.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use idp_core::accounts::{Account, AccountError, Administrator, UserUpdate};
+use idp_core::accounts::{Account, AccountError, Administrator, UserUpdate, MAX_IMPORT_BATCH};
 use idp_core::paging::PageRequest;
 use idp_core::Idp;
 use serde::{Deserialize, Serialize};
 
-use super::admin_clients::as_admin;
+use super::admin_clients::{as_admin, require_admin};
 use super::organizations::page_json;
-use super::{json, no_content};
+use super::{json, large_json, no_content};
+use crate::blocking;
 use crate::error::ApiError;
 
 /// An account as administrators see it (never its password hash).
@@ -186,4 +188,40 @@ pub async fn resend_verification(
     Ok(HttpResponse::Accepted()
         .insert_header(("Cache-Control", "no-store"))
         .finish())
+}
+
+/// The most bytes `importUsers` reads: a thousand records of a few hundred.
+const MAX_IMPORT_BYTES: usize = 1024 * 1024;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportBody {
+    /// Each checked on its own, so one bad record refuses only itself.
+    users: Vec<serde_json::Value>,
+}
+
+pub async fn import(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    // The caller first, so nobody else makes the server read a megabyte.
+    require_admin(&req, &idp).await?;
+    let body: ImportBody = large_json(&req, payload, MAX_IMPORT_BYTES).await?;
+    if body.users.len() > MAX_IMPORT_BATCH {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            format!("At most {MAX_IMPORT_BATCH} users per call; send the rest in further calls."),
+        ));
+    }
+    // A failed database stops the import; what was created stays, and the
+    // same call made again skips it.
+    let core = idp.into_inner();
+    let report = blocking::run(move || {
+        core.import_values(body.users)
+            .map_err(|(_, e)| ApiError::from(e))
+    })
+    .await?;
+    Ok(json(&report))
 }

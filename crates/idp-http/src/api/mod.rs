@@ -68,6 +68,7 @@ operations! {
     DELETE "/admin/clients/{client_id}" => admin_clients::delete,
     POST "/admin/clients/{client_id}/secret" => admin_clients::rotate_secret,
     GET "/admin/users" => admin_users::list,
+    POST "/admin/users/import" => admin_users::import,
     GET "/admin/users/{user_id}" => admin_users::get,
     PATCH "/admin/users/{user_id}" => admin_users::update,
     DELETE "/admin/users/{user_id}" => admin_users::delete,
@@ -185,20 +186,37 @@ pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(crate::startup::MAX_BODY_BYTES)
         .error_handler(|err, _req| {
-            let (status, code) = match &err {
-                actix_web::error::JsonPayloadError::OverflowKnownLength { .. }
-                | actix_web::error::JsonPayloadError::Overflow { .. } => {
-                    (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
-                }
-                actix_web::error::JsonPayloadError::ContentType => {
-                    (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-                }
-                _ => (StatusCode::BAD_REQUEST, "invalid_request"),
-            };
-            let response = ApiError::new(status, code, format!("Request body rejected: {err}"))
-                .error_response();
+            let response = body_rejected(&err).error_response();
             actix_web::error::InternalError::from_response(err, response).into()
         })
+}
+
+fn body_rejected(err: &actix_web::error::JsonPayloadError) -> ApiError {
+    let (status, code) = match err {
+        actix_web::error::JsonPayloadError::OverflowKnownLength { .. }
+        | actix_web::error::JsonPayloadError::Overflow { .. } => {
+            (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+        }
+        actix_web::error::JsonPayloadError::ContentType => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+        }
+        _ => (StatusCode::BAD_REQUEST, "invalid_request"),
+    };
+    ApiError::new(status, code, format!("Request body rejected: {err}"))
+}
+
+/// A JSON body larger than the default limit allows, for the one operation
+/// that takes one (`importUsers`); errors as for every other body.
+pub(crate) async fn large_json<T: serde::de::DeserializeOwned>(
+    req: &actix_web::HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<T, ApiError> {
+    let mut payload = payload.into_inner();
+    actix_web::dev::JsonBody::new(req, &mut payload, None, true)
+        .limit(limit)
+        .await
+        .map_err(|e| body_rejected(&e))
 }
 
 /// Malformed query strings get a 400 instead of actix's plain-text default.

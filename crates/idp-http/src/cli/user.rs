@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, Subcommand};
-use idp_core::accounts::{Account, AccountError, Administrator, NewUser};
+use idp_core::accounts::{Account, AccountError, Administrator, ExportError, Imported, NewUser};
 use idp_core::config::Settings;
 use idp_core::paging::PageRequest;
 use idp_core::Idp;
@@ -30,6 +30,23 @@ pub(super) enum UserCommand {
     SetPassword(UserSetPassword),
     /// Mark the account's address as verified.
     Verify(Target),
+    /// Import accounts from JSON lines (one account each; see docs/operations.md).
+    Import(UserImport),
+    /// Write every account as JSON lines, password hashes included.
+    Export(UserExport),
+}
+
+#[derive(Args)]
+pub(super) struct UserImport {
+    /// The JSON-lines file; `-` reads standard input.
+    file: std::path::PathBuf,
+}
+
+#[derive(Args)]
+pub(super) struct UserExport {
+    /// Write here (made readable by its owner only) instead of to standard output.
+    #[arg(long)]
+    output: Option<std::path::PathBuf>,
 }
 
 /// The account a command acts on.
@@ -134,6 +151,8 @@ pub(super) fn run(settings: Settings, command: UserCommand, json: bool) -> ExitC
         Err(code) => return code,
     };
     let done = match command {
+        UserCommand::Import(args) => return import(&idp, &args.file, json),
+        UserCommand::Export(args) => return export(&idp, args.output.as_deref(), json),
         UserCommand::Create(args) => create(&idp, args, password),
         UserCommand::List(args) => return list(&idp, args, json),
         UserCommand::Show(target) => target.find(&idp),
@@ -205,6 +224,102 @@ fn list(idp: &Idp, args: UserList, json: bool) -> ExitCode {
         println!("(more: --page-token {token})");
     }
     ExitCode::SUCCESS
+}
+
+fn import(idp: &Idp, file: &std::path::Path, json: bool) -> ExitCode {
+    use std::io::Read;
+    let mut text = String::new();
+    let read = match file.to_str() {
+        Some("-") => std::io::stdin().read_to_string(&mut text).map(|_| ()),
+        _ => std::fs::read_to_string(file).map(|t| text = t),
+    };
+    if let Err(e) = read {
+        return fail(
+            json,
+            "invalid_input",
+            &format!("cannot read {}: {e}", file.display()),
+        );
+    }
+    let (report, stopped) = match idp.import_lines(text.lines()) {
+        Ok(report) => (report, None),
+        Err((report, e)) => (report, Some(e)),
+    };
+    if json {
+        print_json(&report);
+    } else {
+        for line in &report.lines {
+            let email = line.email.as_deref().unwrap_or("-");
+            match &line.result {
+                Imported::Created { .. } => {}
+                Imported::Skipped { reason } => {
+                    println!("line {}: {email}: skipped: {reason}", line.line)
+                }
+                Imported::Refused { reason } => {
+                    println!("line {}: {email}: refused: {reason}", line.line)
+                }
+            }
+        }
+        println!(
+            "{} created, {} skipped, {} refused",
+            report.created, report.skipped, report.refused
+        );
+    }
+    match stopped {
+        Some(e) => account_failure(json, &e),
+        None => ExitCode::SUCCESS,
+    }
+}
+
+fn export(idp: &Idp, output: Option<&std::path::Path>, json: bool) -> ExitCode {
+    use std::io::Write;
+    let mut out: Box<dyn Write> = match output {
+        None => Box::new(std::io::stdout().lock()),
+        Some(path) => {
+            // Password hashes are in it: private from the start.
+            if let Err(e) = idp_core::files::create_private_file(path) {
+                return fail(
+                    json,
+                    "invalid_input",
+                    &format!("cannot create {}: {e}", path.display()),
+                );
+            }
+            idp_core::files::warn_if_shared(path);
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+            {
+                Ok(file) => Box::new(std::io::BufWriter::new(file)),
+                Err(e) => {
+                    return fail(
+                        json,
+                        "invalid_input",
+                        &format!("cannot write {}: {e}", path.display()),
+                    )
+                }
+            }
+        }
+    };
+    let written = idp.export_accounts(|record| {
+        serde_json::to_writer(&mut out, record)?;
+        out.write_all(b"\n")
+    });
+    let flushed = out.flush();
+    match (written, flushed) {
+        (Ok(n), Ok(())) => {
+            if let Some(path) = output {
+                eprintln!("{n} account(s) written to {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        (Err(ExportError::Account(e)), _) => account_failure(json, &e),
+        (Err(e), _) => fail(json, "write_failed", &e.to_string()),
+        (_, Err(e)) => fail(
+            json,
+            "write_failed",
+            &format!("cannot write the export: {e}"),
+        ),
+    }
 }
 
 /// What sets an account apart, in a word each.

@@ -494,6 +494,16 @@ fn admin_sample_body(spec: &Value, schema: &Value) -> Option<Value> {
             "sync": "fill",
             "enabled": true,
         }),
+        "ImportUsersRequest" => serde_json::json!({
+            "users": [{
+                "email": "contract-import@example.com",
+                "email_verified": true,
+                "given_name": "Contract",
+                "family_name": "Import",
+                "birthdate": "1990-01-01",
+                "password_hash": "$2b$04$abcdefghijklmnopqrstuu5Nd4h2d/6l0e0Q7mW2y6eM4mX1cGfXm",
+            }],
+        }),
         "UserUpdate" => serde_json::json!({
             "given_name": "Contract",
             "family_name": "Person",

@@ -26,6 +26,7 @@ mod email_delivery;
 mod federation;
 mod federation_attacks;
 mod health;
+mod import_users;
 mod introspection;
 mod login_csrf;
 mod mail_floods;
