@@ -78,6 +78,23 @@ pub struct Settings {
     pub throttle: ThrottleSettings,
     pub federation: FederationSettings,
     pub dns: DnsSettings,
+    pub audit: AuditSettings,
+}
+
+/// `[audit]`: the audit trail (docs/operations.md, "Audit events").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditSettings {
+    /// Housekeeping deletes events older than this.
+    pub retention_days: i64,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            retention_days: 365,
+        }
+    }
 }
 
 /// `[dns]`: where domain verification looks up TXT records.
@@ -242,6 +259,7 @@ impl Default for Settings {
             throttle: ThrottleSettings::default(),
             federation: FederationSettings::default(),
             dns: DnsSettings::default(),
+            audit: AuditSettings::default(),
         }
     }
 }
@@ -479,6 +497,7 @@ impl Settings {
                 self.throttle.max_failures_per_address.into(),
             ),
             ("throttle.lockout_minutes", self.throttle.lockout_minutes),
+            ("audit.retention_days", self.audit.retention_days),
             ("email.retry_seconds", self.email.retry_seconds),
             ("email.max_attempts", self.email.max_attempts.into()),
             (

@@ -2,6 +2,7 @@
 //! HTTP into calls on [`Idp`] and results back into responses.
 
 pub mod accounts;
+pub mod audit;
 pub mod botcheck;
 pub mod clients;
 pub mod config;
@@ -144,7 +145,11 @@ impl Idp {
         let mail = self
             .db
             .write(|conn| email::purge_expired(conn, now).map_err(StoreError::from))?;
-        Ok(sessions + tokens + counters + keys + grants + mail)
+        let retention = self.settings.audit.retention_days;
+        let events = self
+            .db
+            .write(|conn| audit::purge_expired(conn, retention, now).map_err(StoreError::from))?;
+        Ok(sessions + tokens + counters + keys + grants + mail + events)
     }
 }
 

@@ -5,13 +5,20 @@ use actix_web::error::BlockingError;
 use actix_web::web;
 use idp_core::db::StoreError;
 
-/// Runs `f` off the async workers. A panic inside becomes `Err(Canceled)`.
+/// Runs `f` off the async workers, with the request's origin for the audit
+/// events it records. A panic inside becomes `Err(Canceled)`.
 pub async fn run<T, E>(f: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
 where
     T: Send + 'static,
     E: Send + 'static + From<BlockingError>,
 {
-    web::block(f).await.map_err(E::from)?
+    let origin = crate::origin::current();
+    web::block(move || match origin {
+        Some(origin) => idp_core::audit::with_origin(origin, f),
+        None => f(),
+    })
+    .await
+    .map_err(E::from)?
 }
 
 /// The failure of work that can only fail in storage (housekeeping,

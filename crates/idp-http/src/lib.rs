@@ -12,6 +12,7 @@ pub mod error;
 pub mod health;
 pub mod lang;
 pub mod oidc;
+pub mod origin;
 pub mod pages;
 pub mod security_headers;
 pub mod signed_in;

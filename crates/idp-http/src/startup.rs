@@ -10,7 +10,7 @@ use idp_core::email::MailWorker;
 use idp_core::{Idp, StartError};
 
 use crate::blocking::{self, Failure};
-use crate::{api, csrf, health, oidc, pages, security_headers, telemetry};
+use crate::{api, csrf, health, oidc, origin, pages, security_headers, telemetry};
 
 /// Largest request body accepted anywhere (forms and JSON are small).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -115,6 +115,7 @@ fn serve(listener: TcpListener, idp: Idp) -> std::io::Result<Server> {
             .wrap(from_fn(pages::layout::localize_error_pages))
             .wrap(from_fn(csrf::ensure_cookie))
             .wrap(security_headers::headers())
+            .wrap(from_fn(origin::set_origin))
             .wrap(from_fn(telemetry::request_span))
             .service(health::healthz)
             .service(health::readyz)

@@ -10,6 +10,7 @@ use super::{
     claim_address, Account, AccountError, Birthdate, EmailAddress, FieldError, PersonName,
     Recipient,
 };
+use crate::audit::{self, Event, EventType};
 use crate::crypto::new_id;
 use crate::db::schema::accounts;
 use crate::db::DbConnection;
@@ -90,8 +91,12 @@ impl Idp {
         let inserted = self.db.write(|conn| {
             diesel::insert_into(accounts::table)
                 .values(&account)
-                .execute(conn)
-                .map_err(AccountError::from)
+                .execute(conn)?;
+            let event = Event::new(EventType::UserCreated)
+                .subject(&account.id)
+                .detail("admin", account.is_admin)
+                .detail("email_verified", account.email_verified);
+            audit::record(conn, &event).map_err(AccountError::from)
         });
         match inserted {
             Ok(_) => Ok(account),
@@ -223,6 +228,7 @@ impl Idp {
             if new.email_verified && (address_changed || !old.email_verified) {
                 claim_address(conn, &new, new.updated_at)?;
             }
+            audit::record(conn, &changes(&old, &new))?;
             Ok::<_, AccountError>(new)
         });
         match result {
@@ -252,6 +258,10 @@ impl Idp {
             }
             crate::oauth::revoke_account_grants(conn, account_id, now)?;
             let ended = sessions::end_all(conn, account_id, None)?;
+            audit::record(
+                conn,
+                &Event::new(EventType::UserDisabled).subject(account_id),
+            )?;
             Ok::<_, AccountError>((account, ended))
         })?;
         self.notify_logout(ended);
@@ -271,6 +281,10 @@ impl Idp {
                     .execute(conn)?;
                 account.disabled_at = None;
             }
+            audit::record(
+                conn,
+                &Event::new(EventType::UserEnabled).subject(account_id),
+            )?;
             Ok(account)
         })
     }
@@ -280,7 +294,9 @@ impl Idp {
     pub fn delete_user(&self, by: &Administrator, account_id: &str) -> Result<(), AccountError> {
         refuse_self(by, account_id)?;
         let account = self.account(account_id)?;
-        let ended = self.db.write(|conn| self.remove_account(conn, &account))?;
+        let ended = self
+            .db
+            .write(|conn| self.remove_account(conn, &account, EventType::UserDeleted))?;
         self.notify_logout(ended);
         Ok(())
     }
@@ -288,8 +304,16 @@ impl Idp {
     /// Ends every session (back-channel logout included); refresh tokens
     /// live on, as after the person's own "log out everywhere".
     pub fn end_user_sessions(&self, account_id: &str) -> Result<(), AccountError> {
-        self.account(account_id)?;
-        self.end_all_sessions(account_id)
+        let ended = self.db.write(|conn| {
+            Account::find(conn, account_id)?.ok_or(AccountError::NotFound)?;
+            audit::record(
+                conn,
+                &Event::new(EventType::UserSessionsEnded).subject(account_id),
+            )?;
+            Ok::<_, AccountError>(sessions::end_all(conn, account_id, None)?)
+        })?;
+        self.notify_logout(ended);
+        Ok(())
     }
 
     /// Sets a password chosen by the operator: the policy applies, every
@@ -300,9 +324,10 @@ impl Idp {
         self.policy
             .check("password", password, &account.email_address(), &names)?;
         self.store_password(&account.id, password)?;
-        let ended = self
-            .db
-            .write(|conn| self.after_password_change(conn, &account, None, "password_changed"))?;
+        let ended = self.db.write(|conn| {
+            let what = ("password_changed", EventType::UserPasswordSet);
+            self.after_password_change(conn, &account, None, what)
+        })?;
         self.notify_logout(ended);
         Ok(())
     }
@@ -342,6 +367,10 @@ impl Idp {
             };
             let mail = self.verification_email(&to, &token, None);
             enqueue(conn, self, Some(&account.id), &mail)?;
+            audit::record(
+                conn,
+                &Event::new(EventType::UserVerificationResent).subject(&account.id),
+            )?;
             Ok(())
         })
     }
@@ -353,10 +382,15 @@ impl Idp {
         &self,
         conn: &mut DbConnection,
         account: &Account,
+        event: EventType,
     ) -> Result<Vec<crate::oauth::LogoutNotice>, AccountError> {
         if let Some(organization) = crate::organizations::last_admin_of(conn, &account.id)? {
             return Err(AccountError::LastOrganizationAdmin { organization });
         }
+        let event = Event::new(event)
+            .subject(&account.id)
+            .detail("email", account.email.as_str());
+        audit::record(conn, &event)?;
         let ended = sessions::end_all(conn, &account.id, None)?;
         diesel::delete(accounts::table.find(&account.id)).execute(conn)?;
         let notice = Email::compose(
@@ -369,6 +403,40 @@ impl Idp {
         enqueue(conn, self, Some(&account.id), &notice)?;
         Ok(ended)
     }
+}
+
+/// `user.updated`, naming the fields that changed (their new values only
+/// where they are not personal data).
+fn changes(old: &Account, new: &Account) -> Event {
+    let mut changed = Vec::new();
+    let fields: [(&str, bool); 8] = [
+        ("email", old.email != new.email),
+        ("email_verified", old.email_verified != new.email_verified),
+        ("given_name", old.given_name != new.given_name),
+        ("family_name", old.family_name != new.family_name),
+        ("birthdate", old.birthdate != new.birthdate),
+        (
+            "marketing_opt_in",
+            old.marketing_opt_in != new.marketing_opt_in,
+        ),
+        ("is_admin", old.is_admin != new.is_admin),
+        ("locale", old.locale != new.locale),
+    ];
+    for (name, differs) in fields {
+        if differs {
+            changed.push(name);
+        }
+    }
+    let mut event = Event::new(EventType::UserUpdated)
+        .subject(&new.id)
+        .detail("changed", changed);
+    if old.is_admin != new.is_admin {
+        event = event.detail("is_admin", new.is_admin);
+    }
+    if old.email_verified != new.email_verified {
+        event = event.detail("email_verified", new.email_verified);
+    }
+    event
 }
 
 /// An administrator cannot lock themselves out through the API; another

@@ -1,6 +1,7 @@
 //! Changing the primary address: nothing changes until a link sent to the
 //! new address is followed; the old address is told.
 
+use crate::audit::{self, Event, EventType};
 use chrono::Duration;
 use diesel::prelude::*;
 
@@ -125,6 +126,11 @@ impl Idp {
                 Action::None,
             );
             enqueue(conn, self, Some(&account.id), &notice)?;
+            let event = Event::new(EventType::EmailChanged)
+                .subject(&account.id)
+                .detail("from", account.email.as_str())
+                .detail("to", new_email.as_str());
+            audit::record(conn, &event)?;
             Ok(new_email)
         });
         let new_email = match changed {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::foreign_hash::{check_importable, from_keycloak};
 use super::{claim_address, Account, AccountError, Birthdate, EmailAddress, PersonName};
+use crate::audit::{self, Event, EventType};
 use crate::crypto::new_id;
 use crate::db::schema::accounts;
 use crate::paging::PageRequest;
@@ -169,6 +170,10 @@ impl Idp {
             if account.email_verified {
                 claim_address(conn, &account, account.created_at)?;
             }
+            let event = Event::new(EventType::UserImported)
+                .subject(&account.id)
+                .detail("password", account.password_hash.is_some());
+            audit::record(conn, &event)?;
             Ok::<_, AccountError>(true)
         });
         let skipped = || {

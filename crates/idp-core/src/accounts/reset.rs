@@ -5,6 +5,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 
 use super::{Account, AccountError, EmailAddress, FieldError};
+use crate::audit::EventType;
 use crate::db::schema::accounts;
 use crate::email::{enqueue, quota_allows, Action, Email, Quota};
 use crate::one_time::{self, CodeCheck, Purpose, RESET_CODE_LENGTH};
@@ -167,7 +168,12 @@ impl Idp {
                 ))
                 .execute(conn)?;
             one_time::revoke_all(conn, &account.id, Purpose::ResetCode, now)?;
-            self.after_password_change(conn, &account, None, "password_reset")
+            self.after_password_change(
+                conn,
+                &account,
+                None,
+                ("password_reset", EventType::PasswordReset),
+            )
         })?;
         self.notify_logout(ended);
         // Whoever holds the mailbox may sign in again at once.

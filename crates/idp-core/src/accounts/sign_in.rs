@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 
 use super::{Account, AccountError, EmailAddress, FieldError, Verification};
+use crate::audit::{self, Event, EventType};
 use crate::db::schema::accounts;
 use crate::email::{enqueue, Action, Email};
 use crate::sessions::{self, ClientInfo, NewSession};
@@ -62,13 +63,32 @@ impl Idp {
             (None, Some(s)) => Some(s.password_hash.as_str()),
             (None, None) => None,
         };
-        let verdict = self.check_password(&keys, password, stored, now)?;
-        let account = match (verdict, account) {
+        // Every refusal is recorded, with the account when there is one.
+        let refused = |reason: &str, e: AccountError| {
+            let mut event = Event::new(EventType::SignInFailed)
+                .failed()
+                .detail("method", "password")
+                .detail("reason", reason);
+            event = match &account {
+                Some(a) => event.subject(&a.id),
+                None => event.typed_email(&typed),
+            };
+            audit::record_alone(&self.db, &event);
+            e
+        };
+        let verdict = match self.check_password(&keys, password, stored, now) {
+            Err(e @ AccountError::Throttled { .. }) => return Err(refused("locked", e)),
+            other => other?,
+        };
+        let account = match (verdict, account.clone()) {
             (Verification::Match | Verification::MatchNeedsRehash, None) if signup.is_some() => {
-                return Err(AccountError::EmailNotVerified);
+                return Err(refused("unverified", AccountError::EmailNotVerified));
             }
-            (Verification::Mismatch, _) | (_, None) => {
-                return Err(AccountError::InvalidCredentials);
+            (Verification::Mismatch, Some(_)) => {
+                return Err(refused("wrong_password", AccountError::InvalidCredentials));
+            }
+            (_, None) => {
+                return Err(refused("unknown_account", AccountError::InvalidCredentials));
             }
             (verdict, Some(account)) => {
                 if verdict == Verification::MatchNeedsRehash {
@@ -84,16 +104,20 @@ impl Idp {
             }
         };
         if !account.email_verified {
-            return Err(AccountError::EmailNotVerified);
+            return Err(refused("unverified", AccountError::EmailNotVerified));
         }
-        let (session, ended) = self.db.write(|conn| {
+        let opened = self.db.write(|conn| {
             let ended = match replaces {
                 Some(old) => sessions::end_by_token(conn, old)?,
                 None => Vec::new(),
             };
-            let session = sessions::create(conn, self, &account, client)?;
+            let session = sessions::create(conn, self, &account, client, "password")?;
             Ok::<_, AccountError>((session, ended))
-        })?;
+        });
+        let (session, ended) = match opened {
+            Err(e @ AccountError::Disabled) => return Err(refused("disabled", e)),
+            other => other?,
+        };
         self.notify_logout(ended);
         Ok(SignedIn { session, account })
     }
@@ -173,22 +197,28 @@ impl Idp {
         AccountError::check(errors)?;
         self.store_password(&account.id, new)?;
         let ended = self.db.write(|conn| {
-            self.after_password_change(conn, &account, keep_session, "password_changed")
+            self.after_password_change(
+                conn,
+                &account,
+                keep_session,
+                ("password_changed", EventType::PasswordChanged),
+            )
         })?;
         self.notify_logout(ended);
         Ok(())
     }
 
     /// What follows any new password, in its transaction: refresh tokens and
-    /// the other sessions end, and the person is told by `template`, with a
-    /// way back in if it was not them.
+    /// the other sessions end, the person is told by `template`, with a way
+    /// back in if it was not them, and `event` is recorded.
     pub(crate) fn after_password_change(
         &self,
         conn: &mut crate::db::DbConnection,
         account: &Account,
         keep_session: Option<&str>,
-        template: &str,
+        (template, event): (&str, EventType),
     ) -> Result<Vec<crate::oauth::LogoutNotice>, AccountError> {
+        audit::record(conn, &Event::new(event).subject(&account.id))?;
         crate::oauth::revoke_account_grants(conn, &account.id, now())?;
         let notice = Email::compose(
             &account.email,

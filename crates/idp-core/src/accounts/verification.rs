@@ -13,6 +13,7 @@ use diesel::prelude::*;
 use super::pending::{self, NewPending, PendingSignup};
 use super::signup::Recipient;
 use super::{Account, AccountError, EmailAddress, FieldError, Verification};
+use crate::audit::{self, Event, EventType};
 use crate::crypto::new_id;
 use crate::db::schema::accounts;
 use crate::db::DbConnection;
@@ -136,6 +137,10 @@ impl Idp {
         };
         claim_address(conn, &account, now)?;
         self.welcome(conn, &account)?;
+        let event = Event::new(EventType::EmailVerified)
+            .subject(&account.id)
+            .detail("sign_up", true);
+        audit::record(conn, &event)?;
         Ok(Some((account, ended)))
     }
 
@@ -183,6 +188,10 @@ impl Idp {
             claim_address(conn, &account, now)?;
             if newly {
                 self.welcome(conn, &account)?;
+                audit::record(
+                    conn,
+                    &Event::new(EventType::EmailVerified).subject(&account.id),
+                )?;
             }
             Ok::<_, AccountError>(account)
         })?;

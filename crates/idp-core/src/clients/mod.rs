@@ -13,6 +13,7 @@ pub use registration::{RegistrationError, RegistrationRequest};
 
 use diesel::prelude::*;
 
+use crate::audit::{self, Event, EventType};
 use crate::crypto::{constant_time_eq, random_token, sha256_hex};
 use crate::db::schema::clients as c;
 use crate::db::StoreError;
@@ -197,8 +198,11 @@ impl Idp {
                     c::created_at.eq(now),
                     c::updated_at.eq(now),
                 ))
-                .execute(conn)
-                .map_err(ClientError::from)
+                .execute(conn)?;
+            let event = Event::new(EventType::ClientCreated)
+                .client(&client.client_id)
+                .detail("name", client.name.as_str());
+            audit::record(conn, &event).map_err(ClientError::from)
         })?;
         self.client_cache.forget(&client.client_id);
         Ok(CreatedClient { client, secret })
@@ -281,8 +285,9 @@ impl Idp {
                     c::metadata.eq(&json),
                     c::updated_at.eq(now()),
                 ))
-                .execute(conn)
-                .map_err(ClientError::from)
+                .execute(conn)?;
+            let event = Event::new(EventType::ClientUpdated).client(client_id);
+            audit::record(conn, &event).map_err(ClientError::from)
         })?;
         self.client_cache.forget(client_id);
         Ok(Client {
@@ -295,9 +300,14 @@ impl Idp {
     /// Deletes a client with its codes, consents and refresh tokens.
     pub fn delete_client(&self, client_id: &str) -> Result<(), ClientError> {
         let n = self.db.write(|conn| {
-            diesel::delete(c::table.find(client_id))
-                .execute(conn)
-                .map_err(ClientError::from)
+            let n = diesel::delete(c::table.find(client_id)).execute(conn)?;
+            if n > 0 {
+                audit::record(
+                    conn,
+                    &Event::new(EventType::ClientDeleted).client(client_id),
+                )?;
+            }
+            Ok::<_, ClientError>(n)
         })?;
         self.client_cache.forget(client_id);
         if n == 0 {
@@ -322,8 +332,9 @@ impl Idp {
                     c::secret_hash.eq(Some(sha256_hex(&secret))),
                     c::updated_at.eq(now()),
                 ))
-                .execute(conn)
-                .map_err(ClientError::from)
+                .execute(conn)?;
+            let event = Event::new(EventType::ClientSecretRotated).client(client_id);
+            audit::record(conn, &event).map_err(ClientError::from)
         })?;
         self.client_cache.forget(client_id);
         Ok(secret)

@@ -402,12 +402,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        event_type -> Text,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        client_ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        outcome -> Text,
+        detail -> Text,
+    }
+}
+
 diesel::joinable!(federated_identities -> accounts (account_id));
 diesel::joinable!(organization_members -> accounts (account_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
+    audit_events,
     accounts,
     sessions,
     one_time_tokens,

@@ -4,6 +4,7 @@
 //! an email only decides whether to offer a new account or ask for proof of
 //! owning the existing one (see docs/security.md, "Linking").
 
+use crate::audit::{self, Event, EventType};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -502,6 +503,10 @@ impl Idp {
             Err(e) if e.is_unique_violation() => return Err(FederationError::LinkedElsewhere),
             other => other?,
         }
+        let event = Event::new(EventType::IdentityLinked)
+            .subject(&account.id)
+            .detail("provider", provider.id.as_str());
+        audit::record(conn, &event).map_err(StoreError::from)?;
         crate::organizations::join_through_sso(conn, provider, &account.id, &account.email)?;
         if provider.sync != SyncMode::Never {
             fill_empty(conn, account, upstream)?;
@@ -527,7 +532,7 @@ impl Idp {
             Some(old) => sessions::end_by_token(conn, old).map_err(StoreError::from)?,
             None => Vec::new(),
         };
-        let session = sessions::create(conn, self, account, visitor.client)?;
+        let session = sessions::create(conn, self, account, visitor.client, "upstream")?;
         Ok((session, ended))
     }
 

@@ -1,5 +1,6 @@
 //! Upstream identities linked to accounts, and what My Profile does with them.
 
+use crate::audit::{self, Event, EventType};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -153,6 +154,11 @@ impl Idp {
                 Action::Link(&self.link("/account")),
             );
             enqueue(conn, self, Some(&account.id), &notice).map_err(StoreError::from)?;
+            let event = Event::new(EventType::IdentityUnlinked)
+                .subject(&account.id)
+                .detail("identity", identity_id)
+                .detail("provider", name.as_str());
+            audit::record(conn, &event).map_err(StoreError::from)?;
             Ok(())
         })?;
         tracing::info!(target: "federation", account = %account.id, "sign-in method unlinked");

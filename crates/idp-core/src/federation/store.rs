@@ -2,6 +2,7 @@
 //! sealed with the master key); those in the configuration file are read
 //! from it. Lookups see both, the configuration file first.
 
+use crate::audit::{self, Event, EventType};
 use diesel::prelude::*;
 
 use super::provider::{Provider, ProviderInput, ProviderInvalid, ProviderKind, Source, SyncMode};
@@ -150,8 +151,8 @@ impl Idp {
                     p::created_at.eq(now),
                     p::updated_at.eq(now),
                 ))
-                .execute(conn)
-                .map_err(StoreError::from)
+                .execute(conn)?;
+            provider_event(conn, EventType::ProviderCreated, &provider.id)
         });
         match inserted {
             Ok(_) => Ok(provider),
@@ -176,8 +177,8 @@ impl Idp {
         self.db.write(|conn| {
             diesel::update(p::table.find(id))
                 .set((values(&provider, &sealed), p::updated_at.eq(now())))
-                .execute(conn)
-                .map_err(StoreError::from)
+                .execute(conn)?;
+            provider_event(conn, EventType::ProviderUpdated, id)
         })?;
         Ok(provider)
     }
@@ -188,9 +189,8 @@ impl Idp {
     pub fn delete_provider(&self, id: &str) -> Result<(), ProviderError> {
         self.api_provider(id)?;
         self.db.write(|conn| {
-            diesel::delete(p::table.find(id))
-                .execute(conn)
-                .map_err(StoreError::from)
+            diesel::delete(p::table.find(id)).execute(conn)?;
+            provider_event(conn, EventType::ProviderDeleted, id)
         })?;
         Ok(())
     }
@@ -202,6 +202,14 @@ impl Idp {
             Some(p) => Ok(p),
         }
     }
+}
+
+fn provider_event(
+    conn: &mut crate::db::DbConnection,
+    kind: EventType,
+    id: &str,
+) -> Result<(), StoreError> {
+    audit::record(conn, &Event::new(kind).detail("provider", id)).map_err(StoreError::from)
 }
 
 #[allow(clippy::type_complexity)]

@@ -19,6 +19,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::Value;
 
+use crate::audit::{self, Event, EventType};
 use crate::db::schema::signing_keys as k;
 use crate::db::{Db, StoreError};
 use crate::now;
@@ -207,6 +208,11 @@ impl Keys {
                         k::publish_until.eq(Some(now + publish_for)),
                     ))
                     .execute(conn)?;
+            }
+            if retire_old.is_some() {
+                let kids: Vec<&str> = fresh.iter().map(|(s, _, _)| s.kid.as_str()).collect();
+                let event = Event::new(EventType::KeysRotated).detail("new_kids", kids);
+                audit::record(conn, &event)?;
             }
             for (signer, sealed, alg) in &fresh {
                 diesel::insert_into(k::table)

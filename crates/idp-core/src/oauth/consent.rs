@@ -1,5 +1,6 @@
 //! What a person allowed an app to have, remembered per person and app.
 
+use crate::audit::{self, Event, EventType};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -70,7 +71,11 @@ pub(crate) fn remember(
             c::granted_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    let event = Event::new(EventType::ConsentGranted)
+        .subject(account_id)
+        .client(client_id)
+        .detail("scope", scopes.to_string());
+    audit::record(conn, &event)
 }
 
 impl Idp {
@@ -120,6 +125,10 @@ impl Idp {
         let now = now();
         self.db.write(|conn| {
             diesel::delete(c::table.find((account_id, client_id))).execute(conn)?;
+            let event = Event::new(EventType::ConsentWithdrawn)
+                .subject(account_id)
+                .client(client_id);
+            audit::record(conn, &event)?;
             let families: Vec<String> = rt::table
                 .filter(rt::account_id.eq(account_id))
                 .filter(rt::client_id.eq(client_id))

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::access::{Access, Actor};
 use super::{OrgError, Page, PageRequest};
+use crate::audit::{self, EventType};
 use crate::db::schema::organization_events as ev;
 use crate::db::DbConnection;
 use crate::{now, Idp};
@@ -71,7 +72,16 @@ pub(crate) fn record_by(
             ev::at.eq(now()),
         ))
         .execute(conn)?;
-    Ok(())
+    // The operator's trail sees every organization's changes too.
+    let mut event = audit::Event::new(EventType::OrganizationChanged)
+        .detail("organization", org_id)
+        .detail("action", action)
+        .detail("target", target);
+    event = match actor_id {
+        Some(id) => event.actor(audit::Actor::Account(id.to_owned())),
+        None => event,
+    };
+    audit::record(conn, &event)
 }
 
 impl Idp {

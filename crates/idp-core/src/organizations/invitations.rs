@@ -403,7 +403,7 @@ impl Idp {
                 .make_verified_account(conn, &new, now, now)?
                 .ok_or(OrgError::AccountExists)?;
             accept_in(conn, &account, token, Some(client.ip_address.clone()), now)?;
-            let session = crate::sessions::create(conn, self, &account, client)?;
+            let session = crate::sessions::create(conn, self, &account, client, "invitation")?;
             let access =
                 Access::of(conn, &account.id, &view.organization.id)?.ok_or(OrgError::NotFound)?;
             Ok::<_, OrgError>((session, access, ended))

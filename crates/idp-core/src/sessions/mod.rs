@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::accounts::{Account, AccountError};
+use crate::audit::{self, Event, EventType};
 use crate::crypto::{new_id, random_token, sha256_hex};
 use crate::db::schema::{accounts, sessions};
 use crate::db::DbConnection;
@@ -43,12 +44,14 @@ pub struct NewSession {
 }
 
 /// Opens a session for `account`. Every way of signing in ends here, so this
-/// is where a disabled account is refused.
+/// is where a disabled account is refused and the sign-in is recorded;
+/// `method` says how (`password`, `upstream`, `invitation`).
 pub(crate) fn create(
     conn: &mut DbConnection,
     idp: &Idp,
     account: &Account,
     client: &ClientInfo,
+    method: &'static str,
 ) -> Result<NewSession, AccountError> {
     if account.is_disabled() {
         return Err(AccountError::Disabled);
@@ -80,6 +83,11 @@ pub(crate) fn create(
             sessions::ip_address.eq(&session.ip_address),
         ))
         .execute(conn)?;
+    let event = Event::new(EventType::SignInSucceeded)
+        .subject(account_id)
+        .detail("method", method)
+        .detail("session", session.id.as_str());
+    audit::record(conn, &event)?;
     Ok(NewSession { token, session })
 }
 
@@ -176,6 +184,10 @@ impl Idp {
             if ids.is_empty() {
                 return Err(AccountError::NotFound);
             }
+            let event = Event::new(EventType::SignedOut)
+                .subject(account_id)
+                .detail("session", session_id);
+            audit::record(conn, &event)?;
             end_ids(conn, &ids).map_err(AccountError::from)
         })?;
         self.notify_logout(notices);
@@ -184,9 +196,13 @@ impl Idp {
 
     /// "Log out everywhere": ends every session of the account.
     pub fn end_all_sessions(&self, account_id: &str) -> Result<(), AccountError> {
-        let notices = self
-            .db
-            .write(|conn| end_all(conn, account_id, None).map_err(AccountError::from))?;
+        let notices = self.db.write(|conn| {
+            let event = Event::new(EventType::SignedOut)
+                .subject(account_id)
+                .detail("everywhere", true);
+            audit::record(conn, &event)?;
+            end_all(conn, account_id, None).map_err(AccountError::from)
+        })?;
         self.notify_logout(notices);
         Ok(())
     }

@@ -4,6 +4,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use idp_core::accounts::Administrator;
+use idp_core::audit;
 use idp_core::clients::{Client, ClientError, NewClient};
 use idp_core::Idp;
 use serde::{Deserialize, Serialize};
@@ -37,7 +38,7 @@ pub(super) async fn as_admin<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     let by = require_admin(req, idp).await?;
     let core = idp.clone();
-    blocking::run(move || f(&core, by)).await
+    blocking::run(move || audit::with_actor(audit::Actor::from(&by), || f(&core, by))).await
 }
 
 /// Client metadata as RFC 7591 names it.

@@ -7,9 +7,8 @@ use idp_core::federation::{Provider, ProviderError, ProviderInput, Source};
 use idp_core::Idp;
 use serde::Serialize;
 
-use super::admin_clients::require_admin;
+use super::admin_clients::as_admin;
 use super::{json, no_content};
-use crate::blocking;
 use crate::error::ApiError;
 
 #[derive(Serialize)]
@@ -61,19 +60,15 @@ pub async fn create(
     idp: web::Data<Idp>,
     body: web::Json<ProviderInput>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
     let input = body.into_inner();
-    let core = idp.clone();
-    let made = blocking::run(move || core.create_provider(input).map_err(ApiError::from)).await?;
+    let made = as_admin(&req, &idp, move |idp, _| Ok(idp.create_provider(input)?)).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
         .json(ProviderView::new(&idp, made)))
 }
 
 pub async fn list(req: HttpRequest, idp: web::Data<Idp>) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
-    let core = idp.clone();
-    let all = blocking::run(move || core.providers().map_err(ApiError::from)).await?;
+    let all = as_admin(&req, &idp, |idp, _| Ok(idp.providers()?)).await?;
     let views: Vec<ProviderView> = all
         .into_iter()
         .map(|p| ProviderView::new(&idp, p))
@@ -86,11 +81,9 @@ pub async fn get(
     idp: web::Data<Idp>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
-    let (core, id) = (idp.clone(), path.into_inner());
-    let found = blocking::run(move || {
-        core.provider(&id)
-            .map_err(ApiError::from)?
+    let id = path.into_inner();
+    let found = as_admin(&req, &idp, move |idp, _| {
+        idp.provider(&id)?
             .ok_or_else(|| ApiError::from(ProviderError::NotFound(id)))
     })
     .await?;
@@ -103,18 +96,18 @@ pub async fn update(
     path: web::Path<String>,
     body: web::Json<ProviderInput>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
     let (id, input) = (path.into_inner(), body.into_inner());
-    if !input.id.is_empty() && input.id != id {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "The body's id differs from the path's; a provider's id cannot change.",
-        ));
-    }
-    let core = idp.clone();
-    let changed =
-        blocking::run(move || core.update_provider(&id, input).map_err(ApiError::from)).await?;
+    let changed = as_admin(&req, &idp, move |idp, _| {
+        if !input.id.is_empty() && input.id != id {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "The body's id differs from the path's; a provider's id cannot change.",
+            ));
+        }
+        Ok(idp.update_provider(&id, input)?)
+    })
+    .await?;
     Ok(json(&ProviderView::new(&idp, changed)))
 }
 
@@ -123,8 +116,7 @@ pub async fn delete(
     idp: web::Data<Idp>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
     let id = path.into_inner();
-    blocking::run(move || idp.delete_provider(&id).map_err(ApiError::from)).await?;
+    as_admin(&req, &idp, move |idp, _| Ok(idp.delete_provider(&id)?)).await?;
     Ok(no_content())
 }

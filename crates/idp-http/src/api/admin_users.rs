@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use idp_core::accounts::{Account, AccountError, Administrator, UserUpdate, MAX_IMPORT_BATCH};
+use idp_core::audit;
 use idp_core::paging::PageRequest;
 use idp_core::Idp;
 use serde::{Deserialize, Serialize};
@@ -206,7 +207,7 @@ pub async fn import(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     // The caller first, so nobody else makes the server read a megabyte.
-    require_admin(&req, &idp).await?;
+    let by = require_admin(&req, &idp).await?;
     let body: ImportBody = large_json(&req, payload, MAX_IMPORT_BYTES).await?;
     if body.users.len() > MAX_IMPORT_BATCH {
         return Err(ApiError::new(
@@ -219,7 +220,7 @@ pub async fn import(
     // same call made again skips it.
     let core = idp.into_inner();
     let report = blocking::run(move || {
-        core.import_values(body.users)
+        audit::with_actor(audit::Actor::from(&by), || core.import_values(body.users))
             .map_err(|(_, e)| ApiError::from(e))
     })
     .await?;

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin_clients;
+mod admin_events;
 mod admin_providers;
 mod admin_users;
 mod org_assets;
@@ -20,6 +21,7 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpResponse, ResponseError};
 
 pub(crate) use admin_clients::ClientView;
+pub(crate) use admin_events::EventView;
 pub(crate) use admin_users::UserView;
 
 use crate::csrf::{self, CsrfFailure};
@@ -67,6 +69,7 @@ operations! {
     PUT "/admin/clients/{client_id}" => admin_clients::update,
     DELETE "/admin/clients/{client_id}" => admin_clients::delete,
     POST "/admin/clients/{client_id}/secret" => admin_clients::rotate_secret,
+    GET "/admin/audit-events" => admin_events::list,
     GET "/admin/users" => admin_users::list,
     POST "/admin/users/import" => admin_users::import,
     GET "/admin/users/{user_id}" => admin_users::get,

@@ -9,7 +9,7 @@ use idp_core::organizations::{logo, AgreementInput, AgreementStatus, Domain, Eve
 use idp_core::Idp;
 use serde::Serialize;
 
-use super::admin_clients::require_admin;
+use super::admin_clients::as_admin;
 use super::organizations::{as_caller, caller, page_json, PageQuery};
 use super::{json, no_content, rfc3339};
 use crate::blocking;
@@ -187,9 +187,8 @@ pub async fn create_agreement(
     idp: web::Data<Idp>,
     body: web::Json<AgreementInput>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
     let input = body.into_inner();
-    let made = blocking::run(move || idp.create_agreement(&input).map_err(ApiError::from)).await?;
+    let made = as_admin(&req, &idp, move |idp, _| Ok(idp.create_agreement(&input)?)).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
         .json(AgreementView::from(AgreementStatus {
@@ -291,10 +290,11 @@ pub async fn approve_domain(
     idp: web::Data<Idp>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&req, &idp).await?;
     let (org, domain) = path.into_inner();
-    let approved =
-        blocking::run(move || idp.approve_domain(&org, &domain).map_err(ApiError::from)).await?;
+    let approved = as_admin(&req, &idp, move |idp, _| {
+        Ok(idp.approve_domain(&org, &domain)?)
+    })
+    .await?;
     Ok(json(&DomainView::from(approved)))
 }
 

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod client;
 mod config;
+mod events;
 mod keys;
 mod user;
 
@@ -53,6 +54,9 @@ enum Command {
     /// Manage token signing keys.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Read the audit trail.
+    #[command(subcommand)]
+    Events(events::EventsCommand),
     /// Check the configuration.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -106,12 +110,18 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings, cli.json),
-        Command::User(command) => user::run(settings, command, cli.json),
-        Command::Client(command) => client::run(settings, command, cli.json),
-        Command::Keys(command) => keys::run(settings, command, cli.json),
+        // What the operator does is recorded as theirs.
+        Command::User(command) => as_operator(|| user::run(settings, command, cli.json)),
+        Command::Client(command) => as_operator(|| client::run(settings, command, cli.json)),
+        Command::Keys(command) => as_operator(|| keys::run(settings, command, cli.json)),
+        Command::Events(command) => events::run(settings, command, cli.json),
         // Answered above, before the settings were read.
         Command::Config(_) | Command::Completions { .. } => ExitCode::SUCCESS,
     }
+}
+
+fn as_operator(f: impl FnOnce() -> ExitCode) -> ExitCode {
+    idp_core::audit::with_origin(idp_core::audit::Origin::operator(), f)
 }
 
 /// Opens the database (migrating it) for a one-off command.

@@ -12,6 +12,7 @@ mod admin_clients;
 mod admin_providers;
 mod admin_users;
 mod api_contract;
+mod audit_events;
 mod authorization_decision;
 mod authorize_options;
 mod backchannel_logout;

@@ -1,0 +1,129 @@
+//! `/api/v1/admin/audit-events` (`listAuditEvents`): the audit trail,
+//! newest first, for administrators.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use idp_core::audit::{AuditEvent, EventFilter, EventType};
+use idp_core::Idp;
+use serde::{Deserialize, Serialize};
+
+use super::admin_clients::as_admin;
+use super::json;
+use crate::error::ApiError;
+
+/// An event as the API and `idp events tail --json` show it.
+#[derive(Serialize)]
+pub(crate) struct EventView {
+    id: i64,
+    at: String,
+    #[serde(rename = "type")]
+    event_type: String,
+    actor: ActorView,
+    subject: Option<String>,
+    client_id: Option<String>,
+    client_ip: Option<String>,
+    user_agent: Option<String>,
+    outcome: String,
+    detail: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct ActorView {
+    kind: String,
+    id: Option<String>,
+}
+
+impl From<AuditEvent> for EventView {
+    fn from(e: AuditEvent) -> Self {
+        Self {
+            detail: e.detail_json(),
+            id: e.id,
+            at: e.at.and_utc().to_rfc3339(),
+            event_type: e.event_type,
+            actor: ActorView {
+                kind: e.actor_kind,
+                id: e.actor_id,
+            },
+            subject: e.subject,
+            client_id: e.client_id,
+            client_ip: e.client_ip,
+            user_agent: e.user_agent,
+            outcome: e.outcome,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsQuery {
+    /// An account id: events it caused or that were about it.
+    account: Option<String>,
+    #[serde(rename = "type")]
+    event_type: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    limit: Option<i64>,
+    page_token: Option<String>,
+}
+
+fn invalid(message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", message)
+}
+
+/// An RFC 3339 time as the stored (UTC) form.
+fn parse_time(raw: &str, name: &str) -> Result<chrono::NaiveDateTime, ApiError> {
+    chrono::DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.naive_utc())
+        .map_err(|_| {
+            invalid(&format!(
+                "{name} must be an RFC 3339 time such as 2026-12-01T00:00:00Z"
+            ))
+        })
+}
+
+/// The filter a query asks for; what is wrong with it, said plainly.
+fn filter_of(account: Option<String>, event_type: Option<&str>) -> Result<EventFilter, ApiError> {
+    let event_type = match event_type {
+        None => None,
+        Some(t) => Some(EventType::parse(t).ok_or_else(|| {
+            invalid("type is not an event type (see docs/operations.md, \"Audit events\")")
+        })?),
+    };
+    if account
+        .as_ref()
+        .is_some_and(|a| a.is_empty() || a.len() > 128)
+    {
+        return Err(invalid("account must be an account id"));
+    }
+    Ok(EventFilter {
+        account,
+        event_type,
+        ..EventFilter::default()
+    })
+}
+
+pub async fn list(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    query: web::Query<EventsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let mut filter =
+        filter_of(q.account, q.event_type.as_deref())?.page(q.limit, q.page_token.as_deref())?;
+    filter.since = q
+        .since
+        .as_deref()
+        .map(|s| parse_time(s, "since"))
+        .transpose()?;
+    filter.until = q
+        .until
+        .as_deref()
+        .map(|s| parse_time(s, "until"))
+        .transpose()?;
+    let page = as_admin(&req, &idp, move |idp, _| Ok(idp.audit_events(&filter)?)).await?;
+    let events: Vec<EventView> = page.events.into_iter().map(EventView::from).collect();
+    Ok(json(&serde_json::json!({
+        "events": events,
+        "next_page_token": page.next_page_token,
+    })))
+}
