@@ -63,6 +63,13 @@ pub struct Settings {
     /// Leading zero bits the proof-of-work must find (each bit doubles the work).
     pub bot_check_difficulty: u8,
     pub log_format: LogFormat,
+    /// `IP:PORT` of a second listener that serves only `/metrics`; unset,
+    /// nothing serves metrics (never the public listener).
+    pub metrics_bind: Option<String>,
+    /// On SIGTERM, how long `/readyz` fails before the listener closes, so
+    /// that load balancers stop sending first; in-flight requests then
+    /// finish.
+    pub shutdown_delay_seconds: u64,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
     /// 32 bytes, base64url: encrypts signing keys at rest. When unset, a key
@@ -247,6 +254,8 @@ impl Default for Settings {
             bot_check: Toggle::On,
             bot_check_difficulty: 16,
             log_format: LogFormat::Text,
+            metrics_bind: None,
+            shutdown_delay_seconds: 5,
             trust_forwarded_for: false,
             master_key: None,
             oauth: OauthSettings::default(),
@@ -398,6 +407,24 @@ impl Settings {
         }
         if self.bind.parse::<std::net::SocketAddr>().is_err() {
             errors.push(invalid("bind", "must be IP:PORT, e.g. 127.0.0.1:8080"));
+        }
+        if let Some(metrics) = &self.metrics_bind {
+            match metrics.parse::<std::net::SocketAddr>() {
+                Err(_) => errors.push(invalid(
+                    "metrics_bind",
+                    "must be IP:PORT, e.g. 127.0.0.1:9100",
+                )),
+                Ok(m) if Some(m) == self.bind.parse().ok() && m.port() != 0 => {
+                    errors.push(invalid(
+                        "metrics_bind",
+                        "must differ from bind: metrics are never public",
+                    ))
+                }
+                Ok(_) => {}
+            }
+        }
+        if self.shutdown_delay_seconds > 300 {
+            errors.push(invalid("shutdown_delay_seconds", "must be 0 to 300"));
         }
         let p = &self.password;
         if p.min_length < 8 {
@@ -624,6 +651,7 @@ const ENV_ALIASES: &[(&str, &str)] = &[("ACCESS_TOKEN_ALG", "tokens.access_token
 const STRING_KEYS: &[&str] = &[
     "issuer",
     "bind",
+    "metrics_bind",
     "data_dir",
     "database_url",
     "smtp_url",

@@ -14,6 +14,7 @@ pub mod federation;
 pub mod files;
 pub mod i18n;
 pub mod keys;
+pub mod metrics;
 pub mod oauth;
 pub mod one_time;
 pub mod organizations;
@@ -71,6 +72,8 @@ pub struct Idp {
     pub outgoing: Arc<email::Outgoing>,
     /// Upstream providers' discovery documents and keys.
     pub upstreams: Arc<federation::Upstreams>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl Idp {
@@ -101,6 +104,7 @@ impl Idp {
             None => keys::MasterKey::from_file(&settings.data_dir)?,
         };
         let signing = keys::Keys::open(db.clone(), master)?;
+        let metrics = metrics::Metrics::new(passwords.wait_histogram(), db.wait_histogram());
         Ok(Self {
             db,
             settings: Arc::new(settings),
@@ -112,6 +116,7 @@ impl Idp {
             client_cache: Arc::new(clients::ClientCache::default()),
             outgoing: Arc::new(email::Outgoing::default()),
             upstreams: Arc::new(federation::Upstreams::default()),
+            metrics: Arc::new(metrics),
         })
     }
 

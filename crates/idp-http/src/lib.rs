@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod error;
 pub mod health;
 pub mod lang;
+pub mod metrics;
 pub mod oidc;
 pub mod origin;
 pub mod pages;

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use argon2::password_hash::{Output, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
+use prometheus_client::metrics::histogram::Histogram;
 use rand::rngs::OsRng;
 use subtle::ConstantTimeEq;
 
@@ -136,6 +137,8 @@ pub struct PasswordHasher {
     params: Params,
     pool: BlockPool,
     dummy_hash: String,
+    /// How long each check waited for a slot (`/metrics`).
+    wait: Histogram,
 }
 
 impl PasswordHasher {
@@ -157,11 +160,29 @@ impl PasswordHasher {
             ),
             argon2,
             params,
+            wait: crate::metrics::wait_histogram(),
         })
     }
 
+    /// Checks waiting for a slot now.
+    pub fn waiting(&self) -> usize {
+        self.pool.waiting()
+    }
+
+    pub(crate) fn wait_histogram(&self) -> Histogram {
+        self.wait.clone()
+    }
+
+    /// A slot, with the time it took to get one recorded.
+    fn lease(&self) -> Result<Lease<'_>, HasherBusy> {
+        let started = std::time::Instant::now();
+        let lease = self.pool.acquire();
+        self.wait.observe(started.elapsed().as_secs_f64());
+        lease
+    }
+
     pub fn hash(&self, password: &str) -> Result<String, HasherBusy> {
-        let mut lease = self.pool.acquire()?;
+        let mut lease = self.lease()?;
         Ok(hash_with(
             &self.argon2,
             &self.params,
@@ -173,7 +194,7 @@ impl PasswordHasher {
     /// Checks `password` against `stored`; with no stored hash (unknown
     /// account, or one without a password) it still spends the same time.
     pub fn verify(&self, password: &str, stored: Option<&str>) -> Result<Verification, HasherBusy> {
-        let mut lease = self.pool.acquire()?;
+        let mut lease = self.lease()?;
         // An imported hash is checked in the same slot, and always rehashed.
         let foreign = stored
             .filter(|s| !s.starts_with("$argon2"))
@@ -359,7 +380,6 @@ impl BlockPool {
         }
     }
 
-    #[cfg(test)]
     fn waiting(&self) -> usize {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).waiting
     }

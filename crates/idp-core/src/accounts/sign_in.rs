@@ -7,6 +7,7 @@ use super::{Account, AccountError, EmailAddress, FieldError, Verification};
 use crate::audit::{self, Event, EventType};
 use crate::db::schema::accounts;
 use crate::email::{enqueue, Action, Email};
+use crate::metrics::SignInResult;
 use crate::sessions::{self, ClientInfo, NewSession};
 use crate::throttle::{self, ThrottleKey};
 use crate::{now, Idp};
@@ -65,6 +66,12 @@ impl Idp {
         };
         // Every refusal is recorded, with the account when there is one.
         let refused = |reason: &str, e: AccountError| {
+            self.metrics.sign_in(match &e {
+                AccountError::Throttled { .. } => SignInResult::throttled,
+                AccountError::EmailNotVerified => SignInResult::unverified,
+                AccountError::Disabled => SignInResult::disabled,
+                _ => SignInResult::wrong,
+            });
             let mut event = Event::new(EventType::SignInFailed)
                 .failed()
                 .detail("method", "password")
@@ -78,6 +85,10 @@ impl Idp {
         };
         let verdict = match self.check_password(&keys, password, stored, now) {
             Err(e @ AccountError::Throttled { .. }) => return Err(refused("locked", e)),
+            Err(e @ AccountError::Busy { .. }) => {
+                self.metrics.sign_in(SignInResult::busy);
+                return Err(e);
+            }
             other => other?,
         };
         let account = match (verdict, account.clone()) {
@@ -119,6 +130,7 @@ impl Idp {
             other => other?,
         };
         self.notify_logout(ended);
+        self.metrics.sign_in(SignInResult::ok);
         Ok(SignedIn { session, account })
     }
 

@@ -11,9 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{self, ManageConnection, Pool};
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use prometheus_client::metrics::histogram::Histogram;
 
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
@@ -176,6 +177,8 @@ pub struct Db {
     pool: Pool<Manager>,
     backend: Backend,
     sqlite_writer: Arc<Mutex<()>>,
+    /// How long each call waited for a connection (`/metrics`).
+    wait: Histogram,
 }
 
 /// Makes the database file (mode 0600, in a folder of mode 0700) before
@@ -215,7 +218,29 @@ impl Db {
             pool,
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
+            wait: crate::metrics::wait_histogram(),
         })
+    }
+
+    pub(crate) fn wait_histogram(&self) -> Histogram {
+        self.wait.clone()
+    }
+
+    /// Pooled connections `(lent out, idle)`.
+    pub fn connections(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections - state.idle_connections,
+            state.idle_connections,
+        )
+    }
+
+    /// A pooled connection, with the time it took to get one recorded.
+    fn checkout(&self) -> Result<PooledConnection<Manager>, StoreError> {
+        let started = std::time::Instant::now();
+        let pooled = self.pool.get();
+        self.wait.observe(started.elapsed().as_secs_f64());
+        Ok(pooled?)
     }
 
     pub fn backend(&self) -> Backend {
@@ -238,7 +263,7 @@ impl Db {
     where
         E: From<StoreError>,
     {
-        let mut pooled = self.pool.get().map_err(StoreError::from)?;
+        let mut pooled = self.checkout()?;
         let result = f(&mut pooled.conn);
         if result.is_err() {
             pooled.after_error();
@@ -255,7 +280,7 @@ impl Db {
         let hooks = CommitHooks::open();
         let result = {
             let _guard = self.lock_sqlite_writer();
-            let mut pooled = self.pool.get().map_err(StoreError::from)?;
+            let mut pooled = self.checkout()?;
             let result = pooled.conn.transaction(f);
             if result.is_err() {
                 pooled.after_error();

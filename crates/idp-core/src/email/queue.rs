@@ -349,6 +349,7 @@ impl Idp {
     /// Schedules the next try, or gives up after `email.max_attempts`.
     fn after_failure(&self, claimed: &Claimed, email: &Email, error: &str) -> Outcome {
         let error = redact(error, &email.to);
+        self.metrics.mail_send_failed();
         let settings = &self.settings.email;
         if claimed.attempts >= settings.max_attempts {
             tracing::error!(

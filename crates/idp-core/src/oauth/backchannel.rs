@@ -104,6 +104,7 @@ impl Idp {
             return;
         }
         let allow_internal = self.settings.oauth.allow_internal_urls;
+        let metrics = self.metrics.clone();
         std::thread::spawn(move || {
             for (uri, client_id, token) in deliveries {
                 let http = match crate::outbound::client_for(&uri, allow_internal, DELIVERY_TIMEOUT)
@@ -111,6 +112,7 @@ impl Idp {
                     Ok(h) => h,
                     Err(e) => {
                         tracing::warn!(client_id, error = %e, "back-channel logout not sent");
+                        metrics.backchannel_logout("refused_address");
                         continue;
                     }
                 };
@@ -118,19 +120,25 @@ impl Idp {
                     .post(&uri)
                     .form(&[("logout_token", token.as_str())])
                     .send();
-                match result {
+                let outcome = match result {
                     Ok(r) if r.status().is_success() => {
-                        tracing::info!(client_id, "back-channel logout delivered")
+                        tracing::info!(client_id, "back-channel logout delivered");
+                        "delivered"
                     }
-                    Ok(r) => tracing::warn!(
-                        client_id,
-                        status = r.status().as_u16(),
-                        "back-channel logout refused"
-                    ),
+                    Ok(r) => {
+                        tracing::warn!(
+                            client_id,
+                            status = r.status().as_u16(),
+                            "back-channel logout refused"
+                        );
+                        "refused"
+                    }
                     Err(e) => {
-                        tracing::warn!(client_id, error = %e, "back-channel logout not delivered")
+                        tracing::warn!(client_id, error = %e, "back-channel logout not delivered");
+                        "unreachable"
                     }
-                }
+                };
+                metrics.backchannel_logout(outcome);
             }
         });
     }

@@ -16,6 +16,7 @@ use crate::clients::{Client, GrantType};
 use crate::crypto::{constant_time_eq, new_id, random_token, sha256_hex};
 use crate::db::schema::{refresh_tokens as rt, revoked_access_tokens as rev};
 use crate::db::DbConnection;
+use crate::keys::Alg;
 use crate::organizations::{OrganizationClaim, ORGANIZATIONS_SCOPE};
 use crate::{now, Idp};
 
@@ -33,6 +34,16 @@ pub enum TokenRequest {
     ClientCredentials {
         scope: Option<String>,
     },
+}
+
+impl TokenRequest {
+    pub fn grant_type(&self) -> &'static str {
+        match self {
+            TokenRequest::AuthorizationCode { .. } => GrantType::AuthorizationCode.as_str(),
+            TokenRequest::RefreshToken { .. } => GrantType::RefreshToken.as_str(),
+            TokenRequest::ClientCredentials { .. } => GrantType::ClientCredentials.as_str(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -83,6 +94,14 @@ impl Idp {
         client: &Client,
         request: TokenRequest,
     ) -> Result<TokenResponse, OAuthError> {
+        let grant = request.grant_type();
+        let issued = self.grant(client, request)?;
+        let alg = Alg::parse(&self.settings.tokens.access_token_alg).unwrap_or(Alg::RS256);
+        self.metrics.token_issued(grant, alg.as_str());
+        Ok(issued)
+    }
+
+    fn grant(&self, client: &Client, request: TokenRequest) -> Result<TokenResponse, OAuthError> {
         match request {
             TokenRequest::AuthorizationCode {
                 code,

@@ -209,10 +209,30 @@ fn serve(settings: Settings) -> ExitCode {
     let issuer = settings.issuer.clone();
     let runtime = actix_web::rt::System::new();
     let result = runtime.block_on(async move {
-        let app = Application::build(settings).map_err(|e| e.to_string())?;
+        let app = Application::build(settings)
+            .map_err(|e| e.to_string())?
+            .stop_on_signals();
         let bind = app.idp().settings.bind.clone();
+        let s = &app.idp().settings;
+        // One line with what an operator checks first, for log collectors.
+        tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            bind = %s.bind,
+            metrics_bind = s.metrics_bind.as_deref().unwrap_or("off"),
+            issuer = %s.issuer,
+            database = %database,
+            email = %app.idp().mailer.describe(),
+            data_dir = %s.data_dir.display(),
+            "idp started"
+        );
         println!("idp is listening on http://{bind} (issuer {issuer})");
         println!("  database: {database}");
+        if let Some(port) = app.metrics_port() {
+            println!(
+                "  metrics:  http://{}/metrics",
+                metrics_address(&app.idp().settings, port)
+            );
+        }
         println!("  email:    {}", app.idp().mailer.describe());
         println!(
             "  robot check: {}",
@@ -239,6 +259,17 @@ fn serve(settings: Settings) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(false, "start_failed", &e),
     }
+}
+
+/// The metrics listener's address, with the port it got (`:0` picks one).
+fn metrics_address(settings: &Settings, port: u16) -> String {
+    let bound = settings
+        .metrics_bind
+        .as_deref()
+        .and_then(|b| b.parse().ok());
+    let mut address: std::net::SocketAddr = bound.unwrap_or(([127, 0, 0, 1], 0).into());
+    address.set_port(port);
+    address.to_string()
 }
 
 fn migrate(settings: &Settings, json: bool) -> ExitCode {

@@ -442,3 +442,76 @@ fn serve_needs_no_configuration_and_says_where_everything_is() {
     );
     assert!(dir.path().join("data/idp.db").exists());
 }
+
+/// SIGTERM: `/readyz` fails at once (load balancers stop sending) while
+/// requests are still served, then the listener closes and the process
+/// exits 0. The start is logged in one line with what matters.
+#[actix_web::test]
+async fn sigterm_fails_readiness_first_then_ends_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    let mut server = ServeProcess::start(&logs.path().join("serve.log"), |port| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_idp"));
+        command
+            .arg("serve")
+            .env_clear()
+            .env("IDP_BIND", format!("127.0.0.1:{port}"))
+            .env("IDP_SHUTDOWN_DELAY_SECONDS", "3")
+            .current_dir(dir.path());
+        command
+    });
+    let log = server.wait_for("idp started").expect("the start line");
+    let started = log.lines().find(|l| l.contains("idp started")).unwrap();
+    for part in [
+        concat!("version=", env!("CARGO_PKG_VERSION")),
+        "bind=127.0.0.1:",
+        "metrics_bind=\"off\"",
+        "database=sqlite://./data/idp.db",
+    ] {
+        let part = part.replace('"', "");
+        assert!(
+            started.replace('"', "").contains(&part),
+            "{part} in {started}"
+        );
+    }
+    let base = server.url();
+    let get = |path: &str| {
+        let url = format!("{base}{path}");
+        async move { reqwest::get(url).await.map(|r| r.status().as_u16()) }
+    };
+    assert_eq!(get("/readyz").await.unwrap(), 200);
+
+    let term = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    server
+        .wait_for("/readyz now fails")
+        .expect("the signal was handled");
+    assert_eq!(
+        get("/readyz").await.unwrap(),
+        503,
+        "not ready while draining"
+    );
+    assert_eq!(
+        get("/healthz").await.unwrap(),
+        200,
+        "still serving meanwhile"
+    );
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running: {}",
+            server.log_text()
+        );
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status:?}: {}", server.log_text());
+    assert!(get("/healthz").await.is_err(), "the listener is closed");
+}

@@ -67,6 +67,8 @@ impl Drop for PgTestDb {
 
 pub struct TestApp {
     pub address: String,
+    /// `http://127.0.0.1:PORT` of `/metrics`, when `metrics_bind` was set.
+    pub metrics_address: Option<String>,
     pub outbox: PathBuf,
     pub idp: Idp,
     pub database_url: String,
@@ -115,11 +117,13 @@ impl TestApp {
         let outbox = settings.outbox_dir();
         let app = Application::build_on(settings, listener).expect("server starts");
         let port = app.port();
+        let metrics_address = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
         let idp = app.idp().clone();
         let server = app.handle();
         let running = actix_web::rt::spawn(app.run_until_stopped());
         Self {
             address: format!("http://127.0.0.1:{port}"),
+            metrics_address,
             outbox,
             idp,
             database_url,

@@ -31,6 +31,7 @@ mod import_users;
 mod introspection;
 mod login_csrf;
 mod mail_floods;
+mod metrics;
 mod oidc_cluster;
 mod oidc_errors;
 mod oidc_flows;
