@@ -86,6 +86,63 @@ pub struct Settings {
     pub federation: FederationSettings,
     pub dns: DnsSettings,
     pub audit: AuditSettings,
+    pub webhooks: WebhookSettings,
+}
+
+/// `[webhooks]`: where audit events are sent (docs/operations.md, "Webhooks").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhookSettings {
+    pub endpoints: Vec<WebhookEndpoint>,
+    /// The first retry waits this long; each next one twice as long, up to
+    /// an hour.
+    pub retry_seconds: i64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            endpoints: Vec::new(),
+            retry_seconds: 10,
+        }
+    }
+}
+
+/// `[[webhooks.endpoints]]`: one receiver.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookEndpoint {
+    /// Names it in the admin API and keeps its place in the event stream.
+    pub id: String,
+    pub url: String,
+    /// `whsec_` + base64 (Standard Webhooks), or at least 32 characters.
+    pub secret: String,
+    /// Event types (`sign_in.failed`, …), or `*` for all.
+    #[serde(default = "all_events")]
+    pub events: Vec<String>,
+}
+
+fn all_events() -> Vec<String> {
+    vec!["*".into()]
+}
+
+impl WebhookEndpoint {
+    /// The signing key: the bytes after `whsec_`, or the secret as written.
+    pub fn key(&self) -> Option<Vec<u8>> {
+        use base64::Engine;
+        match self.secret.strip_prefix("whsec_") {
+            Some(b64) => base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .ok()
+                .filter(|k| k.len() >= 24),
+            None => (self.secret.len() >= 32).then(|| self.secret.as_bytes().to_vec()),
+        }
+    }
+
+    /// Every event type, not a list of them.
+    pub fn wants_all(&self) -> bool {
+        self.events.iter().any(|e| e == "*")
+    }
 }
 
 /// `[audit]`: the audit trail (docs/operations.md, "Audit events").
@@ -269,6 +326,7 @@ impl Default for Settings {
             federation: FederationSettings::default(),
             dns: DnsSettings::default(),
             audit: AuditSettings::default(),
+            webhooks: WebhookSettings::default(),
         }
     }
 }
@@ -591,7 +649,51 @@ impl Settings {
         if let Err(e) = self.federation.resolved() {
             errors.push(e);
         }
+        self.webhook_problems(&mut errors);
         errors
+    }
+
+    fn webhook_problems(&self, errors: &mut Vec<ConfigError>) {
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, w) in self.webhooks.endpoints.iter().enumerate() {
+            let key = |name: &str| format!("webhooks.endpoints[{i}].{name}");
+            let id_ok = (1..=64).contains(&w.id.len())
+                && w.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            if !id_ok {
+                errors.push(invalid(&key("id"), "1 to 64 of a-z, 0-9, - and _"));
+            } else if !seen.insert(w.id.as_str()) {
+                errors.push(invalid(
+                    &key("id"),
+                    format!("`{}` is used by another endpoint", w.id),
+                ));
+            }
+            let http = url::Url::parse(&w.url)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+            if !http {
+                errors.push(invalid(&key("url"), "must be an http(s) URL"));
+            }
+            if w.key().is_none() {
+                errors.push(invalid(
+                    &key("secret"),
+                    "must be whsec_ and base64 of at least 24 bytes (e.g. `echo whsec_$(openssl rand -base64 32)`), or 32 characters or more",
+                ));
+            }
+            if let Some(bad) = w
+                .events
+                .iter()
+                .find(|e| *e != "*" && crate::audit::EventType::parse(e).is_none())
+            {
+                errors.push(invalid(
+                    &key("events"),
+                    format!("`{bad}` is not an event type"),
+                ));
+            }
+        }
+        if !(1..=3600).contains(&self.webhooks.retry_seconds) {
+            errors.push(invalid("webhooks.retry_seconds", "must be 1 to 3600"));
+        }
     }
 
     pub fn database_url(&self) -> String {

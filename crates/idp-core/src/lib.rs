@@ -23,6 +23,7 @@ pub mod paging;
 pub mod secrets;
 pub mod sessions;
 pub mod throttle;
+pub mod webhooks;
 
 use std::sync::Arc;
 

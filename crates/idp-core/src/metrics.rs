@@ -41,6 +41,12 @@ struct OutcomeLabels {
     outcome: &'static str,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct WebhookLabels {
+    endpoint: String,
+    outcome: &'static str,
+}
+
 /// One HTTP request: the route as registered (`/api/v1/admin/users/{user_id}`),
 /// never the path as sent, so that the label set stays bounded.
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -75,6 +81,7 @@ pub struct Metrics {
     sign_ins: Family<SignInLabels, Counter>,
     tokens: Family<TokenLabels, Counter>,
     backchannel: Family<OutcomeLabels, Counter>,
+    webhooks: Family<WebhookLabels, Counter>,
     mail_failures: Counter,
     http_requests: Family<HttpLabels, Counter>,
     http_seconds: HistogramFamily<RouteLabels>,
@@ -100,6 +107,7 @@ impl Metrics {
             sign_ins: Family::default(),
             tokens: Family::default(),
             backchannel: Family::default(),
+            webhooks: Family::default(),
             mail_failures: Counter::default(),
             http_requests: Family::default(),
             http_seconds: Family::new_with_constructor(latency),
@@ -177,6 +185,11 @@ impl Metrics {
             m.backchannel.clone(),
         );
         r.register(
+            "webhook_deliveries",
+            "Webhook tries by endpoint and outcome",
+            m.webhooks.clone(),
+        );
+        r.register(
             "process_resident_memory_bytes",
             "Resident memory of this process",
             m.resident_bytes.clone(),
@@ -196,6 +209,16 @@ impl Metrics {
         self.backchannel
             .get_or_create(&OutcomeLabels { outcome })
             .inc();
+    }
+
+    /// `endpoint` is a configured id, so the label set stays bounded.
+    pub(crate) fn webhook_delivery(&self, endpoint: &str, delivered: bool) {
+        let outcome = if delivered { "delivered" } else { "failed" };
+        let labels = WebhookLabels {
+            endpoint: endpoint.to_owned(),
+            outcome,
+        };
+        self.webhooks.get_or_create(&labels).inc();
     }
 
     pub(crate) fn mail_send_failed(&self) {

@@ -7,6 +7,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use idp_core::config::Settings;
 use idp_core::email::MailWorker;
+use idp_core::webhooks::WebhookWorker;
 use idp_core::{Idp, StartError};
 
 use crate::blocking::{self, Failure};
@@ -22,6 +23,7 @@ pub struct Application {
     metrics_server: Option<Server>,
     idp: Idp,
     mail: MailWorker,
+    webhooks: Option<WebhookWorker>,
     draining: web::Data<health::Draining>,
     signals: bool,
 }
@@ -35,7 +37,7 @@ pub enum BuildError {
         bind: String,
         source: std::io::Error,
     },
-    #[error("cannot start the mail worker: {0}")]
+    #[error("cannot start a worker thread: {0}")]
     Worker(std::io::Error),
 }
 
@@ -78,6 +80,7 @@ impl Application {
             None => (None, None),
         };
         let mail = MailWorker::start(idp.clone()).map_err(BuildError::Worker)?;
+        let webhooks = WebhookWorker::start(idp.clone()).map_err(BuildError::Worker)?;
         Ok(Self {
             port,
             metrics_port,
@@ -85,6 +88,7 @@ impl Application {
             metrics_server,
             idp,
             mail,
+            webhooks,
             draining,
             signals: false,
         })
@@ -116,8 +120,9 @@ impl Application {
         self
     }
 
-    /// Serves until stopped, then stops the mail worker once it has finished
-    /// the message at hand (a dropped future stops it too, without waiting).
+    /// Serves until stopped, then stops the mail and webhook workers once
+    /// they have finished the message at hand (a dropped future stops them
+    /// too, without waiting).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         if self.signals {
             let handles = (
@@ -136,7 +141,14 @@ impl Application {
             handle.stop(true).await;
             let _ = running.await;
         }
-        let _ = actix_web::rt::task::spawn_blocking(move || mail.stop()).await;
+        let webhooks = self.webhooks;
+        let _ = actix_web::rt::task::spawn_blocking(move || {
+            mail.stop();
+            if let Some(webhooks) = webhooks {
+                webhooks.stop();
+            }
+        })
+        .await;
         served
     }
 }

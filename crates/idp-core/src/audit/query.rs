@@ -36,6 +36,23 @@ impl AuditEvent {
     pub fn detail_json(&self) -> Value {
         serde_json::from_str(&self.detail).unwrap_or(Value::Null)
     }
+
+    /// The event as `listAuditEvents`, `idp events tail --json` and
+    /// webhooks show it.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "id": self.id,
+            "at": self.at.and_utc().to_rfc3339(),
+            "type": self.event_type,
+            "actor": {"kind": self.actor_kind, "id": self.actor_id},
+            "subject": self.subject,
+            "client_id": self.client_id,
+            "client_ip": self.client_ip,
+            "user_agent": self.user_agent,
+            "outcome": self.outcome,
+            "detail": self.detail_json(),
+        })
+    }
 }
 
 /// Which events: all filters must hold. `before` and `after` are event ids

@@ -418,6 +418,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_state (endpoint_id) {
+        endpoint_id -> Text,
+        last_event_id -> BigInt,
+        delivered -> BigInt,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        last_status -> Nullable<Integer>,
+        last_delivered_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(federated_identities -> accounts (account_id));
 diesel::joinable!(organization_members -> accounts (account_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
@@ -425,6 +440,7 @@ diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
     audit_events,
+    webhook_state,
     accounts,
     sessions,
     one_time_tokens,

@@ -38,7 +38,7 @@ impl Outgoing {
         self.update(|s| s.woken = true);
     }
 
-    fn stop(&self) {
+    pub(crate) fn stop(&self) {
         self.update(|s| s.stopped = true);
     }
 
@@ -47,12 +47,12 @@ impl Outgoing {
         self.changed.notify_all();
     }
 
-    fn stopped(&self) -> bool {
+    pub(crate) fn stopped(&self) -> bool {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).stopped
     }
 
     /// Sleeps until woken, stopped or `timeout`; `false` once stopped.
-    fn wait(&self, timeout: Duration) -> bool {
+    pub(crate) fn wait(&self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         while !state.woken && !state.stopped {

@@ -1,57 +1,16 @@
 //! `/api/v1/admin/audit-events` (`listAuditEvents`): the audit trail,
-//! newest first, for administrators.
+//! newest first, for administrators; `/api/v1/admin/webhooks`
+//! (`listWebhooks`): where it is sent.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use idp_core::audit::{AuditEvent, EventFilter, EventType};
 use idp_core::Idp;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::admin_clients::as_admin;
 use super::json;
 use crate::error::ApiError;
-
-/// An event as the API and `idp events tail --json` show it.
-#[derive(Serialize)]
-pub(crate) struct EventView {
-    id: i64,
-    at: String,
-    #[serde(rename = "type")]
-    event_type: String,
-    actor: ActorView,
-    subject: Option<String>,
-    client_id: Option<String>,
-    client_ip: Option<String>,
-    user_agent: Option<String>,
-    outcome: String,
-    detail: serde_json::Value,
-}
-
-#[derive(Serialize)]
-struct ActorView {
-    kind: String,
-    id: Option<String>,
-}
-
-impl From<AuditEvent> for EventView {
-    fn from(e: AuditEvent) -> Self {
-        Self {
-            detail: e.detail_json(),
-            id: e.id,
-            at: e.at.and_utc().to_rfc3339(),
-            event_type: e.event_type,
-            actor: ActorView {
-                kind: e.actor_kind,
-                id: e.actor_id,
-            },
-            subject: e.subject,
-            client_id: e.client_id,
-            client_ip: e.client_ip,
-            user_agent: e.user_agent,
-            outcome: e.outcome,
-        }
-    }
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -121,9 +80,15 @@ pub async fn list(
         .map(|s| parse_time(s, "until"))
         .transpose()?;
     let page = as_admin(&req, &idp, move |idp, _| Ok(idp.audit_events(&filter)?)).await?;
-    let events: Vec<EventView> = page.events.into_iter().map(EventView::from).collect();
+    let events: Vec<serde_json::Value> = page.events.iter().map(AuditEvent::to_json).collect();
     Ok(json(&serde_json::json!({
         "events": events,
         "next_page_token": page.next_page_token,
     })))
+}
+
+/// `listWebhooks`: every configured endpoint and how its deliveries go.
+pub async fn webhooks(req: HttpRequest, idp: web::Data<Idp>) -> Result<HttpResponse, ApiError> {
+    let endpoints = as_admin(&req, &idp, |idp, _| Ok(idp.webhook_status()?)).await?;
+    Ok(json(&serde_json::json!({ "webhooks": endpoints })))
 }

@@ -21,7 +21,6 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpResponse, ResponseError};
 
 pub(crate) use admin_clients::ClientView;
-pub(crate) use admin_events::EventView;
 pub(crate) use admin_users::UserView;
 
 use crate::csrf::{self, CsrfFailure};
@@ -70,6 +69,7 @@ operations! {
     DELETE "/admin/clients/{client_id}" => admin_clients::delete,
     POST "/admin/clients/{client_id}/secret" => admin_clients::rotate_secret,
     GET "/admin/audit-events" => admin_events::list,
+    GET "/admin/webhooks" => admin_events::webhooks,
     GET "/admin/users" => admin_users::list,
     POST "/admin/users/import" => admin_users::import,
     GET "/admin/users/{user_id}" => admin_users::get,

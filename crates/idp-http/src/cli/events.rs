@@ -10,7 +10,6 @@ use idp_core::config::Settings;
 use idp_core::Idp;
 
 use super::{fail, open, print_json, usage_error};
-use crate::api::EventView;
 
 /// How often `--follow` looks for new events.
 const POLL: Duration = Duration::from_secs(1);
@@ -105,7 +104,7 @@ fn more_after(
 
 fn show(event: AuditEvent, json: bool) {
     if json {
-        print_json(&EventView::from(event));
+        print_json(&event.to_json());
         return;
     }
     let actor = match &event.actor_id {

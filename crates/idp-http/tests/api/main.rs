@@ -52,3 +52,4 @@ mod sign_in;
 mod signup;
 mod storage_failures;
 mod throttling;
+mod webhooks;

@@ -8,7 +8,7 @@ use crate::helpers::*;
 use crate::oauth_helpers::{client_token, service_client};
 use crate::oidc_helpers::account;
 
-async fn scrape(app: &TestApp) -> Scrape {
+pub(crate) async fn scrape(app: &TestApp) -> Scrape {
     let url = format!(
         "{}/metrics",
         app.metrics_address.as_deref().expect("metrics_bind is set")
@@ -24,7 +24,7 @@ async fn scrape(app: &TestApp) -> Scrape {
 }
 
 /// The value of the sample `name` with `labels` (0 when there is none yet).
-fn value(scrape: &Scrape, name: &str, labels: &[(&str, &str)]) -> f64 {
+pub(crate) fn value(scrape: &Scrape, name: &str, labels: &[(&str, &str)]) -> f64 {
     scrape
         .samples
         .iter()
