@@ -751,6 +751,11 @@ impl Idp {
                 },
                 now,
             )?;
+            let event = Event::new(EventType::IdentityLinked)
+                .subject(&account.id)
+                .detail("provider", provider.id.as_str())
+                .detail("new_account", true);
+            audit::record(conn, &event).map_err(StoreError::from)?;
             crate::organizations::join_through_sso(conn, &provider, &account.id, &account.email)?;
             if account.email_verified {
                 crate::accounts::claim_address(conn, &account, now)?;

@@ -117,6 +117,59 @@ on_both_databases! {
         drop(client);
     }
 
+    async fn credentials_addresses_companies_and_deletion_are_recorded(app) {
+        let token = admin_token(&app).await;
+        let client = app.signed_up_and_verified("ria@example.com", PASSWORD).await;
+        assert_eq!(app.sign_in(&client, "ria@example.com", PASSWORD).await.status(), 303);
+        let id = newest(&app, &token, "sign_in.succeeded").await["subject"].as_str().unwrap().to_owned();
+
+        // A new address, confirmed from the mail sent to it.
+        let r = app.submit(&client, "/account", "/account/email",
+            &[("new_email", "rio@example.com"), ("current_password", PASSWORD)]).await;
+        assert_eq!(r.status(), 303);
+        let link = app.last_email_to("rio@example.com").await.link("/email/confirm?token=");
+        let path = link.trim_start_matches(&app.address).to_owned();
+        let confirm_token = path.split("token=").nth(1).unwrap().to_owned();
+        let r = app.submit(&client, &path, "/email/confirm", &[("token", &confirm_token)]).await;
+        assert_eq!(r.status(), 303);
+        let changed = newest(&app, &token, "email.changed").await;
+        assert_eq!((&changed["subject"], &changed["detail"]["from"], &changed["detail"]["to"]),
+            (&json!(id), &json!("ria@example.com"), &json!("rio@example.com")));
+
+        // A forgotten password, reset with the emailed code.
+        let (status, _) = app.api(&browser(), Method::POST, "/api/v1/password/reset",
+            Some(json!({"email": "rio@example.com"}))).await;
+        assert_eq!(status, 202);
+        let code = app.last_email_to("rio@example.com").await.code();
+        let (_, body) = app.api(&browser(), Method::POST, "/api/v1/password/reset/verify",
+            Some(json!({"email": "rio@example.com", "code": code}))).await;
+        let new_password = "Reset-Horse-Battery-7";
+        let (status, _) = app.api(&browser(), Method::POST, "/api/v1/password/reset/confirm",
+            Some(json!({"reset_token": body["reset_token"], "password": new_password, "password_confirm": new_password}))).await;
+        assert_eq!(status, 204);
+        assert_eq!(newest(&app, &token, "password.reset").await["subject"], json!(id));
+
+        // A company: its own trail's changes reach the operator's too.
+        let client = browser();
+        assert_eq!(app.sign_in(&client, "rio@example.com", new_password).await.status(), 303);
+        let (status, org) = app.api(&client, Method::POST, "/api/v1/organizations", Some(json!({"name": "Ria GmbH"}))).await;
+        assert_eq!(status, 201, "{org}");
+        let company = newest(&app, &token, "organization.changed").await;
+        assert_eq!((&company["detail"]["organization"], &company["actor"]["id"]), (&org["id"], &json!(id)));
+
+        // Deleting the account (a company's last admin deletes the company first).
+        let (status, _) = app.api(&client, Method::DELETE, &format!("/api/v1/organizations/{}", org["id"].as_str().unwrap()), None).await;
+        assert_eq!(status, 204);
+        let (status, _) = app.api(&client, Method::DELETE, "/api/v1/profile", Some(json!({"password": new_password}))).await;
+        assert_eq!(status, 204);
+        let deleted = newest(&app, &token, "account.deleted").await;
+        assert_eq!((&deleted["subject"], &deleted["detail"]["email"]), (&json!(id), &json!("rio@example.com")));
+        let everything = serde_json::to_string(&events(&app, &token, "").await).unwrap();
+        for secret in [PASSWORD, new_password, code.as_str(), confirm_token.as_str()] {
+            assert!(!everything.contains(secret), "a secret in the trail");
+        }
+    }
+
     async fn administrators_and_the_operator_are_named_as_the_actor(app) {
         let (admin_client, admin_secret) = crate::oauth_helpers::service_client(&app, "Admin tool", &["admin"]);
         let token = crate::oauth_helpers::client_token(&app, &admin_client, &admin_secret, "admin").await;

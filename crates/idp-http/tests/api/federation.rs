@@ -596,6 +596,20 @@ async fn several_identities_link_and_the_last_way_in_stays(backend: Backend) {
     assert_eq!(r.status(), 409);
     let notice = app.last_email_to("joy@example.com").await;
     assert!(notice.subject.contains("removed"), "{}", notice.subject);
+    // The audit trail has each link and unlink, and the upstream sign-ins.
+    let trail = |kind: &str| {
+        let filter = idp_core::audit::EventFilter {
+            event_type: idp_core::audit::EventType::parse(kind),
+            limit: 200,
+            ..Default::default()
+        };
+        app.idp.audit_events(&filter).unwrap().events
+    };
+    assert_eq!(trail("identity.linked").len(), 3);
+    assert_eq!(trail("identity.unlinked").len(), 2);
+    assert!(trail("sign_in.succeeded")
+        .iter()
+        .any(|e| e.detail.contains("upstream")));
     drop(second);
 }
 
