@@ -180,8 +180,11 @@ on_both_databases! {
             Some(json!({"client_name": "Reports", "grant_types": ["client_credentials"], "scope": "reports"}))).await;
         let client_id = created["client_id"].as_str().unwrap();
         admin(&app, &token, Method::POST, &format!("/admin/clients/{client_id}/secret"), None).await;
+        let (code, _) = admin(&app, &token, Method::PUT, &format!("/admin/clients/{client_id}"),
+            Some(json!({"client_name": "Reports 2", "grant_types": ["client_credentials"], "scope": "reports"}))).await;
+        assert_eq!(code, 200);
         admin(&app, &token, Method::DELETE, &format!("/admin/clients/{client_id}"), None).await;
-        for kind in ["client.created", "client.secret_rotated", "client.deleted"] {
+        for kind in ["client.created", "client.secret_rotated", "client.updated", "client.deleted"] {
             let e = newest(&app, &token, kind).await;
             assert_eq!((&e["actor"], &e["client_id"]), (&by_admin, &json!(client_id)), "{kind}");
         }
@@ -194,18 +197,41 @@ on_both_databases! {
         assert_eq!((&disabled["actor"], &disabled["subject"]), (&by_admin, &json!(person)));
         let updated = newest(&app, &token, "user.updated").await;
         assert_eq!((&updated["detail"]["changed"], &updated["detail"]["is_admin"]), (&json!(["is_admin"]), &json!(true)));
+        let unverified = idp_core::accounts::NewUser {
+            email: "uma@example.com".into(),
+            password: PASSWORD.into(),
+            ..Default::default()
+        };
+        let uma = app.idp.create_user(&unverified).unwrap().id;
+        admin(&app, &token, Method::POST, &format!("/admin/users/{uma}/verification"), None).await;
+        admin(&app, &token, Method::DELETE, &format!("/admin/users/{uma}/sessions"), None).await;
+        let (code, _) = admin(&app, &token, Method::POST, "/admin/users/import",
+            Some(json!({"users": [{"email": "imported@example.com"}]}))).await;
+        assert_eq!(code, 200);
+        for kind in ["user.verification_resent", "user.sessions_ended", "user.imported"] {
+            let e = newest(&app, &token, kind).await;
+            assert_eq!(e["actor"], by_admin, "{kind}");
+        }
 
         let (_, provider) = admin(&app, &token, Method::POST, "/admin/providers", Some(json!({
             "id": "corp", "kind": "oidc", "issuer": "https://sso.corp.example.com", "client_id": "x",
             "client_secret": "provider-secret-value"}))).await;
         assert_eq!(provider["id"], "corp");
+        let (code, _) = admin(&app, &token, Method::PUT, "/admin/providers/corp", Some(json!({
+            "kind": "oidc", "issuer": "https://sso2.corp.example.com", "client_id": "x"}))).await;
+        assert_eq!(code, 200);
         admin(&app, &token, Method::DELETE, "/admin/providers/corp", None).await;
+        assert_eq!(newest(&app, &token, "provider.updated").await["detail"]["provider"], "corp");
         assert_eq!(newest(&app, &token, "provider.created").await["detail"]["provider"], "corp");
         assert_eq!(newest(&app, &token, "provider.deleted").await["actor"], by_admin);
 
         // The operator at the command line.
         let (code, _) = idp(&app, &["user", "enable", "--id", &person]);
         assert_eq!(code, Some(0));
+        let (code, _) = idp(&app, &["user", "set-password", "--id", &person, "--password", "Operator-Set-Horse-5"]);
+        assert_eq!(code, Some(0));
+        let set = newest(&app, &token, "user.password_set").await;
+        assert_eq!((&set["actor"]["kind"], &set["subject"]), (&json!("operator"), &json!(person)));
         let (code, _) = idp(&app, &["keys", "rotate"]);
         assert_eq!(code, Some(0));
         let enabled = newest(&app, &token, "user.enabled").await;
@@ -213,6 +239,21 @@ on_both_databases! {
         let rotated = newest(&app, &token, "keys.rotated").await;
         assert_eq!(rotated["detail"]["new_kids"].as_array().unwrap().len(), 3);
         assert_eq!(rotated["client_ip"], Value::Null, "no address at the command line");
+    }
+
+    async fn a_lockout_is_recorded_as_such(app) {
+        let token = admin_token(&app).await;
+        let id = account(&app, "lou@example.com", false);
+        let mut statuses = Vec::new();
+        for _ in 0..7 {
+            statuses.push(app.sign_in(&browser(), "lou@example.com", "Wrong-Password-1").await.status().as_u16());
+        }
+        assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+        let failed = events(&app, &token, "type=sign_in.failed").await;
+        let reasons: Vec<&str> = failed.iter().rev().map(|e| e["detail"]["reason"].as_str().unwrap()).collect();
+        assert_eq!(reasons.first(), Some(&"wrong_password"));
+        assert_eq!(reasons.last(), Some(&"locked"), "{reasons:?}");
+        assert!(failed.iter().all(|e| e["subject"] == json!(id)));
     }
 
     async fn the_trail_is_filtered_paged_and_guarded(app) {
