@@ -87,6 +87,7 @@ pub struct Settings {
     pub dns: DnsSettings,
     pub audit: AuditSettings,
     pub webhooks: WebhookSettings,
+    pub branding: crate::branding::BrandingSettings,
 }
 
 /// `[webhooks]`: where audit events are sent (docs/operations.md, "Webhooks").
@@ -327,6 +328,7 @@ impl Default for Settings {
             dns: DnsSettings::default(),
             audit: AuditSettings::default(),
             webhooks: WebhookSettings::default(),
+            branding: crate::branding::BrandingSettings::default(),
         }
     }
 }
@@ -480,6 +482,9 @@ impl Settings {
                 }
                 Ok(_) => {}
             }
+        }
+        for (key, message) in self.branding.problems() {
+            errors.push(invalid(key, message));
         }
         if self.shutdown_delay_seconds > 300 {
             errors.push(invalid("shutdown_delay_seconds", "must be 0 to 300"));

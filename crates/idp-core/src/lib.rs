@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod botcheck;
+pub mod branding;
 pub mod clients;
 pub mod config;
 pub mod config_check;

@@ -1,10 +1,14 @@
 //! The language a page or email is written in: an app's `ui_locales` (in
-//! the query) first, else the browser's `Accept-Language`.
+//! the query) first, else the reader's choice (the switcher's cookie), else
+//! the browser's `Accept-Language`, else the operator's default.
 
 use std::future::{ready, Ready};
 
-use actix_web::{dev::Payload, FromRequest, HttpRequest};
-use idp_core::i18n;
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use idp_core::{i18n, Idp};
+
+/// The cookie holding the reader's language.
+pub const COOKIE: &str = "idp_lang";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Lang(pub &'static str);
@@ -28,26 +32,50 @@ impl FromRequest for Lang {
     }
 }
 
+/// Where the language of a request came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    ByApp,
+    ByReader,
+    ByBrowser,
+    ByOperator,
+}
+
 /// The language for this request.
 pub fn of(req: &HttpRequest) -> Lang {
+    choose(req).0
+}
+
+/// The language for this request, and which rule chose it.
+pub fn choose(req: &HttpRequest) -> (Lang, Chosen) {
     let asked = url::form_urlencoded::parse(req.query_string().as_bytes())
         .find(|(k, _)| k == "ui_locales")
         .map(|(_, v)| v.into_owned())
         .filter(|v| !v.is_empty() && v.len() <= 256);
-    if let Some(locales) = asked {
-        let lang = i18n::negotiate(&locales);
-        // Only when the app asked for a language idp has; else the browser's.
-        if locales
-            .split(' ')
-            .any(|l| l.split('-').next() == Some(lang))
-        {
-            return Lang(lang);
-        }
+    if let Some(lang) = asked.as_deref().and_then(i18n::negotiate_among) {
+        return (Lang(lang), Chosen::ByApp);
+    }
+    if let Some(lang) = saved(req) {
+        return (Lang(lang), Chosen::ByReader);
     }
     let header = req
         .headers()
         .get("Accept-Language")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    Lang(i18n::negotiate(header))
+    if let Some(lang) = i18n::negotiate_among(header) {
+        return (Lang(lang), Chosen::ByBrowser);
+    }
+    let default = req
+        .app_data::<web::Data<Idp>>()
+        .map_or(i18n::FALLBACK, |idp| {
+            i18n::supported(&idp.settings.branding.default_language)
+        });
+    (Lang(default), Chosen::ByOperator)
+}
+
+/// The language the reader chose, if it is one idp has.
+pub fn saved(req: &HttpRequest) -> Option<&'static str> {
+    let cookie = req.cookie(COOKIE)?;
+    i18n::languages().find(|l| *l == cookie.value())
 }

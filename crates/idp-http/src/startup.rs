@@ -220,11 +220,13 @@ fn serve(
         }
     });
     let blocking_threads = blocking_threads_per_worker(&idp.settings);
+    let brand = web::Data::new(pages::brand::Brand::load(&idp.settings.branding));
     let data = web::Data::new(idp);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .app_data(draining.clone())
+            .app_data(brand.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .app_data(api::json_config())
             .app_data(api::query_config())
@@ -232,6 +234,7 @@ fn serve(
             .wrap(from_fn(pages::layout::localize_error_pages))
             .wrap(from_fn(csrf::ensure_cookie))
             .wrap(security_headers::headers())
+            .wrap(from_fn(pages::brand::provide))
             .wrap(from_fn(origin::set_origin))
             .wrap(from_fn(telemetry::request_span))
             .wrap(from_fn(metrics::track))

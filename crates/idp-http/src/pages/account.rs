@@ -26,6 +26,18 @@ enum Section {
     Delete,
 }
 
+impl Section {
+    /// The element id of the section's password input (ids are unique on
+    /// the page; the error summary links to them).
+    fn password_field_id(self) -> &'static str {
+        match self {
+            Section::Email => "email_current_password",
+            Section::Delete => "delete_password",
+            Section::Profile | Section::Password => "current_password",
+        }
+    }
+}
+
 const NOTICES: &[&str] = &[
     "profile_saved",
     "password_changed",
@@ -156,7 +168,11 @@ async fn change(
                 &csrf.0,
                 &user,
                 None,
-                Some((section, Errors::from_account(lang, &e))),
+                Some((
+                    section,
+                    Errors::from_account(lang, &e)
+                        .anchor("current_password", section.password_field_id()),
+                )),
             )
             .await?;
             *response.status_mut() = status;
@@ -348,7 +364,7 @@ pub async fn delete(
         Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
         Err(e) => {
             let status = classify(&e).0;
-            let errors = Errors::from_account(lang, &e);
+            let errors = Errors::from_account(lang, &e).anchor("password", "delete_password");
             let mut response = page(
                 &req,
                 lang,
@@ -395,7 +411,7 @@ async fn page(
         nav aria-label=(lang.t("nav.my_company")) { p { a href="/company" { (lang.t("nav.my_company")) } } }
         section aria-labelledby="profile-h" {
             h2 id="profile-h" { (lang.t("page.account.profile")) }
-            (errors_for(Section::Profile).summary())
+            (errors_for(Section::Profile).summary(lang))
             form method="post" action="/account/profile" {
                 (csrf_field(csrf))
                 (input(lang, errors_for(Section::Profile), "given_name", "text", &a.given_name, "given-name"))
@@ -406,7 +422,7 @@ async fn page(
         }
         section aria-labelledby="password-h" {
             h2 id="password-h" { (lang.t("page.account.password")) }
-            (errors_for(Section::Password).summary())
+            (errors_for(Section::Password).summary(lang))
             @if a.password_hash.is_none() {
                 // Accounts made through an upstream start without one.
                 p.hint { (lang.t("page.account.no_password")) " " a href="/password/forgot" { (lang.t("page.account.set_password")) } }
@@ -421,7 +437,7 @@ async fn page(
         }
         section aria-labelledby="email-h" {
             h2 id="email-h" { (lang.t("page.account.email")) }
-            (errors_for(Section::Email).summary())
+            (errors_for(Section::Email).summary(lang))
             p.hint { (lang.t("page.account.email_hint")) }
             form method="post" action="/account/email" {
                 (csrf_field(csrf))
@@ -450,8 +466,8 @@ async fn page(
                         span { (lang.f("page.account.identity_line", &[
                             ("provider", &linked.provider_name),
                             ("email", &linked.identity.email),
-                            ("linked", &linked.identity.linked_at.format("%Y-%m-%d").to_string()),
-                            ("used", &linked.identity.last_used_at.format("%Y-%m-%d").to_string()),
+                            ("linked", &idp_core::i18n::date(lang.0, linked.identity.linked_at)),
+                            ("used", &idp_core::i18n::date(lang.0, linked.identity.last_used_at)),
                         ])) }
                         // The last way in stays (the server refuses it too).
                         @if a.password_hash.is_some() || identities.len() > 1 {
@@ -480,7 +496,7 @@ async fn page(
             ul.sessions {
                 @for s in &sessions {
                     li {
-                        span { (s.user_agent) " · " (s.ip_address) " · " (s.created_at.format("%Y-%m-%d %H:%M UTC")) }
+                        span { (s.user_agent) " · " (s.ip_address) " · " (idp_core::i18n::date_time(lang.0, s.created_at)) }
                         @if s.id == user.session.id {
                             " " strong { (lang.t("page.account.this_session")) }
                         } @else {
@@ -508,7 +524,7 @@ async fn page(
                 @for app in &apps {
                     li {
                         strong { (app.name) }
-                        " · " (app.scope) " · " (app.since.format("%Y-%m-%d"))
+                        " · " (app.scope) " · " (idp_core::i18n::date(lang.0, app.since))
                         form.inline method="post" action="/account/apps/remove" {
                             (csrf_field(csrf))
                             input type="hidden" name="client_id" value=(app.client_id);
@@ -520,7 +536,7 @@ async fn page(
         }
         section aria-labelledby="delete-h" {
             h2 id="delete-h" { (lang.t("page.account.delete")) }
-            (errors_for(Section::Delete).summary())
+            (errors_for(Section::Delete).summary(lang))
             p.hint { (lang.t("page.account.delete_hint")) }
             form method="post" action="/account/delete" {
                 (csrf_field(csrf))

@@ -537,7 +537,7 @@ fn list_page(
         &lang.t("page.company.list_title"),
         html! {
             @if let Some(n) = notice { p.notice role="status" { (n) } }
-            (errors.summary())
+            (errors.summary(lang))
             @if mine.is_empty() {
                 p { (lang.t("page.company.none")) }
             } @else {
@@ -574,7 +574,7 @@ fn company_page(
         &org.name,
         html! {
             @if let Some(n) = notice { p.notice role="status" { (n) } }
-            (errors.summary())
+            (errors.summary(lang))
             p { (lang.f("page.company.your_role", &[("role", &role_label(lang, c.access.role))])) }
             @if let Some(parent) = &org.parent_id {
                 p { a href=(format!("/company?org={parent}")) { (lang.t("page.company.parent")) } }
@@ -636,7 +636,7 @@ fn company_page(
                             @if let Some(url) = &s.agreement.url { " · " a href=(url) rel="noopener noreferrer" { (lang.t("page.company.read")) } }
                             @if let Some(body) = &s.agreement.body { details { summary { (lang.t("page.company.read")) } p { (body) } } }
                             @match &s.accepted {
-                                Some((_, email, at)) => { " · " (lang.f("page.company.accepted_by", &[("email", email), ("date", &at.format("%Y-%m-%d").to_string())])) }
+                                Some((_, email, at)) => { " · " (lang.f("page.company.accepted_by", &[("email", email), ("date", &idp_core::i18n::date(lang.0, *at))])) }
                                 None if admin => { (action_form(csrf, id, "accept_agreement", &[("agreement_id", &s.agreement.id)], &lang.t("button.accept_agreement"))) }
                                 None => { " · " (lang.t("page.company.awaits_admin")) }
                             }
@@ -712,7 +712,7 @@ fn company_page(
                         thead { tr { th { (lang.t("page.company.when")) } th { (lang.t("page.company.who")) } th { (lang.t("page.company.what")) } } }
                         tbody {
                             @for e in &c.events {
-                                tr { td { (e.at.format("%Y-%m-%d %H:%M")) } td { (e.actor_email) } td { (e.action) " " (e.detail) } }
+                                tr { td { (idp_core::i18n::date_time(lang.0, e.at)) } td { (e.actor_email) } td { (e.action) " " (e.detail) } }
                             }
                         }
                     }
@@ -744,7 +744,7 @@ fn colleagues_page(
         &lang.f("page.colleagues.title", &[("organization", &org.name)]),
         html! {
             @if let Some(n) = notice { p.notice role="status" { (n) } }
-            (errors.summary())
+            (errors.summary(lang))
             section aria-labelledby="members-h" {
                 h2 id="members-h" { (lang.t("page.colleagues.members")) }
                 table {

@@ -336,7 +336,7 @@ fn complete_page(
             @if !found.email_verified {
                 p { (lang.f("page.federation.unverified_note", &[("email", &found.email)])) }
             }
-            (errors.summary())
+            (errors.summary(lang))
             form method="post" action="/federation/complete" {
                 (csrf_field(csrf))
                 input type="hidden" name="pending" value=(values.pending);
@@ -422,7 +422,7 @@ fn link_page(
         html! {
             @if let Some(n) = notice { p.notice role="status" { (n) } }
             p { (lang.f("page.federation.link_intro", &[("provider", provider), ("email", &target.email)])) }
-            (errors.summary())
+            (errors.summary(lang))
             @if target.has_password {
                 form method="post" action="/federation/link/password" {
                     (csrf_field(csrf))

@@ -220,7 +220,7 @@ fn page(
                 ("organization", org),
                 ("role", &role),
             ])) }
-            (errors.summary())
+            (errors.summary(lang))
             @match user {
                 Some(u) if u.account.email.eq_ignore_ascii_case(invited) => {
                     form method="post" action="/invitation/accept" {

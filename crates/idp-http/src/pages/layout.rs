@@ -8,21 +8,69 @@ use maud::{html, Markup, DOCTYPE};
 use crate::error::{account_message, field_message};
 use crate::lang::Lang;
 
+use super::brand;
+
 pub fn layout(lang: Lang, title: &str, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang=(lang.0) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · idp" }
-                link rel="stylesheet" href="/static/style.css";
+    brand::with(|page| {
+        let brand = &page.brand;
+        html! {
+            (DOCTYPE)
+            html lang=(lang.0) {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) " · " (brand.product_name) }
+                    link rel="stylesheet" href="/static/style.css";
+                    link rel="stylesheet" href="/brand/theme.css";
+                    script src="/static/page.js" defer {}
+                }
+                body {
+                    a.skip href="#main" { (lang.t("layout.skip")) }
+                    header {
+                        a.brand href="/account" {
+                            @if brand.logo.is_some() {
+                                img src="/brand/logo" alt=(brand.product_name) height="32";
+                            } @else {
+                                (brand.product_name)
+                            }
+                        }
+                        (language_switcher(lang, &page.here))
+                    }
+                    main id="main" tabindex="-1" {
+                        h1 { (title) }
+                        div.alert.cookies-off hidden role="alert" {
+                            strong { (lang.t("cookies.off.title")) }
+                            " " (lang.t("cookies.off.body"))
+                        }
+                        (body)
+                    }
+                    @if let Some(url) = &brand.support_url {
+                        footer { a href=(url) { (lang.t("layout.support")) } }
+                    }
+                }
             }
-            body {
-                header { a.brand href="/account" { "idp" } }
-                main {
-                    h1 { (title) }
-                    (body)
+        }
+    })
+}
+
+/// Links to this page in each other language; each names its language in
+/// that language (and says so with `lang`, for screen readers).
+fn language_switcher(lang: Lang, here: &str) -> Markup {
+    html! {
+        nav.languages aria-label=(lang.t("language.switcher")) {
+            ul {
+                @for tag in idp_core::i18n::languages() {
+                    li {
+                        @if tag == lang.0 {
+                            span lang=(tag) aria-current="true" { (idp_core::i18n::language_name(tag)) }
+                        } @else {
+                            @let href = format!("/language?{}", url::form_urlencoded::Serializer::new(String::new())
+                                .append_pair("lang", tag)
+                                .append_pair("return_to", here)
+                                .finish());
+                            a href=(href) lang=(tag) hreflang=(tag) { (idp_core::i18n::language_name(tag)) }
+                        }
+                    }
                 }
             }
         }
@@ -126,6 +174,8 @@ pub fn see_other(location: &str) -> HttpResponse {
 pub struct Errors {
     fields: Vec<(&'static str, String)>,
     pub form: Option<String>,
+    /// Element ids of fields whose id is not their name.
+    anchors: Vec<(&'static str, &'static str)>,
 }
 
 impl Errors {
@@ -142,14 +192,14 @@ impl Errors {
                 .iter()
                 .map(|f| (f.field, field_message(lang.0, f)))
                 .collect(),
-            form: None,
+            ..Self::default()
         }
     }
 
     pub fn form(message: String) -> Self {
         Self {
-            fields: Vec::new(),
             form: Some(message),
+            ..Self::default()
         }
     }
 
@@ -160,10 +210,34 @@ impl Errors {
             .map(|(_, m)| m.as_str())
     }
 
-    pub fn summary(&self) -> Markup {
+    /// Where the summary's link to `field` goes, when its input's id is not its name.
+    pub fn anchor(mut self, field: &'static str, id: &'static str) -> Self {
+        self.anchors.push((field, id));
+        self
+    }
+
+    /// Every problem at the top of the form, each field's a link to it. The
+    /// page script moves focus here, and `role=alert` announces it.
+    pub fn summary(&self, lang: Lang) -> Markup {
+        if self.form.is_none() && self.fields.is_empty() {
+            return html! {};
+        }
         html! {
-            @if let Some(message) = &self.form {
-                p.alert role="alert" { (message) }
+            div.error-summary.alert role="alert" tabindex="-1" aria-labelledby="error-summary-title" {
+                @if self.fields.is_empty() {
+                    p id="error-summary-title" { (self.form.as_deref().unwrap_or_default()) }
+                } @else {
+                    h2 id="error-summary-title" { (lang.t("layout.errors_title")) }
+                    @if let Some(message) = &self.form {
+                        p { (message) }
+                    }
+                    ul {
+                        @for (field, message) in &self.fields {
+                            @let id = self.anchors.iter().find(|(f, _)| f == field).map_or(*field, |(_, id)| *id);
+                            li { a href=(format!("#{id}")) { (message) } }
+                        }
+                    }
+                }
             }
         }
     }

@@ -160,7 +160,7 @@ fn login_form(
         &lang.t("page.login.title"),
         html! {
             @if let Some(n) = notice { p.notice role="status" { (n) } }
-            (errors.summary())
+            (errors.summary(lang))
             @if offer_resend {
                 form method="post" action="/verify-email/resend" {
                     (csrf_field(csrf))

@@ -2,6 +2,7 @@
 //! except the robot check.
 
 mod account;
+pub mod brand;
 mod company;
 mod email_confirm;
 pub(crate) mod federation;
@@ -30,6 +31,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(static_files::style)
         .service(static_files::botcheck)
         .service(static_files::form_post)
+        .service(static_files::page)
+        .route("/brand/theme.css", web::get().to(brand::theme))
+        .route("/brand/logo", web::get().to(brand::logo))
+        .route("/language", web::get().to(brand::switch))
         .route(
             "/",
             web::get().to(|| async { layout::see_other("/account") }),

@@ -150,7 +150,7 @@ fn email_step(idp: &Idp, lang: Lang, csrf: &str, email: &str, errors: &Errors) -
         lang,
         &lang.t("page.forgot.title"),
         html! {
-            (errors.summary())
+            (errors.summary(lang))
             p { (lang.t("page.forgot.intro")) }
             form method="post" action="/password/forgot" {
                 (csrf_field(csrf))
@@ -167,7 +167,7 @@ fn code_step(lang: Lang, csrf: &str, email: &str, errors: &Errors) -> maud::Mark
         lang,
         &lang.t("page.forgot_code.title"),
         html! {
-            (errors.summary())
+            (errors.summary(lang))
             p role="status" { (lang.f("page.forgot_code.intro", &[("email", email)])) }
             form method="post" action="/password/forgot/code" {
                 (csrf_field(csrf))
@@ -185,7 +185,7 @@ fn password_step(lang: Lang, csrf: &str, grant: &str, errors: &Errors) -> maud::
         lang,
         &lang.t("page.forgot_new.title"),
         html! {
-            (errors.summary())
+            (errors.summary(lang))
             form method="post" action="/password/forgot/new" {
                 (csrf_field(csrf))
                 input type="hidden" name="grant" value=(grant);

@@ -160,7 +160,7 @@ fn signup_form(
         lang,
         &lang.t("page.signup.title"),
         html! {
-            (errors.summary())
+            (errors.summary(lang))
             (super::federation_buttons(
                 lang,
                 csrf,

@@ -1,4 +1,5 @@
-//! The stylesheet and the robot-check script, compiled into the binary.
+//! The stylesheet and the scripts (robot check, form post, page), compiled
+//! into the binary.
 
 use actix_web::{get, HttpResponse};
 
@@ -24,4 +25,12 @@ pub async fn form_post() -> HttpResponse {
         .content_type("text/javascript; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(include_str!("../../static/form_post.js"))
+}
+
+#[get("/static/page.js")]
+pub async fn page() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(include_str!("../../static/page.js"))
 }

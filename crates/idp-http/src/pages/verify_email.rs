@@ -78,7 +78,7 @@ fn verify_form(
         lang,
         &lang.t("page.verify_email.title"),
         html! {
-            (errors.summary())
+            (errors.summary(lang))
             form method="post" action="/verify-email" {
                 (csrf_field(csrf))
                 input type="hidden" name="token" value=(token);
@@ -168,7 +168,7 @@ fn resend_form(lang: Lang, csrf: &str, errors: &Errors) -> maud::Markup {
         lang,
         &lang.t("page.verify_email.title"),
         html! {
-            (errors.summary())
+            (errors.summary(lang))
             p { (lang.t("page.verify_email.resend_intro")) }
             form method="post" action="/verify-email/resend" {
                 (csrf_field(csrf))

@@ -139,7 +139,7 @@ on_both_databases! {
         assert_eq!(status, 204);
         let (status, body) = admin(&app, &token, Method::GET, &user_path(&ada, ""), None).await;
         assert_eq!((status, &body["error"]), (404, &json!("not_found")));
-        assert!(app.last_email_to("augusta@example.com").await.subject.contains("deleted"));
+        assert!(app.last_email_to("augusta@example.com").await.subject.contains("gelöscht"));
         for (method, rest) in [(Method::POST, "/disable"), (Method::POST, "/enable"),
             (Method::DELETE, "/sessions"), (Method::POST, "/verification"), (Method::DELETE, "")] {
             let (status, _) = admin(&app, &token, method.clone(), &user_path(&ada, rest), None).await;

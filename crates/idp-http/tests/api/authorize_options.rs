@@ -20,8 +20,11 @@ on_both_databases! {
         assert!(login.contains("ui_locales=de-CH"), "{login}");
         let (_, html) = app.page(&client, &login).await;
         assert!(html.contains("<html lang=\"de\"") && html.contains("Passwort vergessen?"), "{html}");
+        // The app's wish lasts the visit: the form's own pages stay German.
+        let (_, html) = app.page(&client, "/signup").await;
+        assert!(html.contains("<html lang=\"de\""), "{html}");
         // A language idp does not have falls back to the browser's.
-        let r = client.get(app.url("/login?ui_locales=fr")).header("Accept-Language", "en").send().await.unwrap();
+        let r = browser().get(app.url("/login?ui_locales=fr")).header("Accept-Language", "en").send().await.unwrap();
         assert!(r.text().await.unwrap().contains("<html lang=\"en\""));
     }
 }

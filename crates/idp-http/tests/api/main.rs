@@ -29,6 +29,7 @@ mod federation_attacks;
 mod health;
 mod import_users;
 mod introspection;
+mod languages;
 mod login_csrf;
 mod mail_floods;
 mod metrics;

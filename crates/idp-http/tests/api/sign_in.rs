@@ -16,7 +16,7 @@ on_both_databases! {
         let r = app.sign_in(&browser(), "lou@example.com", PASSWORD).await;
         assert_eq!(r.status(), 429);
         let html = r.text().await.unwrap();
-        assert!(html.contains("Try again in 15 minute(s)"), "{html}");
+        assert!(html.contains("Try again in 15 minutes"), "{html}");
         // The lock lives in the database, so every node sees it.
         let count: i64 = app.idp.db.read(|conn| {
             use diesel::prelude::*;

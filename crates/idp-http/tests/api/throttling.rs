@@ -185,7 +185,7 @@ on_both_databases! {
             &[("email", spare), ("code", &spare_code)]).await;
         assert_eq!(r.status(), 429);
         let html = r.text().await.unwrap();
-        assert!(html.contains("Try again in 15 minute(s)"), "{html}");
+        assert!(html.contains("Try again in 15 minutes"), "{html}");
     }
 }
 

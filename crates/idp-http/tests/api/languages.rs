@@ -1,0 +1,160 @@
+//! Pages in the reader's language (the app's `ui_locales`, the reader's
+//! choice, the browser's, the operator's default), the error summary, and
+//! the operator's brand.
+
+use crate::helpers::*;
+use crate::{for_both_backends, on_both_databases};
+
+on_both_databases! {
+    async fn an_app_asking_for_romanian_gets_romanian_pages_and_emails(app) {
+        let client = browser();
+        let (status, html) = app.page(&client, "/signup?ui_locales=ro").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<html lang=\"ro\"") && html.contains("Salt la conținutul principal"), "{html}");
+        // The form posts without ui_locales: the visit keeps Romanian, and so does the mail.
+        let r = app.submit(&client, "/signup", "/signup", &signup_fields("ioana@example.com", PASSWORD)).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.unwrap().contains("<html lang=\"ro\""));
+        let mail = app.last_email_to("ioana@example.com").await;
+        assert_eq!(mail.subject, "Activați-vă contul");
+        assert!(mail.text.contains("24 de ore"), "{}", mail.text);
+    }
+
+    async fn the_switcher_remembers_the_readers_choice_over_the_browsers(app) {
+        let client = browser();
+        let (_, html) = app.page(&client, "/login?return_to=%2Faccount").await;
+        assert!(html.contains("<html lang=\"en\""));
+        // Each other language is offered, named in itself, linking back here.
+        assert!(html.contains("lang=\"ro\" hreflang=\"ro\">Română</a>"), "{html}");
+        assert!(html.contains("lang=\"de\" hreflang=\"de\">Deutsch</a>"), "{html}");
+        assert!(html.contains("/language?lang=ro&amp;return_to=%2Flogin%3Freturn_to%3D%252Faccount"), "{html}");
+
+        let r = client.get(app.url("/language?lang=ro&return_to=%2Flogin%3Fui_locales%3Dde%26x%3D1"))
+            .send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/login?x=1", "an app's ui_locales would outrank the choice");
+        let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.starts_with("idp_lang=ro") && cookie.contains("Max-Age=31536000") && cookie.contains("HttpOnly"), "{cookie}");
+        let r = client.get(app.url("/login")).header("Accept-Language", "de").send().await.unwrap();
+        assert!(r.text().await.unwrap().contains("<html lang=\"ro\""));
+
+        // Hostile input: a language idp lacks, a return path off this site.
+        let r = client.get(app.url("/language?lang=xx")).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("Alegeți"), "the refusal is in the reader's language");
+        for evil in ["https%3A%2F%2Fevil.example%2F", "%2F%2Fevil.example", "%2F%5Cevil.example"] {
+            let r = client.get(app.url(&format!("/language?lang=de&return_to={evil}"))).send().await.unwrap();
+            assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/account"), "{evil}");
+        }
+        let r = client.get(app.url("/language")).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+    }
+
+    async fn errors_are_listed_at_the_top_with_links_to_their_fields(app) {
+        let client = browser();
+        let fields = [("email", "not-an-address"), ("password", "x"), ("password_confirm", "y"),
+            ("given_name", ""), ("family_name", "Lovelace"), ("birthdate", "1990-12-10")];
+        let r = app.submit(&client, "/signup", "/signup", &fields).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        let summary = html.split("class=\"error-summary alert\"").nth(1).expect("an error summary").split("</div>").next().unwrap();
+        assert!(summary.contains("There is a problem"), "{summary}");
+        for anchor in ["#email", "#password_confirm", "#given_name"] {
+            assert!(summary.contains(&format!("href=\"{anchor}\"")), "{anchor}: {summary}");
+            let id = &anchor[1..];
+            assert!(html.contains(&format!("id=\"{id}\" name=\"{id}\"")), "{id} has no element to link to");
+        }
+        assert!(html.contains("aria-invalid=\"true\" aria-describedby=\"email-error\""), "{html}");
+    }
+}
+
+for_both_backends!(operator_default_language_and_brand);
+
+async fn operator_default_language_and_brand(backend: Backend) {
+    let brand_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        brand_dir.path().join("custom.css"),
+        "main{border-top:4px solid var(--brand)}",
+    )
+    .unwrap();
+    let logo = brand_dir.path().join("logo.svg");
+    std::fs::write(
+        &logo,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>",
+    )
+    .unwrap();
+    let folder = brand_dir.path().to_owned();
+    let app = TestApp::spawn_with(backend, move |s| {
+        s.branding.default_language = "de".into();
+        s.branding.product_name = "Contoso Account".into();
+        s.branding.primary_color = "#0b5d3b".into();
+        s.branding.support_url = Some("https://help.contoso.example/".into());
+        s.branding.logo_file = Some(logo);
+        s.branding.folder = Some(folder);
+    })
+    .await;
+    let client = browser();
+    // No language the browser names is one idp has: the operator's default.
+    let r = client
+        .get(app.url("/login"))
+        .header("Accept-Language", "fr-FR, es;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"de\"")
+            && html.contains("<title>Anmelden · Contoso Account</title>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<img src=\"/brand/logo\" alt=\"Contoso Account\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"https://help.contoso.example/\""),
+        "{html}"
+    );
+    // The browser's language, when idp has it, wins over the default.
+    let r = client
+        .get(app.url("/login"))
+        .header("Accept-Language", "ro")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("<html lang=\"ro\""));
+
+    let r = client
+        .get(app.url("/brand/theme.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "text/css; charset=utf-8");
+    let css = r.text().await.unwrap();
+    assert!(
+        css.contains("--brand:#0b5d3b") && css.contains("border-top:4px solid var(--brand)"),
+        "{css}"
+    );
+    let r = client.get(app.url("/brand/logo")).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    assert!(r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("sandbox"));
+    app.stop().await;
+
+    // Without a logo there is none to fetch, and the name is the header.
+    let plain = TestApp::spawn(backend).await;
+    let r = browser()
+        .get(plain.url("/brand/logo"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let (_, html) = plain.page(&browser(), "/login").await;
+    assert!(
+        html.contains("<a class=\"brand\" href=\"/account\">idp</a>"),
+        "{html}"
+    );
+    plain.stop().await;
+}
