@@ -256,7 +256,8 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let lang = i18n::FALLBACK;
+        // A person may read these (an app shows them beside its form).
+        let lang = crate::pages::brand::current_lang();
         let body = match self {
             ApiError::Account(e) => {
                 if let AccountError::Store(inner) = e {

@@ -48,6 +48,9 @@ pub struct Page {
     pub brand: Arc<Brand>,
     /// Path and query, where the language switcher brings the reader back to.
     pub here: String,
+    /// The request's language, for responses built without the request at
+    /// hand (the JSON API's error descriptions).
+    pub lang: &'static str,
 }
 
 tokio::task_local! {
@@ -75,7 +78,12 @@ pub async fn provide(
     let secure = req
         .app_data::<web::Data<Idp>>()
         .is_some_and(|idp| idp.settings.secure_cookies());
-    let mut res = PAGE.scope(Page { brand, here }, next.call(req)).await?;
+    let page = Page {
+        brand,
+        here,
+        lang: chosen.0,
+    };
+    let mut res = PAGE.scope(page, next.call(req)).await?;
     if let Some(tag) = keep {
         // A session cookie: the app's wish lasts this visit, a choice made
         // with the switcher lasts a year.
@@ -84,6 +92,11 @@ pub async fn provide(
             .add_cookie(&language_cookie(tag).secure(secure).finish());
     }
     Ok(res)
+}
+
+/// The language of the request being served (the fallback outside one).
+pub fn current_lang() -> &'static str {
+    PAGE.try_with(|p| p.lang).unwrap_or(i18n::FALLBACK)
 }
 
 fn default_brand() -> Arc<Brand> {
@@ -101,6 +114,7 @@ pub fn with<R>(f: impl FnOnce(&Page) -> R) -> R {
         Err(_) => (f.take().expect("not called yet"))(&Page {
             brand: default_brand(),
             here: "/account".into(),
+            lang: i18n::FALLBACK,
         }),
     }
 }

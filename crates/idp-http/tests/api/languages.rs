@@ -5,6 +5,8 @@
 use crate::helpers::*;
 use crate::{for_both_backends, on_both_databases};
 
+const RO_NAME_REQUIRED: &str = "Introduceți un nume.";
+
 on_both_databases! {
     async fn an_app_asking_for_romanian_gets_romanian_pages_and_emails(app) {
         let client = browser();
@@ -48,6 +50,18 @@ on_both_databases! {
         }
         let r = client.get(app.url("/language")).send().await.unwrap();
         assert_eq!(r.status(), 400);
+    }
+
+    async fn the_json_api_explains_a_refusal_in_the_readers_language(app) {
+        let client = app.signed_up_and_verified("radu@example.com", PASSWORD).await;
+        assert_eq!(app.sign_in(&client, "radu@example.com", PASSWORD).await.status(), 303);
+        let r = client.get(app.url("/language?lang=ro")).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let (status, body) = app.api(&client, reqwest::Method::PATCH, "/api/v1/profile", Some(serde_json::json!({"given_name": ""}))).await;
+        assert_eq!(status, 422);
+        assert_eq!(body["error"], "invalid_input", "the code stays the same in every language");
+        assert_eq!(body["fields"][0]["error"], "name_required");
+        assert_eq!(body["fields"][0]["message"], RO_NAME_REQUIRED);
     }
 
     async fn errors_are_listed_at_the_top_with_links_to_their_fields(app) {
