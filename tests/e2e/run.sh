@@ -10,7 +10,8 @@
 #
 # Environment: IDP_BIN (default target/debug/idp), E2E_KEEP=1 keeps the data
 # folders (database, outbox, server log, idp.toml; the upstream's) for a look
-# afterwards.
+# afterwards, SCREENSHOTS_DIR=DIR saves a screenshot of every page there
+# (a11y.test.mjs; docs/screenshots/ holds them).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,6 +19,14 @@ root="$(cd "$here/../.." && pwd)"
 bin="${IDP_BIN:-$root/target/debug/idp}"
 
 log() { printf 'e2e: %s\n' "$*" >&2; }
+
+# SCREENSHOTS_DIR (a11y.test.mjs saves its screenshots there) may be given
+# relative to where run.sh is started; the tests run from $here.
+if [ -n "${SCREENSHOTS_DIR:-}" ]; then
+  mkdir -p "$SCREENSHOTS_DIR"
+  SCREENSHOTS_DIR="$(cd "$SCREENSHOTS_DIR" && pwd)"
+  export SCREENSHOTS_DIR
+fi
 
 if [ ! -x "$bin" ]; then
   log "$bin is missing: run 'cargo build --bin idp' first"
@@ -148,6 +157,17 @@ serve() {
     exec env IDP_DATA_DIR="$data_dir" IDP_BIND="127.0.0.1:$1" IDP_ISSUER="http://127.0.0.1:$1" \
       IDP_BOT_CHECK_DIFFICULTY=12 "$bin" --config "$data_dir/idp.toml" serve
 }
+# An app registered at idp itself, asking for consent, for the authorization
+# requests of a11y.test.mjs (the consent page, ui_locales). Its redirect URI
+# is never followed.
+client_redirect="https://shop.example.test/callback"
+if ! client="$(cd "$data_dir" && env IDP_DATA_DIR="$data_dir" timeout 20 "$bin" client create --name "Example Shop" \
+  --redirect-uri "$client_redirect" --public --scope openid --scope email --scope profile --json)"; then
+  log "idp client create failed: $client"
+  exit 1
+fi
+client_id="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).client_id)' "$client")"
+
 log "starting idp (data in $data_dir)"
 # At most 30 s for /healthz, giving up early if the server dies.
 idp_start e2e "$data_dir/server.log" 30 serve || exit 1
@@ -159,5 +179,6 @@ cd "$here"
 # whole run by `timeout` (--foreground, so Ctrl-C still reaches node).
 E2E_BASE_URL="$base" E2E_OUTBOX="$data_dir/outbox" E2E_ARTIFACTS="$artifacts" \
   E2E_UPSTREAM_URL="$upstream" E2E_UPSTREAM_EMAIL="$upstream_email" E2E_UPSTREAM_PASSWORD="$upstream_password" \
-  timeout --foreground --kill-after=10 180 \
-  node --test --test-concurrency=1 --test-timeout=60000 "$@" mail.test.mjs browser.test.mjs
+  E2E_CLIENT_ID="$client_id" E2E_CLIENT_REDIRECT_URI="$client_redirect" \
+  timeout --foreground --kill-after=10 600 \
+  node --test --test-concurrency=1 --test-timeout=60000 "$@" mail.test.mjs browser.test.mjs a11y.test.mjs

@@ -68,10 +68,7 @@ pub async fn provide(
         .app_data::<web::Data<Brand>>()
         .map(|b| b.clone().into_inner())
         .unwrap_or_else(default_brand);
-    let here = match req.query_string() {
-        "" => req.path().to_owned(),
-        q => format!("{}?{q}", req.path()),
-    };
+    let here = switcher_return(req.path(), req.query_string());
     let (chosen, how) = lang::choose(req.request());
     let keep =
         (how == Chosen::ByApp && lang::saved(req.request()) != Some(chosen.0)).then_some(chosen.0);
@@ -92,6 +89,20 @@ pub async fn provide(
             .add_cookie(&language_cookie(tag).secure(secure).finish());
     }
     Ok(res)
+}
+
+/// Where the language switcher of a page leads back to: the page itself,
+/// except an upstream's answer (`/federation/{id}/callback?code=…&state=…`),
+/// which is spent once and whose code must not be repeated in the page's
+/// links: its switcher leads to the sign-in page.
+fn switcher_return(path: &str, query: &str) -> String {
+    if path.starts_with("/federation/") && path.ends_with("/callback") {
+        return "/login".to_owned();
+    }
+    match query {
+        "" => path.to_owned(),
+        q => format!("{path}?{q}"),
+    }
 }
 
 /// The language of the request being served (the fallback outside one).
@@ -203,7 +214,20 @@ pub async fn logo(brand: web::Data<Brand>) -> HttpResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::without_ui_locales;
+    use super::{switcher_return, without_ui_locales};
+
+    #[test]
+    fn the_switcher_does_not_repeat_an_upstream_answer() {
+        assert_eq!(switcher_return("/signup", ""), "/signup");
+        assert_eq!(
+            switcher_return("/verify-email", "token=abc"),
+            "/verify-email?token=abc"
+        );
+        assert_eq!(
+            switcher_return("/federation/google/callback", "code=secret&state=s"),
+            "/login"
+        );
+    }
 
     #[test]
     fn the_return_path_loses_only_ui_locales() {

@@ -510,13 +510,27 @@ fn action_form(
     hidden: &[(&str, &str)],
     label: &str,
 ) -> Markup {
+    row_action_form(csrf, org, action, hidden, label, None)
+}
+
+/// [`action_form`] for one row of a table: the button is described by the
+/// element `about` (the person it acts on), so that a screen reader says
+/// whom "Remove" removes.
+fn row_action_form(
+    csrf: &str,
+    org: &str,
+    action: &str,
+    hidden: &[(&str, &str)],
+    label: &str,
+    about: Option<&str>,
+) -> Markup {
     html! {
         form.inline method="post" action="/company/do" {
             (csrf_field(csrf))
             input type="hidden" name="action" value=(action);
             input type="hidden" name="org" value=(org);
             @for (k, v) in hidden { input type="hidden" name=(k) value=(v); }
-            (button(label))
+            button type="submit" aria-describedby=[about] { (label) }
         }
     }
 }
@@ -708,11 +722,16 @@ fn company_page(
             @if admin {
                 section aria-labelledby="events-h" {
                     h2 id="events-h" { (lang.t("page.company.events")) }
-                    table {
-                        thead { tr { th { (lang.t("page.company.when")) } th { (lang.t("page.company.who")) } th { (lang.t("page.company.what")) } } }
+                    @let (when, who, what) = (lang.t("page.company.when"), lang.t("page.company.who"), lang.t("page.company.what"));
+                    table.stack {
+                        thead { tr { th scope="col" { (when) } th scope="col" { (who) } th scope="col" { (what) } } }
                         tbody {
                             @for e in &c.events {
-                                tr { td { (idp_core::i18n::date_time(lang.0, e.at)) } td { (e.actor_email) } td { (e.action) " " (e.detail) } }
+                                tr {
+                                    td data-label=(when) { (idp_core::i18n::date_time(lang.0, e.at)) }
+                                    td.long data-label=(who) { (e.actor_email) }
+                                    td.long data-label=(what) { (e.action) " " (e.detail) }
+                                }
                             }
                         }
                     }
@@ -739,6 +758,15 @@ fn colleagues_page(
     let org = &v.access.organization;
     let id = org.id.as_str();
     let admin = v.access.role == Role::Admin;
+    let (name, email, role) = (
+        lang.t("page.colleagues.name"),
+        lang.t("field.email"),
+        lang.t("page.colleagues.role"),
+    );
+    let (state, actions) = (
+        lang.t("page.colleagues.state"),
+        lang.t("page.colleagues.actions"),
+    );
     layout(
         lang,
         &lang.f("page.colleagues.title", &[("organization", &org.name)]),
@@ -747,19 +775,20 @@ fn colleagues_page(
             (errors.summary(lang))
             section aria-labelledby="members-h" {
                 h2 id="members-h" { (lang.t("page.colleagues.members")) }
-                table {
-                    thead { tr { th { (lang.t("page.colleagues.name")) } th { (lang.t("field.email")) } th { (lang.t("page.colleagues.role")) } @if admin { th { (lang.t("page.colleagues.actions")) } } } }
+                table.stack {
+                    thead { tr { th scope="col" { (name) } th scope="col" { (email) } th scope="col" { (role) } @if admin { th scope="col" { (actions) } } } }
                     tbody {
                         @for m in &v.members {
+                            @let who = format!("member-{}", m.account_id);
                             tr {
-                                td { (m.given_name) " " (m.family_name) }
-                                td { (m.email) }
-                                td { (role_label(lang, m.role)) }
+                                td id=(who) data-label=(name) { (m.given_name) " " (m.family_name) }
+                                td.long data-label=(email) { (m.email) }
+                                td data-label=(role) { (role_label(lang, m.role)) }
                                 @if admin && m.account_id != me {
-                                    td {
+                                    td data-label=(actions) {
                                         @let other = if m.role == Role::Admin { "member" } else { "admin" };
-                                        (action_form(csrf, id, "role", &[("account_id", &m.account_id), ("role", other)], &lang.t(&format!("button.make_{other}"))))
-                                        (action_form(csrf, id, "remove", &[("account_id", &m.account_id)], &lang.t("button.remove_member")))
+                                        (row_action_form(csrf, id, "role", &[("account_id", &m.account_id), ("role", other)], &lang.t(&format!("button.make_{other}")), Some(&who)))
+                                        (row_action_form(csrf, id, "remove", &[("account_id", &m.account_id)], &lang.t("button.remove_member"), Some(&who)))
                                     }
                                 } @else if admin { td {} }
                             }
@@ -770,20 +799,21 @@ fn colleagues_page(
             @if admin {
                 section aria-labelledby="invitations-h" {
                     h2 id="invitations-h" { (lang.t("page.colleagues.invitations")) }
-                    table {
-                        thead { tr { th { (lang.t("field.email")) } th { (lang.t("page.colleagues.role")) } th { (lang.t("page.colleagues.state")) } th { (lang.t("page.colleagues.actions")) } } }
+                    table.stack {
+                        thead { tr { th scope="col" { (email) } th scope="col" { (role) } th scope="col" { (state) } th scope="col" { (actions) } } }
                         tbody {
                             @for i in &v.invitations {
+                                @let who = format!("invitation-{}", i.id);
                                 tr {
-                                    td { (i.email) }
-                                    td { (role_label(lang, i.role)) }
-                                    td { (lang.t(&format!("page.colleagues.state_{}", i.state.as_str()))) }
-                                    td {
+                                    td.long id=(who) data-label=(email) { (i.email) }
+                                    td data-label=(role) { (role_label(lang, i.role)) }
+                                    td data-label=(state) { (lang.t(&format!("page.colleagues.state_{}", i.state.as_str()))) }
+                                    td data-label=(actions) {
                                         @if matches!(i.state.as_str(), "pending" | "expired") {
-                                            (action_form(csrf, id, "resend", &[("invitation_id", &i.id)], &lang.t("button.resend_invitation")))
+                                            (row_action_form(csrf, id, "resend", &[("invitation_id", &i.id)], &lang.t("button.resend_invitation"), Some(&who)))
                                         }
                                         @if i.state.as_str() == "pending" {
-                                            (action_form(csrf, id, "revoke", &[("invitation_id", &i.id)], &lang.t("button.revoke_invitation")))
+                                            (row_action_form(csrf, id, "revoke", &[("invitation_id", &i.id)], &lang.t("button.revoke_invitation"), Some(&who)))
                                         }
                                     }
                                 }
