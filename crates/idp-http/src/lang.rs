@@ -4,11 +4,26 @@
 
 use std::future::{ready, Ready};
 
+use actix_web::cookie::{time::Duration, Cookie, SameSite};
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use idp_core::{i18n, Idp};
 
 /// The cookie holding the reader's language.
 pub const COOKIE: &str = "idp_lang";
+
+/// The cookie that keeps `tag` as this browser's language: for the visit
+/// (an app's wish), or for a year (the reader's own choice).
+pub fn cookie(tag: &str, secure: bool, for_a_year: bool) -> Cookie<'static> {
+    let mut cookie = Cookie::build(COOKIE, tag.to_owned())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure);
+    if for_a_year {
+        cookie = cookie.max_age(Duration::days(365));
+    }
+    cookie.finish()
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Lang(pub &'static str);

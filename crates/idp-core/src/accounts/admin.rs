@@ -185,10 +185,10 @@ impl Idp {
             },
             None => None,
         };
-        let locale = match update.locale.as_deref() {
-            Some(l) if i18n::languages().any(|known| known == l) => Some(l.to_owned()),
-            Some(_) => {
-                errors.push(FieldError::new("locale", "locale_unsupported"));
+        let locale = match update.locale.as_deref().map(super::language::offered) {
+            Some(Ok(tag)) => Some(tag.to_owned()),
+            Some(Err(e)) => {
+                errors.push(e);
                 None
             }
             None => None,

@@ -7,6 +7,7 @@ mod email_change;
 mod error;
 mod foreign_hash;
 mod import;
+mod language;
 mod marketing;
 mod password;
 mod pending;
@@ -24,6 +25,7 @@ pub use import::{
     AccountRecord, ExportError, ImportLine, ImportReport, Imported, MAX_IMPORT_BATCH,
     MAX_IMPORT_LINE,
 };
+pub use language::offered;
 pub use password::{HasherBusy, PasswordHasher, PasswordPolicy, Verification};
 pub use profile::{Birthdate, PersonName, ProfileUpdate, MAX_NAME_LENGTH};
 pub use sign_in::SignedIn;

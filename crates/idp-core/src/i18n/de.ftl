@@ -69,6 +69,7 @@ button-cancel = Abbrechen
 ## field
 
 field-email = E-Mail-Adresse
+field-locale = Sprache
 field-company_email = Geschäftliche E-Mail-Adresse
 field-password = Passwort
 field-password_confirm = Passwort bestätigen
@@ -130,6 +131,7 @@ notice-marketing_on = Sie haben Werbe-E-Mails abonniert.
 notice-marketing_off = Sie erhalten keine Werbe-E-Mails mehr.
 notice-session_ended = Die Sitzung wurde beendet.
 notice-sessions_ended = Alle Ihre Sitzungen wurden beendet.
+notice-language_saved = Ihre Sprache wurde gespeichert. Seiten und E-Mails erscheinen ab jetzt in dieser Sprache.
 notice-app_removed = Die App hat keinen Zugriff mehr. Beim nächsten Mal fragt sie Sie erneut.
 notice-identity_linked = Die Anmeldemöglichkeit wurde hinzugefügt.
 notice-identity_unlinked = Die Anmeldemöglichkeit wurde entfernt.
@@ -206,6 +208,8 @@ page-account-email_hint = Wir senden einen Bestätigungslink an die neue Adresse
 page-account-marketing = Werbe-E-Mails
 page-account-marketing_on = Sie erhalten Neuigkeiten, Updates und Angebote per E-Mail.
 page-account-marketing_off = Sie erhalten keine Werbe-E-Mails.
+page-account-language = Sprache
+page-account-language_hint = Die Sprache dieser Seiten und der E-Mails, die wir Ihnen senden.
 page-account-sessions = Wo Sie angemeldet sind
 page-account-apps = Apps mit Ihrer Erlaubnis
 page-account-no_apps = Sie haben noch keiner App erlaubt, Ihr Konto zu verwenden.

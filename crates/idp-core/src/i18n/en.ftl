@@ -69,6 +69,7 @@ button-cancel = Cancel
 ## field
 
 field-email = Email address
+field-locale = Language
 field-company_email = Work email address
 field-password = Password
 field-password_confirm = Confirm password
@@ -130,6 +131,7 @@ notice-marketing_on = You are subscribed to marketing email.
 notice-marketing_off = You will not receive marketing email any more.
 notice-session_ended = The session has ended.
 notice-sessions_ended = All your sessions have ended.
+notice-language_saved = Your language has been saved. Pages and emails are in it from now on.
 notice-app_removed = The app no longer has access. It will ask you again next time.
 notice-identity_linked = The sign-in method has been added.
 notice-identity_unlinked = The sign-in method has been removed.
@@ -206,6 +208,8 @@ page-account-email_hint = We will send a confirmation link to the new address. Y
 page-account-marketing = Marketing email
 page-account-marketing_on = You receive news, updates and offers by email.
 page-account-marketing_off = You do not receive marketing email.
+page-account-language = Language
+page-account-language_hint = The language of these pages and of the emails we send you.
 page-account-sessions = Where you are signed in
 page-account-apps = Apps you allowed
 page-account-no_apps = You have not allowed any app to use your account.

@@ -70,6 +70,7 @@ button-cancel = Anulați
 ## field
 
 field-email = Adresă de e-mail
+field-locale = Limba
 field-company_email = Adresă de e-mail de serviciu
 field-password = Parolă
 field-password_confirm = Confirmați parola
@@ -131,6 +132,7 @@ notice-marketing_on = Abonarea la e-mailurile de marketing este activă.
 notice-marketing_off = Nu veți mai primi e-mailuri de marketing.
 notice-session_ended = Sesiunea a fost încheiată.
 notice-sessions_ended = Toate sesiunile dumneavoastră au fost încheiate.
+notice-language_saved = Limba a fost salvată. De acum paginile și e-mailurile sunt în această limbă.
 notice-app_removed = Aplicația nu mai are acces. Data viitoare vă va cere din nou permisiunea.
 notice-identity_linked = Metoda de autentificare a fost adăugată.
 notice-identity_unlinked = Metoda de autentificare a fost eliminată.
@@ -212,6 +214,8 @@ page-account-email_hint = Vom trimite un link de confirmare la noua adresă. Adr
 page-account-marketing = E-mailuri de marketing
 page-account-marketing_on = Primiți prin e-mail noutăți, actualizări și oferte.
 page-account-marketing_off = Nu primiți e-mailuri de marketing.
+page-account-language = Limba
+page-account-language_hint = Limba acestor pagini și a e-mailurilor pe care vi le trimitem.
 page-account-sessions = Unde v-ați autentificat
 page-account-apps = Aplicații cărora le-ați permis accesul
 page-account-no_apps = Nu ați permis niciunei aplicații să vă folosească contul.

@@ -59,6 +59,7 @@ operations! {
     POST "/profile/password" => profile::change_password,
     POST "/profile/email" => profile::change_email,
     PUT "/profile/marketing" => profile::set_marketing,
+    PUT "/profile/language" => profile::set_language,
     GET "/sessions" => sessions::list,
     DELETE "/sessions" => sessions::end_all,
     DELETE "/sessions/{id}" => sessions::end_one,

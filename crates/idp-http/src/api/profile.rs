@@ -190,3 +190,25 @@ pub async fn delete(
     let _ = response.add_cookie(&removal_cookie(&idp));
     Ok(response)
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageBody {
+    locale: String,
+}
+
+pub async fn set_language(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    body: web::Json<LanguageBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = require_user(&req).await?;
+    let locale = body.into_inner().locale;
+    let saved = locale.clone();
+    blocking::run(move || {
+        idp.set_language(&user.account.id, &saved)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(json(&serde_json::json!({ "locale": locale })))
+}

@@ -1,9 +1,10 @@
 //! `/account`, "My Profile": names and birthday, password, primary email,
-//! marketing mail, active sessions, and deleting the account.
+//! marketing mail, language, active sessions, and deleting the account.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use idp_core::accounts::{AccountError, ProfileUpdate};
-use idp_core::Idp;
+use idp_core::accounts::{offered, AccountError, ProfileUpdate};
+use idp_core::{i18n, Idp};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -14,7 +15,7 @@ use super::layout::{button, csrf_field, input, input_with_id, layout, ok, see_ot
 use crate::blocking;
 use crate::csrf::CsrfToken;
 use crate::error::{classify, PageError};
-use crate::lang::Lang;
+use crate::lang::{self, Lang};
 use crate::signed_in::{self, removal_cookie, SignedIn};
 
 /// Which section of the page a failed form belongs to.
@@ -23,6 +24,7 @@ enum Section {
     Profile,
     Password,
     Email,
+    Language,
     Delete,
 }
 
@@ -33,7 +35,7 @@ impl Section {
         match self {
             Section::Email => "email_current_password",
             Section::Delete => "delete_password",
-            Section::Profile | Section::Password => "current_password",
+            Section::Profile | Section::Password | Section::Language => "current_password",
         }
     }
 }
@@ -45,6 +47,7 @@ const NOTICES: &[&str] = &[
     "email_changed",
     "marketing_on",
     "marketing_off",
+    "language_saved",
     "session_ended",
     "sessions_ended",
     "app_removed",
@@ -100,6 +103,12 @@ pub struct AppForm {
 
 #[derive(Deserialize)]
 pub struct CsrfOnly {
+    csrf_token: String,
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    locale: String,
     csrf_token: String,
 }
 
@@ -273,6 +282,35 @@ pub async fn marketing(
         move |idp, user| idp.set_marketing(&user.account.id, on),
     )
     .await
+}
+
+/// Saves the language on the account (its emails) and in this browser (its
+/// pages, which the switcher alone changes without touching the account).
+pub async fn language(
+    req: HttpRequest,
+    form: Form<LanguageForm>,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let secure = signed_in::idp(&req).settings.secure_cookies();
+    let tag = form.locale.clone();
+    let mut response = change(
+        req,
+        lang,
+        csrf,
+        &form.csrf_token,
+        Section::Language,
+        "language_saved",
+        move |idp, user| idp.set_language(&user.account.id, &tag),
+    )
+    .await?;
+    if let (StatusCode::SEE_OTHER, Ok(tag)) = (response.status(), offered(&form.locale)) {
+        response
+            .add_cookie(&lang::cookie(tag, secure, true))
+            .map_err(|e| PageError::BadRequest(e.to_string()))?;
+    }
+    Ok(response)
 }
 
 pub async fn end_session(
@@ -455,6 +493,15 @@ async fn page(
                 (button(&lang.t(if a.marketing_opt_in { "button.unsubscribe" } else { "button.subscribe" })))
             }
         }
+        section aria-labelledby="language-h" {
+            h2 id="language-h" { (lang.t("page.account.language")) }
+            (errors_for(Section::Language).summary(lang))
+            form method="post" action="/account/language" {
+                (csrf_field(csrf))
+                (language_select(lang, errors_for(Section::Language), &a.locale))
+                (button(&lang.t("button.save")))
+            }
+        }
         section aria-labelledby="identities-h" {
             h2 id="identities-h" { (lang.t("page.account.identities")) }
             @if identities.is_empty() {
@@ -546,4 +593,30 @@ async fn page(
         }
     };
     Ok(ok(layout(lang, &lang.t("page.account.title"), body)))
+}
+
+/// The languages idp has, each named in itself (and marked so, for screen
+/// readers), the account's selected.
+fn language_select(lang: Lang, errors: &Errors, saved: &str) -> Markup {
+    let error = errors.get("locale");
+    let described = if error.is_some() {
+        "locale-hint locale-error"
+    } else {
+        "locale-hint"
+    };
+    html! {
+        div.field {
+            label for="locale" { (lang.t("field.locale")) }
+            p.hint id="locale-hint" { (lang.t("page.account.language_hint")) }
+            select id="locale" name="locale" autocomplete="language"
+                aria-invalid=[error.map(|_| "true")] aria-describedby=(described) {
+                @for tag in i18n::languages() {
+                    option value=(tag) lang=(tag) selected[tag == saved] { (i18n::language_name(tag)) }
+                }
+            }
+            @if let Some(message) = error {
+                p.error id="locale-error" { (message) }
+            }
+        }
+    }
 }

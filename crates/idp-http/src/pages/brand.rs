@@ -5,7 +5,6 @@
 use std::sync::{Arc, OnceLock};
 
 use actix_web::body::MessageBody;
-use actix_web::cookie::{time::Duration, Cookie, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -86,7 +85,7 @@ pub async fn provide(
         // with the switcher lasts a year.
         let _ = res
             .response_mut()
-            .add_cookie(&language_cookie(tag).secure(secure).finish());
+            .add_cookie(&lang::cookie(tag, secure, false));
     }
     Ok(res)
 }
@@ -130,13 +129,6 @@ pub fn with<R>(f: impl FnOnce(&Page) -> R) -> R {
     }
 }
 
-fn language_cookie(tag: &str) -> actix_web::cookie::CookieBuilder<'static> {
-    Cookie::build(lang::COOKIE, tag.to_owned())
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-}
-
 #[derive(serde::Deserialize)]
 pub struct Switch {
     lang: String,
@@ -160,10 +152,7 @@ pub async fn switch(
         );
     };
     let back = super::safe_return_to(query.return_to.as_deref());
-    let cookie = language_cookie(tag)
-        .secure(idp.settings.secure_cookies())
-        .max_age(Duration::days(365))
-        .finish();
+    let cookie = lang::cookie(tag, idp.settings.secure_cookies(), true);
     let mut res = super::see_other(&without_ui_locales(back));
     let _ = res.add_cookie(&cookie);
     res

@@ -203,7 +203,7 @@ impl Errors {
         }
     }
 
-    fn get(&self, field: &str) -> Option<&str> {
+    pub fn get(&self, field: &str) -> Option<&str> {
         self.fields
             .iter()
             .find(|(f, _)| *f == field)

@@ -85,6 +85,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/account/email", web::post().to(account::change_email))
         .route("/account/marketing", web::post().to(account::marketing))
+        .route("/account/language", web::post().to(account::language))
         .route(
             "/account/sessions/end",
             web::post().to(account::end_session),

@@ -52,6 +52,38 @@ on_both_databases! {
         assert_eq!(r.status(), 400);
     }
 
+    async fn a_language_saved_on_my_profile_is_the_accounts_and_this_browsers(app) {
+        let client = app.signed_up_and_verified("mihai@example.com", PASSWORD).await;
+        assert_eq!(app.sign_in(&client, "mihai@example.com", PASSWORD).await.status(), 303);
+        let (_, html) = app.page(&client, "/account").await;
+        assert!(html.contains("<option value=\"en\" lang=\"en\" selected>English</option>"), "{html}");
+        assert!(html.contains("<option value=\"ro\" lang=\"ro\">Română</option>"), "{html}");
+
+        // A language idp lacks is refused next to the field; nothing is saved.
+        let r = app.submit(&client, "/account", "/account/language", &[("locale", "xx\u{0}<b>")]).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("href=\"#locale\"") && html.contains("id=\"locale-error\""), "{html}");
+        let r = client.post(app.url("/account/language")).form(&[("locale", "ro"), ("csrf_token", "forged")]).send().await.unwrap();
+        assert_eq!(r.status(), 403, "without the form's CSRF token");
+        let other = browser();
+        app.submit(&other, "/password/forgot", "/password/forgot", &[("email", "mihai@example.com")]).await;
+        assert_eq!(app.last_email_to("mihai@example.com").await.subject, "Your password reset code");
+
+        let r = app.submit(&client, "/account", "/account/language", &[("locale", "ro")]).await;
+        assert_eq!(r.status(), 303);
+        let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.starts_with("idp_lang=ro") && cookie.contains("Max-Age=31536000"), "{cookie}");
+        let location = r.headers()["location"].to_str().unwrap().to_owned();
+        let r = client.get(app.url(&location)).header("Accept-Language", "en").send().await.unwrap();
+        let html = r.text().await.unwrap();
+        assert!(html.contains("<html lang=\"ro\"") && html.contains("Limba a fost salvată."), "{html}");
+        assert!(html.contains("<option value=\"ro\" lang=\"ro\" selected>Română</option>"), "{html}");
+        // The account's emails follow, whatever the browser that asks for them.
+        app.submit(&other, "/password/forgot", "/password/forgot", &[("email", "mihai@example.com")]).await;
+        assert_eq!(app.last_email_to("mihai@example.com").await.subject, "Codul pentru resetarea parolei");
+    }
+
     async fn the_json_api_explains_a_refusal_in_the_readers_language(app) {
         let client = app.signed_up_and_verified("radu@example.com", PASSWORD).await;
         assert_eq!(app.sign_in(&client, "radu@example.com", PASSWORD).await.status(), 303);
@@ -62,6 +94,14 @@ on_both_databases! {
         assert_eq!(body["error"], "invalid_input", "the code stays the same in every language");
         assert_eq!(body["fields"][0]["error"], "name_required");
         assert_eq!(body["fields"][0]["message"], RO_NAME_REQUIRED);
+
+        // The language of the account's emails, by the same rule as My Profile.
+        let (status, body) = app.api(&client, reqwest::Method::PUT, "/api/v1/profile/language", Some(serde_json::json!({"locale": "klingon"}))).await;
+        assert_eq!((status, body["fields"][0]["error"].as_str()), (422, Some("locale_unsupported")), "{body}");
+        let (status, body) = app.api(&client, reqwest::Method::PUT, "/api/v1/profile/language", Some(serde_json::json!({"locale": "de"}))).await;
+        assert_eq!((status, body), (200, serde_json::json!({"locale": "de"})));
+        let (_, body) = app.api(&client, reqwest::Method::GET, "/api/v1/profile", None).await;
+        assert_eq!(body["locale"], "de");
     }
 
     async fn errors_are_listed_at_the_top_with_links_to_their_fields(app) {
