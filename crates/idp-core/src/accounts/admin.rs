@@ -14,7 +14,7 @@ use crate::audit::{self, Event, EventType};
 use crate::crypto::new_id;
 use crate::db::schema::accounts;
 use crate::db::DbConnection;
-use crate::email::{enqueue, Action, Email};
+use crate::email::{enqueue, Action};
 use crate::one_time::{self, Purpose};
 use crate::paging::{Page, PageRequest};
 use crate::sessions;
@@ -393,7 +393,7 @@ impl Idp {
         audit::record(conn, &event)?;
         let ended = sessions::end_all(conn, &account.id, None)?;
         diesel::delete(accounts::table.find(&account.id)).execute(conn)?;
-        let notice = Email::compose(
+        let notice = self.compose_email(
             &account.email,
             &account.locale,
             "account_deleted",

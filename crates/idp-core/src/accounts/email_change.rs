@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::{Account, AccountError, EmailAddress, FieldError};
 use crate::db::schema::accounts;
-use crate::email::{enqueue, quota_allows, Action, Email, Quota};
+use crate::email::{enqueue, quota_allows, Action, Quota};
 use crate::one_time::{self, Purpose};
 use crate::{now, Idp};
 
@@ -45,7 +45,7 @@ impl Idp {
             let to_new = if Account::find_by_email(conn, &new_email)?.is_some() {
                 // Telling the requester would reveal that the address is
                 // taken; the address's owner learns of the attempt instead.
-                Email::compose(
+                self.compose_email(
                     new_email.as_str(),
                     lang,
                     "address_in_use",
@@ -63,7 +63,7 @@ impl Idp {
                     now,
                 )?;
                 let link = self.link(&format!("/email/confirm?token={token}"));
-                Email::compose(
+                self.compose_email(
                     new_email.as_str(),
                     lang,
                     "email_change_confirm",
@@ -72,7 +72,7 @@ impl Idp {
                 )
             };
             enqueue(conn, self, Some(&account.id), &to_new)?;
-            let notice = Email::compose(
+            let notice = self.compose_email(
                 &account.email,
                 lang,
                 "email_change_notice",
@@ -118,7 +118,7 @@ impl Idp {
             let moved = Account::find(conn, &account.id)?.ok_or(AccountError::InvalidLink)?;
             super::verification::claim_address(conn, &moved, now)?;
             // To the old address, which no longer signs in.
-            let notice = Email::compose(
+            let notice = self.compose_email(
                 &account.email,
                 &account.locale,
                 "email_changed",

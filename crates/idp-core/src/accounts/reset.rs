@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::{Account, AccountError, EmailAddress, FieldError};
 use crate::audit::EventType;
 use crate::db::schema::accounts;
-use crate::email::{enqueue, quota_allows, Action, Email, Quota};
+use crate::email::{enqueue, quota_allows, Action, Quota};
 use crate::one_time::{self, CodeCheck, Purpose, RESET_CODE_LENGTH};
 use crate::sessions::ClientInfo;
 use crate::throttle::{self, ThrottleKey};
@@ -53,7 +53,7 @@ impl Idp {
                 now,
             )?;
             let minutes = minutes.to_string();
-            let message = Email::compose(
+            let message = self.compose_email(
                 &account.email,
                 &account.locale,
                 "reset_code",

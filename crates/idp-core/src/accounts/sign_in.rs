@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::{Account, AccountError, EmailAddress, FieldError, Verification};
 use crate::audit::{self, Event, EventType};
 use crate::db::schema::accounts;
-use crate::email::{enqueue, Action, Email};
+use crate::email::{enqueue, Action};
 use crate::metrics::SignInResult;
 use crate::sessions::{self, ClientInfo, NewSession};
 use crate::throttle::{self, ThrottleKey};
@@ -232,7 +232,7 @@ impl Idp {
     ) -> Result<Vec<crate::oauth::LogoutNotice>, AccountError> {
         audit::record(conn, &Event::new(event).subject(&account.id))?;
         crate::oauth::revoke_account_grants(conn, &account.id, now())?;
-        let notice = Email::compose(
+        let notice = self.compose_email(
             &account.email,
             &account.locale,
             template,

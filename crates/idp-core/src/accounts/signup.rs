@@ -172,7 +172,7 @@ impl Idp {
             return Ok(());
         }
         throttle::failed(&self.db, &keys, settings, now)?;
-        let notice = Email::compose(
+        let notice = self.compose_email(
             &owner.email,
             &owner.locale,
             "already_registered",
@@ -196,7 +196,7 @@ impl Idp {
             link.extend(url::form_urlencoded::byte_serialize(path.as_bytes()));
         }
         let hours = self.settings.tokens.email_verification_hours.to_string();
-        Email::compose(
+        self.compose_email(
             to.email,
             to.locale,
             "verify",

@@ -17,7 +17,7 @@ use crate::audit::{self, Event, EventType};
 use crate::crypto::new_id;
 use crate::db::schema::accounts;
 use crate::db::DbConnection;
-use crate::email::{enqueue, quota_allows, Action, Email, Quota};
+use crate::email::{enqueue, quota_allows, Action, Quota};
 use crate::one_time::{self, Purpose};
 use crate::throttle::ThrottleKey;
 use crate::{now, sessions, Idp};
@@ -204,14 +204,15 @@ impl Idp {
     /// The welcome mail, for an account that opted in to marketing.
     fn welcome(&self, conn: &mut DbConnection, account: &Account) -> Result<(), AccountError> {
         if account.marketing_opt_in {
-            let welcome = Email::compose(
-                &account.email,
-                &account.locale,
-                "welcome",
-                &[("given_name", &account.given_name)],
-                Action::Link(&self.link("/account")),
-            )
-            .with_unsubscribe(&account.locale, self.unsubscribe_link(&account.id));
+            let welcome = self
+                .compose_email(
+                    &account.email,
+                    &account.locale,
+                    "welcome",
+                    &[("given_name", &account.given_name)],
+                    Action::Link(&self.link("/account")),
+                )
+                .with_unsubscribe(&account.locale, self.unsubscribe_link(&account.id));
             enqueue(conn, self, Some(&account.id), &welcome)?;
         }
         Ok(())

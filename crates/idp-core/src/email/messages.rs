@@ -64,7 +64,7 @@ impl Email {
                 ));
             }
         }
-        let footer = i18n::text(lang, "email.footer");
+        let footer = i18n::format(lang, "email.footer", args);
         text.push_str(&format!("\n\n-- \n{footer}\n"));
         html.push_str(&format!("<hr><p><small>{}</small></p>", escape(&footer)));
         html.push_str("</body></html>");
@@ -90,6 +90,24 @@ impl Email {
         self.html = self.html.replace("</body></html>", &html_footer);
         self.unsubscribe_link = Some(link);
         self
+    }
+}
+
+impl crate::Idp {
+    /// [`Email::compose`] with the operator's product name (`branding.product_name`)
+    /// as `{ $product }`, which the footer and the welcome name.
+    pub(crate) fn compose_email(
+        &self,
+        to: &str,
+        lang: &str,
+        name: &str,
+        args: &[(&str, &str)],
+        action: Action<'_>,
+    ) -> Email {
+        let product = self.settings.branding.product_name.trim();
+        let mut args = args.to_vec();
+        args.push(("product", product));
+        Email::compose(to, lang, name, &args, action)
     }
 }
 

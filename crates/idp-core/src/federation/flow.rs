@@ -16,7 +16,7 @@ use crate::accounts::{Account, AccountError, EmailAddress, ProfileUpdate, Recipi
 use crate::crypto::{browser_id, constant_time_eq, random_digits, random_token, sha256_hex};
 use crate::db::schema::{accounts, federation_logins as l, federation_pending as fp};
 use crate::db::{DbConnection, StoreError};
-use crate::email::{enqueue, quota_allows, Action, Email, Quota};
+use crate::email::{enqueue, quota_allows, Action, Quota};
 use crate::one_time::{self, Purpose};
 use crate::sessions::{self, ClientInfo, NewSession, Session};
 use crate::throttle::ThrottleKey;
@@ -511,7 +511,7 @@ impl Idp {
         if provider.sync != SyncMode::Never {
             fill_empty(conn, account, upstream)?;
         }
-        let notice = Email::compose(
+        let notice = self.compose_email(
             &account.email,
             &account.locale,
             "identity_linked",
@@ -838,7 +838,7 @@ impl Idp {
                     fp::code_attempts.eq(0),
                 ))
                 .execute(conn)?;
-            let mail = Email::compose(
+            let mail = self.compose_email(
                 &account.email,
                 &account.locale,
                 "link_code",

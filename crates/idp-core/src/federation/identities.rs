@@ -8,7 +8,7 @@ use super::FederationError;
 use crate::accounts::Account;
 use crate::db::schema::federated_identities as fi;
 use crate::db::{DbConnection, StoreError};
-use crate::email::{enqueue, Action, Email};
+use crate::email::{enqueue, Action};
 use crate::Idp;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -146,7 +146,7 @@ impl Idp {
             if gone != 1 {
                 return Err(FederationError::NoSuchIdentity);
             }
-            let notice = Email::compose(
+            let notice = self.compose_email(
                 &account.email,
                 &account.locale,
                 "identity_unlinked",

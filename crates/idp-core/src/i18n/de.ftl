@@ -412,7 +412,7 @@ error-organization-temporarily_unavailable = Der Dienst ist vorübergehend nicht
 
 ## email
 
-email-footer = Sie erhalten diese Nachricht wegen einer Aktion in Ihrem idp-Konto.
+email-footer = Sie erhalten diese Nachricht wegen einer Aktion in Ihrem Konto bei { $product }.
 email-unsubscribe = Werbe-E-Mails abbestellen
 
 ## email.verify
@@ -502,7 +502,7 @@ email-address_in_use-body =
 
 ## email.welcome
 
-email-welcome-subject = Willkommen bei idp
+email-welcome-subject = Willkommen bei { $product }
 email-welcome-body =
     Hallo { $given_name },
 

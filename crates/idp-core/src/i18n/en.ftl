@@ -412,7 +412,7 @@ error-organization-temporarily_unavailable = The service is temporarily unavaila
 
 ## email
 
-email-footer = You received this message because of an action on your idp account.
+email-footer = You received this message because of an action on your { $product } account.
 email-unsubscribe = Unsubscribe from marketing email
 
 ## email.verify
@@ -502,7 +502,7 @@ email-address_in_use-body =
 
 ## email.welcome
 
-email-welcome-subject = Welcome to idp
+email-welcome-subject = Welcome to { $product }
 email-welcome-body =
     Hello { $given_name },
 

@@ -434,7 +434,7 @@ error-organization-temporarily_unavailable = Serviciul este temporar indisponibi
 
 ## email
 
-email-footer = Ați primit acest mesaj ca urmare a unei acțiuni în contul dumneavoastră idp.
+email-footer = Ați primit acest mesaj ca urmare a unei acțiuni în contul dumneavoastră { $product }.
 email-unsubscribe = Dezabonare de la e-mailurile de marketing
 
 ## email.verify
@@ -526,7 +526,7 @@ email-address_in_use-body =
 
 ## email.welcome
 
-email-welcome-subject = Bun venit la idp
+email-welcome-subject = Bun venit la { $product }
 email-welcome-body =
     Bună ziua, { $given_name },
 

@@ -15,7 +15,7 @@ use crate::db::schema::{
     accounts as a, organization_invitations as inv, organization_members as om,
 };
 use crate::db::DbConnection;
-use crate::email::{enqueue, quota_allows, Action, Email, Quota};
+use crate::email::{enqueue, quota_allows, Action, Quota};
 use crate::{now, Idp};
 
 pub const INVITATION_DAYS: i64 = 7;
@@ -225,7 +225,7 @@ impl Idp {
         .map(|a| a.locale)
         .unwrap_or_else(|| crate::i18n::FALLBACK.to_owned());
         let days = INVITATION_DAYS.to_string();
-        let mail = Email::compose(
+        let mail = self.compose_email(
             to,
             &locale,
             "invitation",

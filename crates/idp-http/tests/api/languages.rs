@@ -195,6 +195,25 @@ async fn operator_default_language_and_brand(backend: Backend) {
         .to_str()
         .unwrap()
         .contains("sandbox"));
+
+    // The emails name the operator's product too, in the account's language.
+    app.signed_up_and_verified("kim@example.com", PASSWORD)
+        .await;
+    let mails = app.emails_to("kim@example.com");
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.subject == "Willkommen bei Contoso Account"),
+        "{:?}",
+        mails.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+    for mail in &mails {
+        assert!(
+            mail.text.contains("Ihrem Konto bei Contoso Account."),
+            "{}",
+            mail.text
+        );
+    }
     app.stop().await;
 
     // Without a logo there is none to fetch, and the name is the header.
