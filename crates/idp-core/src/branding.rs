@@ -22,7 +22,8 @@ pub struct BrandingSettings {
     pub support_url: Option<String>,
     /// When neither the app, the person nor the browser names a language idp has.
     pub default_language: String,
-    /// A folder whose `custom.css` is served after idp's style sheet.
+    /// A folder whose `custom.css` is served after idp's style sheet, and
+    /// whose `messages/<tag>.ftl` reword idp's messages.
     pub folder: Option<PathBuf>,
 }
 
@@ -91,6 +92,8 @@ impl BrandingSettings {
                     "branding.folder",
                     format!("{} is not a folder", folder.display()),
                 ));
+            } else if let Err(problems) = crate::i18n::Overrides::load(folder) {
+                out.extend(problems.into_iter().map(|p| ("branding.folder", p)));
             }
         }
         out
@@ -220,5 +223,29 @@ mod tests {
             Some("image/svg+xml")
         );
         assert_eq!(media_type(b"GIF89a"), None);
+    }
+
+    #[test]
+    fn a_folder_with_a_faulty_rewording_is_a_problem() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::create_dir(folder.path().join("messages")).unwrap();
+        std::fs::write(
+            folder.path().join("messages/en.ftl"),
+            "page-login-title = { $who }\n",
+        )
+        .unwrap();
+        let with_folder = BrandingSettings {
+            folder: Some(folder.path().to_owned()),
+            ..Default::default()
+        };
+        let problems = with_folder.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, "branding.folder");
+        assert!(
+            problems[0]
+                .1
+                .starts_with("messages/en.ftl: page-login-title uses"),
+            "{problems:?}"
+        );
     }
 }

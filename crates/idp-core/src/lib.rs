@@ -51,6 +51,8 @@ pub enum StartError {
     Email(#[from] email::MailError),
     #[error("signing keys: {0}")]
     Keys(#[from] keys::KeyError),
+    #[error("branding.folder: {0}")]
+    Wording(String),
     #[error("cannot create the data folder {path}: {source}")]
     DataDir {
         path: String,
@@ -76,6 +78,8 @@ pub struct Idp {
     pub upstreams: Arc<federation::Upstreams>,
     /// What `/metrics` reports.
     pub metrics: Arc<metrics::Metrics>,
+    /// The operator's own wording of idp's messages (`[branding] folder`).
+    pub wording: Arc<i18n::Overrides>,
 }
 
 impl Idp {
@@ -107,6 +111,12 @@ impl Idp {
         };
         let signing = keys::Keys::open(db.clone(), master)?;
         let metrics = metrics::Metrics::new(passwords.wait_histogram(), db.wait_histogram());
+        let wording = match &settings.branding.folder {
+            Some(folder) => {
+                i18n::Overrides::load(folder).map_err(|p| StartError::Wording(p.join("; ")))?
+            }
+            None => i18n::Overrides::default(),
+        };
         Ok(Self {
             db,
             settings: Arc::new(settings),
@@ -119,6 +129,7 @@ impl Idp {
             outgoing: Arc::new(email::Outgoing::default()),
             upstreams: Arc::new(federation::Upstreams::default()),
             metrics: Arc::new(metrics),
+            wording: Arc::new(wording),
         })
     }
 

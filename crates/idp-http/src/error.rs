@@ -45,7 +45,7 @@ pub fn classify(e: &AccountError) -> (StatusCode, &'static str) {
 /// Text for a field problem in `lang`.
 pub fn field_message(lang: &str, e: &FieldError) -> String {
     let args: Vec<(&str, &str)> = e.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    i18n::format(lang, &format!("error.{}", e.code), &args)
+    crate::lang::format(lang, &format!("error.{}", e.code), &args)
 }
 
 /// Text for a whole-request problem in `lang`.
@@ -53,11 +53,11 @@ pub fn account_message(lang: &str, e: &AccountError) -> String {
     match e {
         AccountError::Throttled { retry_after_secs } => {
             let minutes = ((retry_after_secs + 59) / 60).max(1).to_string();
-            i18n::format(lang, "error.too_many_attempts", &[("minutes", &minutes)])
+            crate::lang::format(lang, "error.too_many_attempts", &[("minutes", &minutes)])
         }
-        AccountError::Busy { .. } => i18n::text(lang, "error.busy"),
+        AccountError::Busy { .. } => crate::lang::text(lang, "error.busy"),
         AccountError::SsoRequired { organization, .. }
-        | AccountError::LastOrganizationAdmin { organization } => i18n::format(
+        | AccountError::LastOrganizationAdmin { organization } => crate::lang::format(
             lang,
             &format!("error.{}", classify(e).1),
             &[("organization", organization)],
@@ -66,7 +66,7 @@ pub fn account_message(lang: &str, e: &AccountError) -> String {
             .first()
             .map(|f| field_message(lang, f))
             .unwrap_or_default(),
-        other => i18n::text(lang, &format!("error.{}", classify(other).1)),
+        other => crate::lang::text(lang, &format!("error.{}", classify(other).1)),
     }
 }
 
@@ -114,7 +114,7 @@ impl ApiError {
         Self::new(
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
-            i18n::text(i18n::FALLBACK, "error.unauthenticated"),
+            crate::lang::text(i18n::FALLBACK, "error.unauthenticated"),
         )
     }
 }
@@ -266,7 +266,7 @@ impl ResponseError for ApiError {
                 ApiErrorBody {
                     error: classify(e).1.to_owned(),
                     error_description: match e {
-                        AccountError::Invalid(_) => i18n::text(lang, "error.invalid_input"),
+                        AccountError::Invalid(_) => crate::lang::text(lang, "error.invalid_input"),
                         other => account_message(lang, other),
                     },
                     fields: match e {
@@ -343,14 +343,14 @@ impl From<OrgError> for PageError {
 pub fn org_message(lang: &str, e: &OrgError) -> String {
     match e {
         OrgError::Account(a) => account_message(lang, a),
-        OrgError::Store(_) => i18n::text(lang, "error.temporarily_unavailable"),
+        OrgError::Store(_) => crate::lang::text(lang, "error.temporarily_unavailable"),
         OrgError::Invalid(detail) | OrgError::Conflict(detail) => capitalised(detail),
         OrgError::Logo(detail) => detail.to_string(),
         OrgError::DomainNotProven(detail) | OrgError::SsoUnreachable(detail) => format!(
             "{} ({detail})",
-            i18n::text(lang, &format!("error.organization.{}", org_classify(e).1))
+            crate::lang::text(lang, &format!("error.organization.{}", org_classify(e).1))
         ),
-        other => i18n::text(
+        other => crate::lang::text(
             lang,
             &format!("error.organization.{}", org_classify(other).1),
         ),
@@ -400,11 +400,11 @@ fn federation_classify(e: &FederationError) -> (StatusCode, &'static str) {
 pub fn federation_message(lang: &str, e: &FederationError) -> String {
     match e {
         FederationError::Account(a) => account_message(lang, a),
-        FederationError::Store(_) => i18n::text(lang, "error.temporarily_unavailable"),
+        FederationError::Store(_) => crate::lang::text(lang, "error.temporarily_unavailable"),
         FederationError::ProviderDisabled(name) => {
-            i18n::format(lang, "error.federation.disabled", &[("provider", name)])
+            crate::lang::format(lang, "error.federation.disabled", &[("provider", name)])
         }
-        other => i18n::text(
+        other => crate::lang::text(
             lang,
             &format!("error.federation.{}", federation_classify(other).1),
         ),
@@ -467,16 +467,16 @@ impl PageError {
     fn message(&self, lang: &str) -> String {
         match self {
             PageError::Account(AccountError::Store(_)) | PageError::Busy => {
-                i18n::text(lang, "error.temporarily_unavailable")
+                crate::lang::text(lang, "error.temporarily_unavailable")
             }
             PageError::Account(e) => account_message(lang, e),
             PageError::BadRequest(detail) => detail.clone(),
             PageError::Csrf(crate::csrf::CsrfFailure::NoCookie) => {
-                i18n::text(lang, "error.cookies_disabled")
+                crate::lang::text(lang, "error.cookies_disabled")
             }
             PageError::Csrf(
                 crate::csrf::CsrfFailure::Mismatch | crate::csrf::CsrfFailure::CrossSite,
-            ) => i18n::text(lang, "error.csrf"),
+            ) => crate::lang::text(lang, "error.csrf"),
             PageError::Federation(e) => federation_message(lang, e),
             PageError::Organization(e) => org_message(lang, e),
         }

@@ -11,6 +11,17 @@ use idp_core::{i18n, Idp};
 /// The cookie holding the reader's language.
 pub const COOKIE: &str = "idp_lang";
 
+/// The text for `key` in `lang`: the operator's wording where it has one
+/// (`[branding] folder`), else idp's catalog.
+pub fn text(lang: &str, key: &str) -> String {
+    format(lang, key, &[])
+}
+
+/// [`text`] with `{ $name }` placeholders filled in.
+pub fn format(lang: &str, key: &str, args: &[(&str, &str)]) -> String {
+    crate::pages::brand::with(|page| i18n::format_with(Some(&page.brand.wording), lang, key, args))
+}
+
 /// The cookie that keeps `tag` as this browser's language: for the visit
 /// (an app's wish), or for a year (the reader's own choice).
 pub fn cookie(tag: &str, secure: bool, for_a_year: bool) -> Cookie<'static> {
@@ -30,11 +41,11 @@ pub struct Lang(pub &'static str);
 
 impl Lang {
     pub fn t(&self, key: &str) -> String {
-        i18n::text(self.0, key)
+        text(self.0, key)
     }
 
     pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
-        i18n::format(self.0, key, args)
+        format(self.0, key, args)
     }
 }
 

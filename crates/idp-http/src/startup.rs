@@ -220,7 +220,10 @@ fn serve(
         }
     });
     let blocking_threads = blocking_threads_per_worker(&idp.settings);
-    let brand = web::Data::new(pages::brand::Brand::load(&idp.settings.branding));
+    let brand = web::Data::new(pages::brand::Brand::load(
+        &idp.settings.branding,
+        idp.wording.clone(),
+    ));
     let data = web::Data::new(idp);
     let server = HttpServer::new(move || {
         App::new()

@@ -212,7 +212,10 @@ impl Idp {
                     &[("given_name", &account.given_name)],
                     Action::Link(&self.link("/account")),
                 )
-                .with_unsubscribe(&account.locale, self.unsubscribe_link(&account.id));
+                .with_unsubscribe(
+                    &self.email_text(&account.locale, "email.unsubscribe"),
+                    self.unsubscribe_link(&account.id),
+                );
             enqueue(conn, self, Some(&account.id), &welcome)?;
         }
         Ok(())

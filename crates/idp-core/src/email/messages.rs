@@ -34,9 +34,22 @@ impl Email {
         args: &[(&str, &str)],
         action: Action<'_>,
     ) -> Self {
+        Self::compose_in(None, to, lang, name, args, action)
+    }
+
+    /// [`Email::compose`] with the operator's wording first.
+    fn compose_in(
+        wording: Option<&i18n::Overrides>,
+        to: &str,
+        lang: &str,
+        name: &str,
+        args: &[(&str, &str)],
+        action: Action<'_>,
+    ) -> Self {
+        let text_of = |key: &str| i18n::format_with(wording, lang, key, args);
         let key = |part: &str| format!("email.{name}.{part}");
-        let subject = i18n::format(lang, &key("subject"), args);
-        let body = i18n::format(lang, &key("body"), args);
+        let subject = text_of(&key("subject"));
+        let body = text_of(&key("body"));
         let mut text = body.clone();
         let mut html = format!(
             "<!doctype html><html lang=\"{}\"><body style=\"font-family:sans-serif\">",
@@ -48,7 +61,7 @@ impl Email {
         match action {
             Action::None => {}
             Action::Link(url) => {
-                let label = i18n::format(lang, &key("action"), args);
+                let label = text_of(&key("action"));
                 text.push_str(&format!("\n\n{label}:\n{url}\n"));
                 html.push_str(&format!(
                     "<p><a href=\"{}\">{}</a></p>",
@@ -64,7 +77,7 @@ impl Email {
                 ));
             }
         }
-        let footer = i18n::format(lang, "email.footer", args);
+        let footer = text_of("email.footer");
         text.push_str(&format!("\n\n-- \n{footer}\n"));
         html.push_str(&format!("<hr><p><small>{}</small></p>", escape(&footer)));
         html.push_str("</body></html>");
@@ -79,13 +92,13 @@ impl Email {
     }
 
     /// Makes this a marketing-capable message with an unsubscribe link.
-    pub fn with_unsubscribe(mut self, lang: &str, link: String) -> Self {
-        let label = i18n::text(lang, "email.unsubscribe");
+    /// `label` is the link's text (the catalog's `email.unsubscribe`).
+    pub fn with_unsubscribe(mut self, label: &str, link: String) -> Self {
         self.text.push_str(&format!("{label}: {link}\n"));
         let html_footer = format!(
             "<p><small><a href=\"{}\">{}</a></small></p></body></html>",
             escape(&link),
-            escape(&label)
+            escape(label)
         );
         self.html = self.html.replace("</body></html>", &html_footer);
         self.unsubscribe_link = Some(link);
@@ -95,7 +108,8 @@ impl Email {
 
 impl crate::Idp {
     /// [`Email::compose`] with the operator's product name (`branding.product_name`)
-    /// as `{ $product }`, which the footer and the welcome name.
+    /// as `{ $product }`, which the footer and the welcome name, and the
+    /// operator's wording (`[branding] folder`).
     pub(crate) fn compose_email(
         &self,
         to: &str,
@@ -107,7 +121,14 @@ impl crate::Idp {
         let product = self.settings.branding.product_name.trim();
         let mut args = args.to_vec();
         args.push(("product", product));
-        Email::compose(to, lang, name, &args, action)
+        Email::compose_in(Some(&self.wording), to, lang, name, &args, action)
+    }
+
+    /// One catalog text for an email (with `{ $product }`), in the
+    /// operator's wording where it has one.
+    pub(crate) fn email_text(&self, lang: &str, key: &str) -> String {
+        let product = self.settings.branding.product_name.trim();
+        i18n::format_with(Some(&self.wording), lang, key, &[("product", product)])
     }
 }
 

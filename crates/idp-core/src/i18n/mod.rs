@@ -5,6 +5,8 @@
 //! one `src/i18n/<tag>.ftl` file, which the build script embeds.
 
 mod dates;
+mod overrides;
+mod variables;
 
 use std::sync::OnceLock;
 
@@ -12,6 +14,7 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 pub use dates::{date, date_time};
+pub use overrides::Overrides;
 
 /// (language tag, catalog text), the fallback first.
 const LANGUAGES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
@@ -115,11 +118,26 @@ pub fn text(lang: &str, key: &str) -> String {
 /// plain whole number is passed as a number, so that it selects the
 /// language's plural form.
 pub fn format(lang: &str, key: &str, args: &[(&str, &str)]) -> String {
+    format_with(None, lang, key, args)
+}
+
+/// [`format`], with the operator's wording ([`Overrides`]) first where it
+/// has the message.
+pub fn format_with(
+    overrides: Option<&Overrides>,
+    lang: &str,
+    key: &str,
+    args: &[(&str, &str)],
+) -> String {
     let id = key.replace('.', "-");
-    let found = catalog(lang)
-        .and_then(|c| c.bundle.get_message(&id).map(|m| (c, m)))
-        .or_else(|| catalog(FALLBACK).and_then(|c| c.bundle.get_message(&id).map(|m| (c, m))));
-    let Some((catalog, pattern)) = found.and_then(|(c, m)| Some((c, m.value()?))) else {
+    let own = |tag: &str| catalog(tag).map(|c| &c.bundle);
+    let found = overrides
+        .and_then(|o| o.bundle(lang))
+        .into_iter()
+        .chain(own(lang))
+        .chain(own(FALLBACK))
+        .find_map(|b| Some((b, b.get_message(&id)?.value()?)));
+    let Some((bundle, pattern)) = found else {
         return key.to_owned();
     };
     let mut fluent_args = FluentArgs::new();
@@ -127,9 +145,7 @@ pub fn format(lang: &str, key: &str, args: &[(&str, &str)]) -> String {
         fluent_args.set(*name, argument(value));
     }
     let mut errors = Vec::new();
-    let out = catalog
-        .bundle
-        .format_pattern(pattern, Some(&fluent_args), &mut errors);
+    let out = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
     if !errors.is_empty() {
         tracing::warn!(
             lang,

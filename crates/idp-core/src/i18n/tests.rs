@@ -1,65 +1,22 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use fluent_syntax::ast;
-
 use super::*;
 
-/// Each message of a catalog with the variables it uses.
+/// Each message of a catalog with the variables it uses; the catalog must
+/// parse cleanly and define each message once, with a text.
 fn messages(tag: &str, text: &str) -> BTreeMap<String, BTreeSet<String>> {
     let resource = fluent_syntax::parser::parse(text)
         .unwrap_or_else(|(_, errors)| panic!("{tag}.ftl does not parse: {errors:?}"));
     let mut out = BTreeMap::new();
-    for entry in resource.body {
-        match entry {
-            ast::Entry::Message(m) => {
-                let mut vars = BTreeSet::new();
-                if let Some(p) = &m.value {
-                    pattern_variables(p, &mut vars);
-                } else {
-                    panic!("{tag}: {} has no text", m.id.name);
-                }
-                assert!(
-                    out.insert(m.id.name.to_owned(), vars).is_none(),
-                    "{tag}: {} twice",
-                    m.id.name
-                );
-            }
-            ast::Entry::Junk { content } => panic!("{tag}.ftl: cannot read {content:?}"),
-            _ => {}
-        }
+    for (id, vars) in variables::of_resource(&resource) {
+        let vars = vars.unwrap_or_else(|| panic!("{tag}: {id} has no text"));
+        assert!(
+            out.insert(id.to_owned(), vars).is_none(),
+            "{tag}: {id} twice"
+        );
     }
     out
-}
-
-fn pattern_variables(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
-    for element in &p.elements {
-        if let ast::PatternElement::Placeable { expression } = element {
-            expression_variables(expression, out);
-        }
-    }
-}
-
-fn expression_variables(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
-    match e {
-        ast::Expression::Select { selector, variants } => {
-            inline_variables(selector, out);
-            for v in variants {
-                pattern_variables(&v.value, out);
-            }
-        }
-        ast::Expression::Inline(inline) => inline_variables(inline, out),
-    }
-}
-
-fn inline_variables(e: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
-    match e {
-        ast::InlineExpression::VariableReference { id } => {
-            out.insert(id.name.to_owned());
-        }
-        ast::InlineExpression::Placeable { expression } => expression_variables(expression, out),
-        _ => {}
-    }
 }
 
 #[test]
@@ -242,4 +199,71 @@ fn the_code_uses_every_message_and_every_message_it_uses_exists() {
         missing.is_empty(),
         "keys the code asks for that en.ftl lacks: {missing:?}"
     );
+}
+
+fn operator_folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir(folder.path().join("messages")).unwrap();
+    for (name, text) in files {
+        std::fs::write(folder.path().join("messages").join(name), text).unwrap();
+    }
+    folder
+}
+
+#[test]
+fn an_operators_wording_comes_first_in_its_language_only() {
+    let folder = operator_folder(&[
+        ("de.ftl", "# ours\npage-login-title = Willkommen zurück\nemail-verify-subject = Bitte bestätigen, { $given_name }\n"),
+        ("README.txt", "not a catalog, not read"),
+    ]);
+    let wording = Overrides::load(folder.path()).expect("valid");
+    assert_eq!(wording.len(), 2);
+    let w = Some(&wording);
+    assert_eq!(
+        format_with(w, "de", "page.login.title", &[]),
+        "Willkommen zurück"
+    );
+    assert_eq!(
+        format_with(w, "de", "email.verify.subject", &[("given_name", "Kim")]),
+        "Bitte bestätigen, Kim"
+    );
+    assert_eq!(format_with(w, "en", "page.login.title", &[]), "Sign in");
+    assert_eq!(
+        format_with(w, "de", "page.signup.title", &[]),
+        format("de", "page.signup.title", &[])
+    );
+    // No folder of messages: nothing reworded.
+    assert!(Overrides::load(tempfile::tempdir().unwrap().path())
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn an_operators_mistakes_are_each_reported_with_file_and_line() {
+    let folder = operator_folder(&[
+        ("fr.ftl", "page-login-title = Se connecter\n"),
+        (
+            "de.ftl",
+            "page-login-title = Hallo { $user }\npage-no-such = x\n",
+        ),
+        (
+            "ro.ftl",
+            "page-login-title = Bine\n\npage-signup-title = { $\n",
+        ),
+    ]);
+    let Err(problems) = Overrides::load(folder.path()) else {
+        panic!("the mistakes were not found");
+    };
+    let all = problems.join("\n");
+    assert!(
+        all.contains("messages/fr.ftl: idp has no fr catalog to reword (it has en, de, ro)"),
+        "{all}"
+    );
+    assert!(all.contains("messages/de.ftl: page-login-title uses [\"user\"], which idp does not pass (it passes [])"), "{all}");
+    assert!(
+        all.contains("messages/de.ftl: idp has no message page-no-such to reword"),
+        "{all}"
+    );
+    assert!(all.contains("messages/ro.ftl line 3: "), "{all}");
+    assert_eq!(problems.len(), 4, "{all}");
 }

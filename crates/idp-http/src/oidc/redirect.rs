@@ -38,7 +38,7 @@ pub fn respond(
                             @for (name, value) in params {
                                 input type="hidden" name=(name) value=(value);
                             }
-                            noscript { button type="submit" { (idp_core::i18n::text(idp_core::i18n::FALLBACK, "button.continue")) } }
+                            noscript { button type="submit" { (crate::lang::text(idp_core::i18n::FALLBACK, "button.continue")) } }
                         }
                     }
                 }

@@ -9,7 +9,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, HttpResponse};
 use idp_core::branding::{BrandingSettings, Logo};
-use idp_core::{i18n, Idp};
+use idp_core::i18n::{self, Overrides};
+use idp_core::Idp;
 
 use crate::lang::{self, Chosen};
 
@@ -20,10 +21,12 @@ pub struct Brand {
     pub support_url: Option<String>,
     /// The colour variables and the operator's own style sheet.
     pub theme_css: String,
+    /// The operator's own wording of idp's messages.
+    pub wording: Arc<Overrides>,
 }
 
 impl Brand {
-    pub fn load(settings: &BrandingSettings) -> Self {
+    pub fn load(settings: &BrandingSettings, wording: Arc<Overrides>) -> Self {
         let logo = settings.logo_file.as_deref().and_then(|path| {
             Logo::read(path)
                 .inspect_err(|e| tracing::warn!(error = %e, "branding.logo_file is not shown"))
@@ -38,6 +41,7 @@ impl Brand {
             logo,
             support_url: settings.support_url.clone(),
             theme_css,
+            wording,
         }
     }
 }
@@ -112,7 +116,12 @@ pub fn current_lang() -> &'static str {
 fn default_brand() -> Arc<Brand> {
     static DEFAULT: OnceLock<Arc<Brand>> = OnceLock::new();
     DEFAULT
-        .get_or_init(|| Arc::new(Brand::load(&BrandingSettings::default())))
+        .get_or_init(|| {
+            Arc::new(Brand::load(
+                &BrandingSettings::default(),
+                Arc::new(Overrides::default()),
+            ))
+        })
         .clone()
 }
 

@@ -30,8 +30,8 @@ impl<T> Deref for Form<T> {
 }
 
 fn reject(status: StatusCode, key: &'static str) -> actix_web::Error {
-    let page = super::layout::translatable_error_page(status, |lang| i18n::text(lang, key));
-    InternalError::from_response(i18n::text(i18n::FALLBACK, key), page).into()
+    let page = super::layout::translatable_error_page(status, |lang| crate::lang::text(lang, key));
+    InternalError::from_response(crate::lang::text(i18n::FALLBACK, key), page).into()
 }
 
 /// Whether every key and value decodes to UTF-8 (`+` is a space).

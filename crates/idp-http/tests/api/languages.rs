@@ -131,6 +131,13 @@ async fn operator_default_language_and_brand(backend: Backend) {
         "main{border-top:4px solid var(--brand)}",
     )
     .unwrap();
+    // The operator's own wording of two German messages.
+    std::fs::create_dir(brand_dir.path().join("messages")).unwrap();
+    std::fs::write(
+        brand_dir.path().join("messages/de.ftl"),
+        "page-login-title = Willkommen zurück\nemail-footer = Fragen? help.contoso.example ({ $product })\n",
+    )
+    .unwrap();
     let logo = brand_dir.path().join("logo.svg");
     std::fs::write(
         &logo,
@@ -158,7 +165,8 @@ async fn operator_default_language_and_brand(backend: Backend) {
     let html = r.text().await.unwrap();
     assert!(
         html.contains("<html lang=\"de\"")
-            && html.contains("<title>Anmelden · Contoso Account</title>"),
+            && html.contains("<title>Willkommen zurück · Contoso Account</title>")
+            && html.contains("<h1>Willkommen zurück</h1>"),
         "{html}"
     );
     assert!(
@@ -196,7 +204,8 @@ async fn operator_default_language_and_brand(backend: Backend) {
         .unwrap()
         .contains("sandbox"));
 
-    // The emails name the operator's product too, in the account's language.
+    // The emails name the operator's product too, in the account's language
+    // and the operator's wording.
     app.signed_up_and_verified("kim@example.com", PASSWORD)
         .await;
     let mails = app.emails_to("kim@example.com");
@@ -209,7 +218,8 @@ async fn operator_default_language_and_brand(backend: Backend) {
     );
     for mail in &mails {
         assert!(
-            mail.text.contains("Ihrem Konto bei Contoso Account."),
+            mail.text
+                .contains("Fragen? help.contoso.example (Contoso Account)"),
             "{}",
             mail.text
         );
