@@ -1,8 +1,11 @@
-//! `/account`, "My Profile": names and birthday, password, primary email,
-//! marketing mail, active sessions, and deleting the account.
+//! `/account`, "My Profile": names and birthday, phone and postal address,
+//! password, primary email, marketing mail, active sessions, and deleting
+//! the account.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use idp_core::accounts::{AccountError, ProfileUpdate};
+use idp_core::accounts::{
+    AccountError, ContactDetails, ContactUpdate, PostalAddress, ProfileUpdate,
+};
 use idp_core::Idp;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -10,7 +13,9 @@ use serde::Deserialize;
 use super::form::Form;
 
 use super::check_csrf;
-use super::layout::{button, csrf_field, input, input_with_id, layout, ok, see_other, Errors};
+use super::layout::{
+    button, csrf_field, input, input_with_id, layout, ok, see_other, Control, Errors, Field,
+};
 use crate::blocking;
 use crate::csrf::CsrfToken;
 use crate::error::{classify, PageError};
@@ -62,7 +67,30 @@ pub struct ProfileForm {
     given_name: String,
     family_name: String,
     birthdate: String,
+    // The contact fields: a form without any of them leaves them as they are.
+    phone_number: Option<String>,
+    street_address: Option<String>,
+    locality: Option<String>,
+    region: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
     csrf_token: String,
+}
+
+impl ProfileForm {
+    fn contact(&self) -> Option<ContactUpdate> {
+        let address = PostalAddress {
+            street_address: self.street_address.clone(),
+            locality: self.locality.clone(),
+            region: self.region.clone(),
+            postal_code: self.postal_code.clone(),
+            country: self.country.clone(),
+        };
+        (self.phone_number.is_some() || !address.is_empty()).then(|| ContactUpdate {
+            phone_number: self.phone_number.clone().unwrap_or_default(),
+            address,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -189,6 +217,7 @@ pub async fn update_profile(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     let update = ProfileUpdate {
+        contact: form.contact(),
         given_name: form.given_name,
         family_name: form.family_name,
         birthdate: form.birthdate,
@@ -390,12 +419,13 @@ async fn page(
 ) -> Result<HttpResponse, PageError> {
     let idp = signed_in::idp(req);
     let id = user.account.id.clone();
-    let (sessions, apps, identities, providers) = blocking::run(move || {
+    let (contact, sessions, apps, identities, providers) = blocking::run(move || {
+        let contact = idp.contact_details(&id)?;
         let sessions = idp.list_sessions(&id)?;
         let apps = idp.authorized_apps(&id)?;
         let identities = idp.identities_of(&id)?;
         let providers = idp.enabled_providers()?;
-        Ok::<_, PageError>((sessions, apps, identities, providers))
+        Ok::<_, PageError>((contact, sessions, apps, identities, providers))
     })
     .await?;
     let none = Errors::default();
@@ -417,6 +447,7 @@ async fn page(
                 (input(lang, errors_for(Section::Profile), "given_name", "text", &a.given_name, "given-name"))
                 (input(lang, errors_for(Section::Profile), "family_name", "text", &a.family_name, "family-name"))
                 (input(lang, errors_for(Section::Profile), "birthdate", "date", &birthdate, "bday"))
+                (contact_fields(lang, errors_for(Section::Profile), &contact))
                 (button(&lang.t("button.save")))
             }
         }
@@ -546,4 +577,33 @@ async fn page(
         }
     };
     Ok(ok(layout(lang, &lang.t("page.account.title"), body)))
+}
+
+/// The optional phone number and postal address, inside the profile form,
+/// named and autocompleted as browsers and password managers expect.
+fn contact_fields(lang: Lang, errors: &Errors, contact: &ContactDetails) -> Markup {
+    let a = &contact.address;
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (phone, street, locality, region, postal_code, country) = (
+        value(&contact.phone_number),
+        value(&a.street_address),
+        value(&a.locality),
+        value(&a.region),
+        value(&a.postal_code),
+        value(&a.country),
+    );
+    html! {
+        fieldset aria-describedby="contact-hint" {
+            legend { (lang.t("page.account.contact")) }
+            p.hint id="contact-hint" { (lang.t("page.account.contact_hint")) }
+            (Field::optional("phone_number", Control::Input("tel"), &phone, "tel")
+                .hint(lang.t("page.account.phone_hint"))
+                .render(lang, errors))
+            (Field::optional("street_address", Control::TextArea, &street, "street-address").render(lang, errors))
+            (Field::optional("locality", Control::Input("text"), &locality, "address-level2").render(lang, errors))
+            (Field::optional("region", Control::Input("text"), &region, "address-level1").render(lang, errors))
+            (Field::optional("postal_code", Control::Input("text"), &postal_code, "postal-code").render(lang, errors))
+            (Field::optional("country", Control::Input("text"), &country, "country-name").render(lang, errors))
+        }
+    }
 }
