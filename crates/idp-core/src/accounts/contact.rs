@@ -160,7 +160,7 @@ fn phone_number(raw: &str) -> Result<Option<String>, FieldError> {
     let well_formed = PHONE_DIGITS.contains(&digits.len())
         && digits.bytes().all(|b| b.is_ascii_digit())
         && !digits.starts_with('0');
-    well_formed.then(|| Some(compact)).ok_or_else(invalid)
+    well_formed.then_some(Some(compact)).ok_or_else(invalid)
 }
 
 /// One address part, trimmed; `None` when empty. Only the street may span

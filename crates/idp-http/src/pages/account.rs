@@ -3,9 +3,7 @@
 //! the account.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use idp_core::accounts::{
-    AccountError, ContactDetails, ContactUpdate, PostalAddress, ProfileUpdate,
-};
+use idp_core::accounts::{AccountError, ContactUpdate, PostalAddress, ProfileUpdate};
 use idp_core::Idp;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -160,11 +158,13 @@ pub async fn show(
         .as_deref()
         .filter(|n| NOTICES.contains(n))
         .map(|n| lang.t(&format!("notice.{n}")));
-    page(&req, lang, &csrf.0, &user, notice, None).await
+    page(&req, lang, &csrf.0, &user, notice, None, None).await
 }
 
 /// Runs a change for the signed-in person: on success redirect with a
-/// notice, on a problem show the page again with the errors in `section`.
+/// notice, on a problem show the page again with the errors in `section`
+/// (and the profile form with what was `typed`, to be corrected).
+#[allow(clippy::too_many_arguments)]
 async fn change(
     req: HttpRequest,
     lang: Lang,
@@ -172,6 +172,7 @@ async fn change(
     form_csrf: &str,
     section: Section,
     notice: &'static str,
+    typed: Option<ProfileUpdate>,
     action: impl FnOnce(&Idp, &SignedIn) -> Result<(), AccountError> + Send + 'static,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, form_csrf)?;
@@ -201,6 +202,7 @@ async fn change(
                     Errors::from_account(lang, &e)
                         .anchor("current_password", section.password_field_id()),
                 )),
+                typed,
             )
             .await?;
             *response.status_mut() = status;
@@ -229,6 +231,7 @@ pub async fn update_profile(
         &form.csrf_token,
         Section::Profile,
         "profile_saved",
+        Some(update.clone()),
         move |idp, user| idp.update_profile(&user.account.id, &update),
     )
     .await
@@ -249,6 +252,7 @@ pub async fn change_password(
         &token,
         Section::Password,
         "password_changed",
+        None,
         move |idp, user| {
             idp.change_password(
                 &user.account.id,
@@ -277,6 +281,7 @@ pub async fn change_email(
         &token,
         Section::Email,
         "email_change_sent",
+        None,
         move |idp, user| {
             idp.request_email_change(&user.account.id, &form.new_email, &form.current_password)
         },
@@ -299,6 +304,7 @@ pub async fn marketing(
         &form.csrf_token,
         Section::Profile,
         notice,
+        None,
         move |idp, user| idp.set_marketing(&user.account.id, on),
     )
     .await
@@ -318,6 +324,7 @@ pub async fn end_session(
         &form.csrf_token,
         Section::Profile,
         "session_ended",
+        None,
         move |idp, user| idp.end_session(&user.account.id, &form.session_id),
     )
     .await
@@ -337,6 +344,7 @@ pub async fn remove_app(
         &form.csrf_token,
         Section::Profile,
         "app_removed",
+        None,
         move |idp, user| Ok(idp.withdraw_consent(&user.account.id, &form.client_id)?),
     )
     .await
@@ -401,6 +409,7 @@ pub async fn delete(
                 &user,
                 None,
                 Some((Section::Delete, errors)),
+                None,
             )
             .await?;
             *response.status_mut() = status;
@@ -416,6 +425,7 @@ async fn page(
     user: &SignedIn,
     notice: Option<String>,
     failed: Option<(Section, Errors)>,
+    typed: Option<ProfileUpdate>,
 ) -> Result<HttpResponse, PageError> {
     let idp = signed_in::idp(req);
     let id = user.account.id.clone();
@@ -434,7 +444,23 @@ async fn page(
         _ => &none,
     };
     let a = &user.account;
-    let birthdate = a.birthdate.map(|d| d.to_string()).unwrap_or_default();
+    let saved = || ContactUpdate {
+        phone_number: contact.phone_number.clone().unwrap_or_default(),
+        address: contact.address.clone(),
+    };
+    // After a refusal, what was typed; otherwise what is saved.
+    let shown = match typed {
+        Some(typed) => ProfileUpdate {
+            contact: typed.contact.or_else(|| Some(saved())),
+            ..typed
+        },
+        None => ProfileUpdate {
+            given_name: a.given_name.clone(),
+            family_name: a.family_name.clone(),
+            birthdate: a.birthdate.map(|d| d.to_string()).unwrap_or_default(),
+            contact: Some(saved()),
+        },
+    };
     let body: Markup = html! {
         @if let Some(n) = notice { p.notice role="status" { (n) } }
         p { (lang.f("page.account.signed_in_as", &[("email", &a.email)])) }
@@ -444,10 +470,10 @@ async fn page(
             (errors_for(Section::Profile).summary(lang))
             form method="post" action="/account/profile" {
                 (csrf_field(csrf))
-                (input(lang, errors_for(Section::Profile), "given_name", "text", &a.given_name, "given-name"))
-                (input(lang, errors_for(Section::Profile), "family_name", "text", &a.family_name, "family-name"))
-                (input(lang, errors_for(Section::Profile), "birthdate", "date", &birthdate, "bday"))
-                (contact_fields(lang, errors_for(Section::Profile), &contact))
+                (input(lang, errors_for(Section::Profile), "given_name", "text", &shown.given_name, "given-name"))
+                (input(lang, errors_for(Section::Profile), "family_name", "text", &shown.family_name, "family-name"))
+                (input(lang, errors_for(Section::Profile), "birthdate", "date", &shown.birthdate, "bday"))
+                (contact_fields(lang, errors_for(Section::Profile), &shown.contact.unwrap_or_default()))
                 (button(&lang.t("button.save")))
             }
         }
@@ -581,11 +607,11 @@ async fn page(
 
 /// The optional phone number and postal address, inside the profile form,
 /// named and autocompleted as browsers and password managers expect.
-fn contact_fields(lang: Lang, errors: &Errors, contact: &ContactDetails) -> Markup {
+fn contact_fields(lang: Lang, errors: &Errors, contact: &ContactUpdate) -> Markup {
     let a = &contact.address;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let (phone, street, locality, region, postal_code, country) = (
-        value(&contact.phone_number),
+        contact.phone_number.clone(),
         value(&a.street_address),
         value(&a.locality),
         value(&a.region),

@@ -127,6 +127,8 @@ on_both_databases! {
         assert!(html.contains(r##"href="#phone_number""##), "the summary links to the field: {html}");
         assert!(html.contains(r#"aria-describedby="phone_number-hint phone_number-error""#), "{html}");
         assert!(html.contains(r#"aria-invalid="true""#));
+        // What was typed is shown again to be corrected, not the saved value.
+        assert!(html.contains(r#"value="0721 234 567""#) && html.contains(r#"value="Changed""#), "{html}");
 
         let body = profile(&app, &browser).await;
         assert_eq!(body["given_name"], "Ada", "nothing saved: {body}");
@@ -155,6 +157,7 @@ on_both_databases! {
         assert!(html.contains("Use at most 200 characters."), "{html}");
         assert!(html.contains("Use letters, numbers and ordinary punctuation only"), "{html}");
         assert!(!html.contains("<script>alert"), "nothing is echoed unescaped");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "but it is shown escaped: {html}");
         for field in ["street_address", "locality", "region", "postal_code"] {
             assert!(html.contains(&format!("id=\"{field}-error\"")), "{field}: {html}");
         }
