@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::contact::{self, ContactDetails, ContactUpdate, PostalAddress};
 use super::foreign_hash::{check_importable, from_keycloak};
 use super::{claim_address, Account, AccountError, Birthdate, EmailAddress, PersonName};
 use crate::audit::{self, Event, EventType};
@@ -39,6 +40,11 @@ pub struct AccountRecord {
     /// account that signs in through a provider or resets its password.
     #[serde(default)]
     pub password_hash: Option<serde_json::Value>,
+    /// E.164 (export writes it so; import also takes it spaced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<PostalAddress>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -156,8 +162,8 @@ impl Idp {
             email: Some(record.email.clone()),
             result,
         };
-        let account = match checked(record) {
-            Ok(account) => account,
+        let (account, details) = match checked(record) {
+            Ok(checked) => checked,
             Err(reason) => return Ok(answer(Imported::Refused { reason })),
         };
         let inserted = self.db.write(|conn| {
@@ -167,6 +173,7 @@ impl Idp {
             diesel::insert_into(accounts::table)
                 .values(&account)
                 .execute(conn)?;
+            contact::save(conn, &account.id, &details, account.created_at)?;
             if account.email_verified {
                 claim_address(conn, &account, account.created_at)?;
             }
@@ -199,8 +206,17 @@ impl Idp {
         let mut count = 0;
         loop {
             let batch = self.list_users(None, page)?;
+            let ids: Vec<&str> = batch.items.iter().map(|a| a.id.as_str()).collect();
+            let contacts = self
+                .db
+                .read(|conn| contact::of_many(conn, &ids).map_err(AccountError::from))?;
             for account in &batch.items {
-                write(&record_of(account)).map_err(ExportError::Write)?;
+                let details = contacts
+                    .iter()
+                    .find(|(id, _)| *id == account.id)
+                    .map(|(_, c)| c.clone())
+                    .unwrap_or_default();
+                write(&record_of(account, details)).map_err(ExportError::Write)?;
                 count += 1;
             }
             if batch.next_page_token.is_none() {
@@ -219,7 +235,7 @@ pub enum ExportError {
     Write(std::io::Error),
 }
 
-fn record_of(a: &Account) -> AccountRecord {
+fn record_of(a: &Account, contact: ContactDetails) -> AccountRecord {
     AccountRecord {
         email: a.email.clone(),
         email_verified: a.email_verified,
@@ -227,16 +243,20 @@ fn record_of(a: &Account) -> AccountRecord {
         family_name: a.family_name.clone(),
         birthdate: a.birthdate.map(|d| d.to_string()),
         password_hash: a.password_hash.clone().map(serde_json::Value::String),
+        phone_number: contact.phone_number,
+        address: Some(contact.address).filter(|a| !a.is_empty()),
     }
 }
 
-/// The account a record makes, or why it makes none.
-fn checked(record: &AccountRecord) -> Result<Account, String> {
+/// The account a record makes, with its contact details, or why it makes
+/// none.
+fn checked(record: &AccountRecord) -> Result<(Account, ContactDetails), String> {
     let field = |e: super::FieldError| {
+        let args: Vec<(&str, &str)> = e.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         format!(
             "{}: {}",
             e.field,
-            i18n::text("en", &format!("error.{}", e.code))
+            i18n::format("en", &format!("error.{}", e.code), &args)
         )
     };
     let email = EmailAddress::parse(&record.email).map_err(field)?;
@@ -263,8 +283,18 @@ fn checked(record: &AccountRecord) -> Result<Account, String> {
         }
         Some(_) => return Err("password_hash must be a string or a Keycloak credential".into()),
     };
+    let mut errors = Vec::new();
+    let details = ContactUpdate {
+        phone_number: record.phone_number.clone().unwrap_or_default(),
+        address: record.address.clone().unwrap_or_default(),
+    }
+    .validate(&mut errors);
+    if let Some(e) = errors.into_iter().next() {
+        return Err(field(e));
+    }
+    let details = details.unwrap_or_default();
     let now: NaiveDateTime = now();
-    Ok(Account {
+    let account = Account {
         id: new_id(),
         email: email.to_string(),
         email_verified: record.email_verified,
@@ -278,5 +308,6 @@ fn checked(record: &AccountRecord) -> Result<Account, String> {
         created_at: now,
         updated_at: now,
         disabled_at: None,
-    })
+    };
+    Ok((account, details))
 }

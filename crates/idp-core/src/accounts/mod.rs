@@ -1,6 +1,7 @@
 //! People's accounts: sign-up, verification, credentials, profile, deletion.
 
 mod admin;
+mod contact;
 mod deletion;
 mod email_address;
 mod email_change;
@@ -18,6 +19,10 @@ mod signup;
 mod verification;
 
 pub use admin::{Administrator, NewUser, UserUpdate, MAX_USER_SEARCH};
+pub use contact::{
+    ContactDetails, ContactUpdate, PostalAddress, MAX_ADDRESS_PART_LENGTH,
+    MAX_STREET_ADDRESS_LENGTH,
+};
 pub use email_address::{is_domain, EmailAddress, MAX_EMAIL_LENGTH};
 pub use error::{AccountError, FieldError};
 pub use foreign_hash::HashRefused;
@@ -32,6 +37,7 @@ pub use sign_in::SignedIn;
 pub use signup::SignUp;
 pub use verification::Verified;
 
+pub(crate) use contact::{clear as clear_contact, of as contact_of};
 pub(crate) use pending::purge_expired as purge_pending_signups;
 pub(crate) use pending::NewPending;
 pub(crate) use signup::Recipient;

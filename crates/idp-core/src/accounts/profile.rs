@@ -1,8 +1,10 @@
-//! Names and date of birth, and changing them from "My Profile".
+//! Names, date of birth and contact details, and changing them from "My
+//! Profile" (the page and the API).
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
+use super::contact::{self, ContactDetails, ContactUpdate};
 use super::{AccountError, FieldError};
 use crate::db::schema::accounts;
 use crate::{now, Idp};
@@ -70,12 +72,15 @@ pub struct ProfileUpdate {
     pub given_name: String,
     pub family_name: String,
     pub birthdate: String,
+    /// `None` leaves the phone number and postal address as they are.
+    pub contact: Option<ContactUpdate>,
 }
 
 pub(crate) struct ValidProfile {
     pub given_name: PersonName,
     pub family_name: PersonName,
     pub birthdate: Birthdate,
+    pub contact: Option<ContactDetails>,
 }
 
 impl ProfileUpdate {
@@ -84,17 +89,26 @@ impl ProfileUpdate {
         let given = PersonName::parse("given_name", &self.given_name);
         let family = PersonName::parse("family_name", &self.family_name);
         let birthdate = Birthdate::parse(&self.birthdate, now().date());
-        match (given, family, birthdate) {
-            (Ok(given_name), Ok(family_name), Ok(birthdate)) => Some(ValidProfile {
-                given_name,
-                family_name,
-                birthdate,
-            }),
-            (g, f, b) => {
-                errors.extend([g.err(), f.err(), b.err()].into_iter().flatten());
-                None
-            }
-        }
+        errors.extend(
+            [
+                given.as_ref().err(),
+                family.as_ref().err(),
+                birthdate.as_ref().err(),
+            ]
+            .into_iter()
+            .flatten()
+            .cloned(),
+        );
+        let contact = match &self.contact {
+            Some(update) => Some(update.validate(errors)?),
+            None => None,
+        };
+        Some(ValidProfile {
+            given_name: given.ok()?,
+            family_name: family.ok()?,
+            birthdate: birthdate.ok()?,
+            contact,
+        })
     }
 }
 
@@ -108,20 +122,31 @@ impl Idp {
         let valid = update.validate(&mut errors);
         AccountError::check(errors)?;
         let valid = valid.expect("no errors means a valid profile");
+        let now = now();
         self.db.write(|conn| {
             let n = diesel::update(accounts::table.find(account_id))
                 .set((
                     accounts::given_name.eq(valid.given_name.into_inner()),
                     accounts::family_name.eq(valid.family_name.into_inner()),
                     accounts::birthdate.eq(Some(valid.birthdate.date())),
-                    accounts::updated_at.eq(now()),
+                    accounts::updated_at.eq(now),
                 ))
                 .execute(conn)?;
             if n == 0 {
                 return Err(AccountError::NotFound);
             }
+            if let Some(details) = &valid.contact {
+                contact::save(conn, account_id, details, now)?;
+            }
             Ok(())
         })
+    }
+
+    /// The phone number and postal address of `account_id` (empty when it
+    /// has none).
+    pub fn contact_details(&self, account_id: &str) -> Result<ContactDetails, AccountError> {
+        self.db
+            .read(|conn| contact::of(conn, account_id).map_err(AccountError::from))
     }
 }
 

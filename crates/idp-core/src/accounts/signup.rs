@@ -126,6 +126,7 @@ impl Idp {
             given_name: form.given_name.clone(),
             family_name: form.family_name.clone(),
             birthdate: form.birthdate.clone(),
+            contact: None,
         }
         .validate(&mut errors);
         if let Some(email) = &email {

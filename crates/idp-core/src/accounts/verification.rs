@@ -299,7 +299,8 @@ fn account_from(
 }
 
 /// An unverified account gets the password and profile of the sign-up whose
-/// link was followed; its open links and codes die.
+/// link was followed; its open links and codes, and its contact details,
+/// die.
 fn take_over(
     conn: &mut DbConnection,
     unverified: &Account,
@@ -319,6 +320,8 @@ fn take_over(
         ))
         .execute(conn)?;
     one_time::revoke_every_purpose(conn, &unverified.id, now)?;
+    // So were a phone number and address someone gave the unproven account.
+    super::clear_contact(conn, &unverified.id)?;
     // Sign-in methods someone linked to the unproven account were not hers.
     crate::federation::unlink_all(conn, &unverified.id)?;
     Account::find(conn, &unverified.id)?.ok_or(AccountError::InvalidLink)

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::{invalid, ClientError, NewClient};
+use crate::oauth::PERSON_SCOPES;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -88,9 +89,6 @@ pub struct ClientMetadata {
     pub sector: Option<String>,
 }
 
-/// Scopes a client gets when none are named.
-const DEFAULT_SCOPES: &[&str] = &["openid", "profile", "email", "offline_access"];
-
 impl ClientMetadata {
     pub fn build(new: &NewClient) -> Result<Self, ClientError> {
         let grant_types = if new.grant_types.is_empty() {
@@ -130,7 +128,8 @@ impl ClientMetadata {
             check_redirect_uri(uri)?;
         }
         let scopes = if new.scopes.is_empty() {
-            DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
+            // The ordinary person scopes when none are named.
+            PERSON_SCOPES.iter().map(|s| s.to_string()).collect()
         } else {
             for s in &new.scopes {
                 if s.is_empty()

@@ -43,9 +43,6 @@ pub struct RegistrationRequest {
     pub initiate_login_uri: Option<String>,
 }
 
-/// Scopes a dynamically registered client may ask for when it names none.
-const DEFAULT_SCOPES: &str = "openid profile email offline_access";
-
 impl RegistrationRequest {
     fn into_new_client(self) -> Result<NewClient, ClientError> {
         if let Some(types) = &self.response_types {
@@ -79,7 +76,10 @@ impl RegistrationRequest {
                 "encrypted ID tokens are not supported",
             ));
         }
-        let scope = self.scope.unwrap_or_else(|| DEFAULT_SCOPES.into());
+        // Naming none gives the ordinary person scopes (as `idp client create`).
+        let scope = self
+            .scope
+            .unwrap_or_else(|| crate::oauth::PERSON_SCOPES.join(" "));
         let scopes: Vec<String> = scope.split_whitespace().map(str::to_owned).collect();
         if scopes
             .iter()

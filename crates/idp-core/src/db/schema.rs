@@ -27,6 +27,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    account_contacts (account_id) {
+        account_id -> Text,
+        phone_number -> Nullable<Text>,
+        street_address -> Nullable<Text>,
+        locality -> Nullable<Text>,
+        region -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        country -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Text,
         token_hash -> Text,
@@ -70,6 +83,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(account_contacts -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(one_time_tokens -> accounts (account_id));
 
@@ -442,6 +456,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     webhook_state,
     accounts,
+    account_contacts,
     sessions,
     one_time_tokens,
     login_throttle,

@@ -686,6 +686,7 @@ impl Idp {
             given_name: form.given_name.clone(),
             family_name: form.family_name.clone(),
             birthdate: form.birthdate.clone(),
+            contact: None,
         }
         .validate(&mut errors);
         AccountError::check(errors)?;

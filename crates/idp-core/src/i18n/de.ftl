@@ -593,6 +593,7 @@ page-account-contact_hint = Optional. Apps, denen Sie die Einsicht erlauben, kö
 page-account-phone_hint = Im internationalen Format, zum Beispiel +49 30 1234567.
 error-phone_invalid = Geben Sie eine Telefonnummer im internationalen Format ein: ein + und die Ländervorwahl, dann die Nummer, zum Beispiel +49 30 1234567.
 error-address_too_long = Verwenden Sie höchstens { $max } Zeichen.
+error-address_invalid_characters = Verwenden Sie nur Buchstaben, Ziffern und übliche Satzzeichen, ohne < > oder ".
 scope-phone = Ihre Telefonnummer sehen
 scope-address = Ihre Postanschrift sehen
 

@@ -593,6 +593,7 @@ page-account-contact_hint = Optional. Apps you allow to see them can use them, f
 page-account-phone_hint = In international format, for example +40 721 234 567.
 error-phone_invalid = Enter a phone number in international format: a + and the country code, then the number, for example +40 721 234 567.
 error-address_too_long = Use at most { $max } characters.
+error-address_invalid_characters = Use letters, numbers and ordinary punctuation only, without < > or ".
 scope-phone = See your phone number
 scope-address = See your postal address
 

@@ -624,6 +624,7 @@ error-address_too_long =
         [few] { $max } caractere
        *[other] { $max } de caractere
     }.
+error-address_invalid_characters = Folosiți doar litere, cifre și semne de punctuație obișnuite, fără < > sau ".
 scope-phone = Să vă vadă numărul de telefon
 scope-address = Să vă vadă adresa poștală
 

@@ -3,10 +3,22 @@
 use serde_json::{json, Map, Value};
 
 use super::Scopes;
-use crate::accounts::Account;
+use crate::accounts::{Account, ContactDetails};
 
-/// `subject` is what the asking client knows the person as (pairwise or not).
-pub fn userinfo_claims(subject: &str, account: &Account, scopes: &Scopes) -> Map<String, Value> {
+/// Whether `scopes` release contact details, which are read (a query of
+/// their own) only then.
+pub(crate) fn needs_contact(scopes: &Scopes) -> bool {
+    scopes.contains("phone") || scopes.contains("address")
+}
+
+/// `subject` is what the asking client knows the person as (pairwise or
+/// not); `contact` matters only when [`needs_contact`].
+pub fn userinfo_claims(
+    subject: &str,
+    account: &Account,
+    contact: &ContactDetails,
+    scopes: &Scopes,
+) -> Map<String, Value> {
     let mut claims = Map::new();
     claims.insert("sub".into(), json!(subject));
     if scopes.contains("profile") {
@@ -26,6 +38,23 @@ pub fn userinfo_claims(subject: &str, account: &Account, scopes: &Scopes) -> Map
     if scopes.contains("email") {
         claims.insert("email".into(), json!(account.email));
         claims.insert("email_verified".into(), json!(account.email_verified));
+    }
+    if scopes.contains("phone") {
+        if let Some(phone) = &contact.phone_number {
+            claims.insert("phone_number".into(), json!(phone));
+            // idp sends no text messages, so it never proves a number.
+            claims.insert("phone_number_verified".into(), json!(false));
+        }
+    }
+    if scopes.contains("address") && !contact.address.is_empty() {
+        let mut address = match serde_json::to_value(&contact.address) {
+            Ok(Value::Object(parts)) => parts,
+            _ => Map::new(),
+        };
+        // OIDC Core §5.1.1: absent parts are left out, not null.
+        address.retain(|_, v| !v.is_null());
+        address.insert("formatted".into(), json!(contact.address.formatted()));
+        claims.insert("address".into(), Value::Object(address));
     }
     claims
 }

@@ -256,7 +256,7 @@ impl Idp {
             .scopes
             .iter()
             .map(String::as_str)
-            .filter(|s| !matches!(*s, "openid" | "offline_access" | "profile" | "email"))
+            .filter(|s| !super::is_person_scope(s))
             .collect();
         let scopes = match scope {
             Some(s) => {
@@ -305,6 +305,10 @@ impl Idp {
             true => Some(crate::organizations::organizations_of(conn, &account.id)?),
             false => None,
         };
+        let contact = match super::claims::needs_contact(&scopes) && scopes.contains("openid") {
+            true => crate::accounts::contact_of(conn, &account.id)?,
+            false => Default::default(),
+        };
         let refresh_token = match family {
             Some(family) => {
                 let token = random_token(32);
@@ -334,6 +338,7 @@ impl Idp {
         Ok(Issuance {
             subject,
             account,
+            contact,
             scopes,
             session_id: origin.session_id.to_owned(),
             auth_time: origin.auth_time,
@@ -359,6 +364,7 @@ impl Idp {
                 client,
                 &issuance.subject,
                 &issuance.account,
+                &issuance.contact,
                 &issuance.scopes,
                 &issuance.session_id,
                 issuance.auth_time,
@@ -406,6 +412,8 @@ impl<'a> From<&'a CodeRow> for Origin<'a> {
 struct Issuance {
     subject: String,
     account: Account,
+    /// Read only for the phone and address scopes.
+    contact: crate::accounts::ContactDetails,
     scopes: Scopes,
     session_id: String,
     auth_time: NaiveDateTime,

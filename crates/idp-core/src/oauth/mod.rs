@@ -33,9 +33,8 @@ pub use error::{AccessError, OAuthError};
 pub use grants::{TokenRequest, TokenResponse};
 pub use introspection::INTROSPECT_SCOPE;
 pub use logout::{LogoutError, LogoutParams};
-pub use scope::Scopes;
+pub use scope::{is_person_scope, Scopes, PERSON_SCOPES};
 pub use tokens::AccessTokenClaims;
 pub use userinfo::UserInfo;
 
-pub(crate) use claims::userinfo_claims;
 pub(crate) use grants::{purge_expired, revoke_account_grants};

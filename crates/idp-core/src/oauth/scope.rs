@@ -2,6 +2,24 @@
 
 use std::fmt;
 
+/// Scopes about the signed-in person: `openid`, the OIDC Core §5.4 claim
+/// scopes and `offline_access`. Ordinary apps may ask for all of them (they
+/// are a client's scopes when its registration names none), and none of
+/// them means anything in a client's own token (client credentials), which
+/// is about no person.
+pub const PERSON_SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "phone",
+    "address",
+    "offline_access",
+];
+
+pub fn is_person_scope(scope: &str) -> bool {
+    PERSON_SCOPES.contains(&scope)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Scopes(Vec<String>);
 

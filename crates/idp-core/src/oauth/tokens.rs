@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256, Sha512};
 
 use super::{claims::userinfo_claims, Scopes};
-use crate::accounts::Account;
+use crate::accounts::{Account, ContactDetails};
 use crate::clients::Client;
 use crate::crypto::random_token;
 use crate::db::schema::{accounts, revoked_access_tokens as r};
@@ -105,6 +105,7 @@ impl Idp {
         client: &Client,
         subject: &str,
         account: &Account,
+        contact: &ContactDetails,
         scopes: &Scopes,
         session_id: &str,
         auth_time: NaiveDateTime,
@@ -133,7 +134,7 @@ impl Idp {
             claims[ORGANIZATIONS_SCOPE] = json!(orgs);
         }
         if let Value::Object(map) = &mut claims {
-            for (k, v) in userinfo_claims(subject, account, scopes) {
+            for (k, v) in userinfo_claims(subject, account, contact, scopes) {
                 map.entry(k).or_insert(v);
             }
         }

@@ -2,7 +2,10 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{userinfo_claims, AccessError};
+use super::claims::{needs_contact, userinfo_claims};
+use super::AccessError;
+use crate::accounts::ContactDetails;
+use crate::db::StoreError;
 use crate::keys::Alg;
 use crate::organizations::ORGANIZATIONS_SCOPE;
 use crate::Idp;
@@ -28,7 +31,13 @@ impl Idp {
                 "the token was not issued with scope openid",
             ));
         }
-        let mut body = userinfo_claims(&claims.sub, &account, &claims.scopes);
+        let contact = match needs_contact(&claims.scopes) {
+            true => self.db.read(|conn| {
+                crate::accounts::contact_of(conn, &account.id).map_err(StoreError::from)
+            })?,
+            false => ContactDetails::default(),
+        };
+        let mut body = userinfo_claims(&claims.sub, &account, &contact, &claims.scopes);
         if claims.scopes.contains(ORGANIZATIONS_SCOPE) {
             body.insert(
                 ORGANIZATIONS_SCOPE.into(),

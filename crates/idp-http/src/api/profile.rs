@@ -1,9 +1,9 @@
 //! "My Profile" over JSON.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use idp_core::accounts::{Account, ProfileUpdate};
+use idp_core::accounts::{Account, ContactDetails, ContactUpdate, PostalAddress, ProfileUpdate};
 use idp_core::Idp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::accounts::TokenBody;
 use super::{accepted, json, no_content, require_user};
@@ -21,10 +21,14 @@ pub struct Profile {
     birthdate: Option<String>,
     marketing_opt_in: bool,
     locale: String,
+    /// E.164, or null.
+    phone_number: Option<String>,
+    /// The parts that are set, or null when none is.
+    address: Option<PostalAddress>,
 }
 
-impl From<&Account> for Profile {
-    fn from(a: &Account) -> Self {
+impl Profile {
+    pub fn of(a: &Account, contact: ContactDetails) -> Self {
         Self {
             id: a.id.clone(),
             email: a.email.clone(),
@@ -34,13 +38,23 @@ impl From<&Account> for Profile {
             birthdate: a.birthdate.map(|d| d.to_string()),
             marketing_opt_in: a.marketing_opt_in,
             locale: a.locale.clone(),
+            phone_number: contact.phone_number,
+            address: Some(contact.address).filter(|a| !a.is_empty()),
         }
     }
 }
 
-pub async fn get(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn get(req: HttpRequest, idp: web::Data<Idp>) -> Result<HttpResponse, ApiError> {
     let user = require_user(&req).await?;
-    Ok(json(&Profile::from(&user.account)))
+    let id = user.account.id.clone();
+    let contact = blocking::run(move || idp.contact_details(&id).map_err(ApiError::from)).await?;
+    Ok(json(&Profile::of(&user.account, contact)))
+}
+
+/// A field that may be null: `Some(None)` when the body says null, `None`
+/// (by `default`) when it leaves the field out.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -49,6 +63,13 @@ pub struct UpdateBody {
     given_name: Option<String>,
     family_name: Option<String>,
     birthdate: Option<String>,
+    /// `""` or null removes the number.
+    #[serde(default, deserialize_with = "present")]
+    phone_number: Option<Option<String>>,
+    /// Replaces the whole address (parts left out are removed); null
+    /// removes it.
+    #[serde(default, deserialize_with = "present")]
+    address: Option<Option<PostalAddress>>,
 }
 
 /// Fields left out keep their current value.
@@ -60,20 +81,34 @@ pub async fn update(
     let user = require_user(&req).await?;
     let a = user.account;
     let b = body.into_inner();
-    let update = ProfileUpdate {
+    let mut update = ProfileUpdate {
         given_name: b.given_name.unwrap_or(a.given_name),
         family_name: b.family_name.unwrap_or(a.family_name),
         birthdate: b
             .birthdate
             .unwrap_or_else(|| a.birthdate.map(|d| d.to_string()).unwrap_or_default()),
+        contact: None,
     };
     let id = a.id;
-    let account = blocking::run(move || {
+    let profile = blocking::run(move || {
+        if b.phone_number.is_some() || b.address.is_some() {
+            let current = idp.contact_details(&id)?;
+            update.contact = Some(ContactUpdate {
+                phone_number: b
+                    .phone_number
+                    .unwrap_or(current.phone_number)
+                    .unwrap_or_default(),
+                address: b
+                    .address
+                    .unwrap_or(Some(current.address))
+                    .unwrap_or_default(),
+            });
+        }
         idp.update_profile(&id, &update)?;
-        idp.account(&id).map_err(ApiError::from)
+        Ok::<_, ApiError>(Profile::of(&idp.account(&id)?, idp.contact_details(&id)?))
     })
     .await?;
-    Ok(json(&Profile::from(&account)))
+    Ok(json(&profile))
 }
 
 #[derive(Deserialize)]

@@ -26,12 +26,13 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, ApiError> {
     let core = idp.clone();
     let previous = crate::signed_in::session_token(&req, &idp);
-    let signed = blocking::run(move || {
-        core.sign_in(&body.email, &body.password, &client.0, previous.as_deref())
-            .map_err(ApiError::from)
+    let (signed, profile) = blocking::run(move || {
+        let signed = core.sign_in(&body.email, &body.password, &client.0, previous.as_deref())?;
+        let contact = core.contact_details(&signed.account.id)?;
+        let profile = Profile::of(&signed.account, contact);
+        Ok::<_, ApiError>((signed, profile))
     })
     .await?;
-    let profile = Profile::from(&signed.account);
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .cookie(session_cookie(&idp, signed.session.token))

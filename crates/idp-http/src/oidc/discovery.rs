@@ -32,7 +32,7 @@ fn metadata(issuer: &str, languages: &[&str]) -> serde_json::Value {
             "revocation_endpoint": format!("{issuer}/revoke"),
             "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
             "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
-            "scopes_supported": ["openid", "profile", "email", "offline_access", "organizations"],
+            "scopes_supported": ["openid", "profile", "email", "phone", "address", "offline_access", "organizations"],
             "response_types_supported": ["code"],
             "response_modes_supported": ["query", "fragment", "form_post"],
             "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
@@ -45,7 +45,8 @@ fn metadata(issuer: &str, languages: &[&str]) -> serde_json::Value {
             "claims_supported": [
                 "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "azp", "sid", "at_hash",
                 "name", "given_name", "family_name", "birthdate", "locale", "updated_at",
-                "email", "email_verified", "organizations"
+                "email", "email_verified", "phone_number", "phone_number_verified", "address",
+                "organizations"
             ],
             "prompt_values_supported": ["none", "login", "consent", "select_account", "create"],
             "ui_locales_supported": languages,

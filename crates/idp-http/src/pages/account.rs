@@ -1,9 +1,10 @@
-//! `/account`, "My Profile": names and birthday, password, primary email,
-//! marketing mail, language, active sessions, and deleting the account.
+//! `/account`, "My Profile": names and birthday, phone and postal address,
+//! password, primary email, marketing mail, language, active sessions, and
+//! deleting the account.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use idp_core::accounts::{offered, AccountError, ProfileUpdate};
+use idp_core::accounts::{offered, AccountError, ContactUpdate, PostalAddress, ProfileUpdate};
 use idp_core::{i18n, Idp};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -11,7 +12,9 @@ use serde::Deserialize;
 use super::form::Form;
 
 use super::check_csrf;
-use super::layout::{button, csrf_field, input, input_with_id, layout, ok, see_other, Errors};
+use super::layout::{
+    button, csrf_field, input, input_with_id, layout, ok, see_other, Control, Errors, Field,
+};
 use crate::blocking;
 use crate::csrf::CsrfToken;
 use crate::error::{classify, PageError};
@@ -65,7 +68,30 @@ pub struct ProfileForm {
     given_name: String,
     family_name: String,
     birthdate: String,
+    // The contact fields: a form without any of them leaves them as they are.
+    phone_number: Option<String>,
+    street_address: Option<String>,
+    locality: Option<String>,
+    region: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
     csrf_token: String,
+}
+
+impl ProfileForm {
+    fn contact(&self) -> Option<ContactUpdate> {
+        let address = PostalAddress {
+            street_address: self.street_address.clone(),
+            locality: self.locality.clone(),
+            region: self.region.clone(),
+            postal_code: self.postal_code.clone(),
+            country: self.country.clone(),
+        };
+        (self.phone_number.is_some() || !address.is_empty()).then(|| ContactUpdate {
+            phone_number: self.phone_number.clone().unwrap_or_default(),
+            address,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -141,11 +167,13 @@ pub async fn show(
         .as_deref()
         .filter(|n| NOTICES.contains(n))
         .map(|n| lang.t(&format!("notice.{n}")));
-    page(&req, lang, &csrf.0, &user, notice, None).await
+    page(&req, lang, &csrf.0, &user, notice, None, None).await
 }
 
 /// Runs a change for the signed-in person: on success redirect with a
-/// notice, on a problem show the page again with the errors in `section`.
+/// notice, on a problem show the page again with the errors in `section`
+/// (and the profile form with what was `typed`, to be corrected).
+#[allow(clippy::too_many_arguments)]
 async fn change(
     req: HttpRequest,
     lang: Lang,
@@ -153,6 +181,7 @@ async fn change(
     form_csrf: &str,
     section: Section,
     notice: &'static str,
+    typed: Option<ProfileUpdate>,
     action: impl FnOnce(&Idp, &SignedIn) -> Result<(), AccountError> + Send + 'static,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, form_csrf)?;
@@ -182,6 +211,7 @@ async fn change(
                     Errors::from_account(lang, &e)
                         .anchor("current_password", section.password_field_id()),
                 )),
+                typed,
             )
             .await?;
             *response.status_mut() = status;
@@ -198,6 +228,7 @@ pub async fn update_profile(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     let update = ProfileUpdate {
+        contact: form.contact(),
         given_name: form.given_name,
         family_name: form.family_name,
         birthdate: form.birthdate,
@@ -209,6 +240,7 @@ pub async fn update_profile(
         &form.csrf_token,
         Section::Profile,
         "profile_saved",
+        Some(update.clone()),
         move |idp, user| idp.update_profile(&user.account.id, &update),
     )
     .await
@@ -229,6 +261,7 @@ pub async fn change_password(
         &token,
         Section::Password,
         "password_changed",
+        None,
         move |idp, user| {
             idp.change_password(
                 &user.account.id,
@@ -257,6 +290,7 @@ pub async fn change_email(
         &token,
         Section::Email,
         "email_change_sent",
+        None,
         move |idp, user| {
             idp.request_email_change(&user.account.id, &form.new_email, &form.current_password)
         },
@@ -279,6 +313,7 @@ pub async fn marketing(
         &form.csrf_token,
         Section::Profile,
         notice,
+        None,
         move |idp, user| idp.set_marketing(&user.account.id, on),
     )
     .await
@@ -302,6 +337,7 @@ pub async fn language(
         &form.csrf_token,
         Section::Language,
         "language_saved",
+        None,
         move |idp, user| idp.set_language(&user.account.id, &tag),
     )
     .await?;
@@ -327,6 +363,7 @@ pub async fn end_session(
         &form.csrf_token,
         Section::Profile,
         "session_ended",
+        None,
         move |idp, user| idp.end_session(&user.account.id, &form.session_id),
     )
     .await
@@ -346,6 +383,7 @@ pub async fn remove_app(
         &form.csrf_token,
         Section::Profile,
         "app_removed",
+        None,
         move |idp, user| Ok(idp.withdraw_consent(&user.account.id, &form.client_id)?),
     )
     .await
@@ -410,6 +448,7 @@ pub async fn delete(
                 &user,
                 None,
                 Some((Section::Delete, errors)),
+                None,
             )
             .await?;
             *response.status_mut() = status;
@@ -425,15 +464,17 @@ async fn page(
     user: &SignedIn,
     notice: Option<String>,
     failed: Option<(Section, Errors)>,
+    typed: Option<ProfileUpdate>,
 ) -> Result<HttpResponse, PageError> {
     let idp = signed_in::idp(req);
     let id = user.account.id.clone();
-    let (sessions, apps, identities, providers) = blocking::run(move || {
+    let (contact, sessions, apps, identities, providers) = blocking::run(move || {
+        let contact = idp.contact_details(&id)?;
         let sessions = idp.list_sessions(&id)?;
         let apps = idp.authorized_apps(&id)?;
         let identities = idp.identities_of(&id)?;
         let providers = idp.enabled_providers()?;
-        Ok::<_, PageError>((sessions, apps, identities, providers))
+        Ok::<_, PageError>((contact, sessions, apps, identities, providers))
     })
     .await?;
     let none = Errors::default();
@@ -442,7 +483,23 @@ async fn page(
         _ => &none,
     };
     let a = &user.account;
-    let birthdate = a.birthdate.map(|d| d.to_string()).unwrap_or_default();
+    let saved = || ContactUpdate {
+        phone_number: contact.phone_number.clone().unwrap_or_default(),
+        address: contact.address.clone(),
+    };
+    // After a refusal, what was typed; otherwise what is saved.
+    let shown = match typed {
+        Some(typed) => ProfileUpdate {
+            contact: typed.contact.or_else(|| Some(saved())),
+            ..typed
+        },
+        None => ProfileUpdate {
+            given_name: a.given_name.clone(),
+            family_name: a.family_name.clone(),
+            birthdate: a.birthdate.map(|d| d.to_string()).unwrap_or_default(),
+            contact: Some(saved()),
+        },
+    };
     let body: Markup = html! {
         @if let Some(n) = notice { p.notice role="status" { (n) } }
         p { (lang.f("page.account.signed_in_as", &[("email", &a.email)])) }
@@ -452,9 +509,10 @@ async fn page(
             (errors_for(Section::Profile).summary(lang))
             form method="post" action="/account/profile" {
                 (csrf_field(csrf))
-                (input(lang, errors_for(Section::Profile), "given_name", "text", &a.given_name, "given-name"))
-                (input(lang, errors_for(Section::Profile), "family_name", "text", &a.family_name, "family-name"))
-                (input(lang, errors_for(Section::Profile), "birthdate", "date", &birthdate, "bday"))
+                (input(lang, errors_for(Section::Profile), "given_name", "text", &shown.given_name, "given-name"))
+                (input(lang, errors_for(Section::Profile), "family_name", "text", &shown.family_name, "family-name"))
+                (input(lang, errors_for(Section::Profile), "birthdate", "date", &shown.birthdate, "bday"))
+                (contact_fields(lang, errors_for(Section::Profile), &shown.contact.unwrap_or_default()))
                 (button(&lang.t("button.save")))
             }
         }
@@ -617,6 +675,35 @@ fn language_select(lang: Lang, errors: &Errors, saved: &str) -> Markup {
             @if let Some(message) = error {
                 p.error id="locale-error" { (message) }
             }
+        }
+    }
+}
+
+/// The optional phone number and postal address, inside the profile form,
+/// named and autocompleted as browsers and password managers expect.
+fn contact_fields(lang: Lang, errors: &Errors, contact: &ContactUpdate) -> Markup {
+    let a = &contact.address;
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (phone, street, locality, region, postal_code, country) = (
+        contact.phone_number.clone(),
+        value(&a.street_address),
+        value(&a.locality),
+        value(&a.region),
+        value(&a.postal_code),
+        value(&a.country),
+    );
+    html! {
+        fieldset aria-describedby="contact-hint" {
+            legend { (lang.t("page.account.contact")) }
+            p.hint id="contact-hint" { (lang.t("page.account.contact_hint")) }
+            (Field::optional("phone_number", Control::Input("tel"), &phone, "tel")
+                .hint(lang.t("page.account.phone_hint"))
+                .render(lang, errors))
+            (Field::optional("street_address", Control::TextArea, &street, "street-address").render(lang, errors))
+            (Field::optional("locality", Control::Input("text"), &locality, "address-level2").render(lang, errors))
+            (Field::optional("region", Control::Input("text"), &region, "address-level1").render(lang, errors))
+            (Field::optional("postal_code", Control::Input("text"), &postal_code, "postal-code").render(lang, errors))
+            (Field::optional("country", Control::Input("text"), &country, "country-name").render(lang, errors))
         }
     }
 }

@@ -266,16 +266,95 @@ pub fn input_with_id(
     value: &str,
     autocomplete: &str,
 ) -> Markup {
-    let error = errors.get(name);
-    let error_id = format!("{id}-error");
-    html! {
-        div.field {
-            label for=(id) { (lang.t(&format!("field.{name}"))) }
-            input id=(id) name=(name) type=(kind) value=(value) autocomplete=(autocomplete)
-                required aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[error.map(|_| error_id.as_str())];
-            @if let Some(message) = error {
-                p.error id=(error_id) { (message) }
+    Field {
+        id,
+        required: true,
+        ..Field::optional(name, Control::Input(kind), value, autocomplete)
+    }
+    .render(lang, errors)
+}
+
+/// How a field takes its value.
+pub enum Control<'a> {
+    /// `<input type=…>`
+    Input(&'a str),
+    /// Several lines (a street address).
+    TextArea,
+}
+
+/// A labelled form field with an optional hint and its error, both tied to
+/// the control for screen readers (`aria-describedby`).
+pub struct Field<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub control: Control<'a>,
+    pub value: &'a str,
+    pub autocomplete: &'a str,
+    pub required: bool,
+    pub hint: Option<String>,
+}
+
+impl<'a> Field<'a> {
+    /// A field that may be left empty; its id is its name.
+    pub fn optional(
+        name: &'a str,
+        control: Control<'a>,
+        value: &'a str,
+        autocomplete: &'a str,
+    ) -> Self {
+        Self {
+            id: name,
+            name,
+            control,
+            value,
+            autocomplete,
+            required: false,
+            hint: None,
+        }
+    }
+
+    pub fn hint(self, hint: String) -> Self {
+        Self {
+            hint: Some(hint),
+            ..self
+        }
+    }
+
+    pub fn render(&self, lang: Lang, errors: &Errors) -> Markup {
+        let (id, name) = (self.id, self.name);
+        let error = errors.get(name);
+        let hint_id = format!("{id}-hint");
+        let error_id = format!("{id}-error");
+        let described: Vec<&str> = [
+            self.hint.as_ref().map(|_| hint_id.as_str()),
+            error.map(|_| error_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let described = (!described.is_empty()).then(|| described.join(" "));
+        let invalid = error.map(|_| "true");
+        html! {
+            div.field {
+                label for=(id) { (lang.t(&format!("field.{name}"))) }
+                @if let Some(hint) = &self.hint {
+                    p.hint id=(hint_id) { (hint) }
+                }
+                @match self.control {
+                    Control::Input(kind) => {
+                        input id=(id) name=(name) type=(kind) value=(self.value)
+                            autocomplete=(self.autocomplete) required[self.required]
+                            aria-invalid=[invalid] aria-describedby=[described];
+                    }
+                    Control::TextArea => {
+                        textarea id=(id) name=(name) rows="3" autocomplete=(self.autocomplete)
+                            required[self.required] aria-invalid=[invalid]
+                            aria-describedby=[described] { (self.value) }
+                    }
+                }
+                @if let Some(message) = error {
+                    p.error id=(error_id) { (message) }
+                }
             }
         }
     }

@@ -112,7 +112,7 @@ on_both_databases! {
         assert!(public.get("client_secret").is_none(), "{public}");
         assert_eq!(public["token_endpoint_auth_method"], "none");
         assert_eq!(public["grant_types"], json!(["authorization_code", "refresh_token"]));
-        assert_eq!(public["scope"], "openid profile email offline_access");
+        assert_eq!(public["scope"], "openid profile email phone address offline_access");
         assert_eq!(public["id_token_signed_response_alg"], "EdDSA");
         assert_eq!(public["skip_consent"], true);
 

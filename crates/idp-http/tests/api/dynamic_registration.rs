@@ -205,7 +205,10 @@ async fn open_registration_issues_credentials_and_the_app_signs_people_in(backen
     assert_eq!(body["grant_types"], json!(["authorization_code"]));
     assert_eq!(body["response_types"], json!(["code"]));
     assert_eq!(body["token_endpoint_auth_method"], "client_secret_basic");
-    assert_eq!(body["scope"], "openid profile email offline_access");
+    assert_eq!(
+        body["scope"],
+        "openid profile email phone address offline_access"
+    );
     assert!(body["client_name"].is_string());
     assert!(body["client_secret"].is_string());
 

@@ -21,6 +21,7 @@ mod bearer_challenges;
 mod bot_check;
 mod cli;
 mod consent_and_signup;
+mod contact_details;
 mod data_files;
 mod dynamic_registration;
 mod email_delivery;
