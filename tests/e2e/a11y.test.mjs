@@ -54,12 +54,17 @@ const CLIENT_REDIRECT_URI = process.env.E2E_CLIENT_REDIRECT_URI || '';
 const here = dirname(fileURLToPath(import.meta.url));
 const catalogs = {};
 
-/** A one-line message of a Fluent catalog (crates/idp-core/src/i18n/LANG.ftl). */
+/**
+ * A one-line message of a Fluent catalog (crates/idp-core/src/i18n/LANG.ftl),
+ * with `{ $product }` filled in as the server names itself (it runs unbranded).
+ */
 async function ftl(lang, key) {
   catalogs[lang] ??= await readFile(join(here, '../../crates/idp-core/src/i18n', `${lang}.ftl`), 'utf8');
   const m = catalogs[lang].match(new RegExp(`^${key.replace(/[.-]/g, '\\$&')} = (.+)$`, 'm'));
   assert.ok(m, `${lang}.ftl has a one-line message ${key}`);
-  return m[1].trim();
+  const text = m[1].trim().replaceAll('{ $product }', 'idp');
+  assert.ok(!text.includes('{'), `${key} has a placeholder the test does not fill: ${text}`);
+  return text;
 }
 
 let browser;
