@@ -99,7 +99,7 @@ bot_check-needs_javascript = Verificarea anti-robot necesită JavaScript. Vă ru
 
 ## notice.company
 
-notice-company-joined = Bun venit! Acum sunteți membru.
+notice-company-joined = Bun venit! Acum faceți parte din organizație.
 notice-company-created = Organizația a fost creată. Sunteți administratorul acesteia.
 notice-company-renamed = Numele a fost salvat.
 notice-company-branch_created = Filiala a fost creată.
@@ -206,7 +206,7 @@ page-forgot_new-title = Alegeți o parolă nouă
 ## page.account
 
 page-account-title = Profilul meu
-page-account-signed_in_as = Autentificat ca { $email }
+page-account-signed_in_as = V-ați autentificat ca { $email }
 page-account-profile = Date personale
 page-account-password = Parolă
 page-account-email = Adresa de e-mail principală
@@ -414,7 +414,7 @@ error-federation-no_such_identity = Această metodă de autentificare nu este as
 
 ## error.organization
 
-error-organization-not_found = Această organizație nu există sau nu sunteți membru al ei.
+error-organization-not_found = Această organizație nu există sau nu faceți parte din ea.
 error-organization-admin_only = Doar un administrator al acestei organizații poate face acest lucru.
 error-organization-last_admin = Sunteți ultimul administrator al acestei companii. Mai întâi numiți pe altcineva administrator.
 error-organization-invitation_invalid = Acest link de invitație nu mai funcționează: a fost folosit, revocat sau înlocuit de unul mai nou. Solicitați o invitație nouă.
