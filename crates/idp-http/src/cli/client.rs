@@ -30,6 +30,7 @@ pub(super) enum ClientCommand {
 #[derive(Args)]
 pub(super) struct ClientId {
     /// The client's id.
+    #[arg(allow_hyphen_values = true)]
     client_id: String,
 }
 
@@ -50,6 +51,7 @@ pub(super) struct ClientCreate {
 #[derive(Args)]
 pub(super) struct ClientUpdate {
     /// The client's id.
+    #[arg(allow_hyphen_values = true)]
     client_id: String,
     #[arg(long)]
     name: Option<String>,
@@ -63,6 +65,7 @@ pub(super) struct ClientUpdate {
 #[derive(Args)]
 pub(super) struct ClientDelete {
     /// The client's id.
+    #[arg(allow_hyphen_values = true)]
     client_id: String,
     /// Delete without asking (needed when no terminal is attached).
     #[arg(long)]

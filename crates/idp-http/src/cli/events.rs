@@ -32,7 +32,7 @@ pub(super) struct Tail {
     #[arg(long = "type")]
     event_type: Option<String>,
     /// Only events an account caused or that were about it.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     account: Option<String>,
 }
 

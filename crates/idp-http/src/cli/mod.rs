@@ -289,3 +289,54 @@ fn migrate(settings: &Settings, json: bool) -> ExitCode {
         Err(e) => fail(json, "migration_failed", &e.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Cli;
+
+    /// Ids and page tokens are base64url, so one in 64 starts with `-`;
+    /// passwords may too. Each must reach the command as a value.
+    #[test]
+    fn values_that_start_with_a_hyphen_are_values() {
+        let id = "-AaasN1vIupbQgva2guorw";
+        let lines: &[&[&str]] = &[
+            &["user", "show", "--id", id],
+            &["user", "disable", "--id", id],
+            &["user", "delete", "--id", id, "--yes"],
+            &[
+                "user",
+                "set-password",
+                "--id",
+                id,
+                "--password",
+                "-Secret-1",
+            ],
+            &[
+                "user",
+                "create",
+                "--email",
+                "a@example.com",
+                "--password",
+                "-Secret-1",
+            ],
+            &["user", "list", "--page-token", id],
+            &["client", "show", id],
+            &["client", "update", id, "--name", "Shop"],
+            &["client", "delete", id, "--yes"],
+            &["client", "delete", "--yes", id],
+            &["client", "rotate-secret", id],
+            &["events", "tail", "--account", id],
+        ];
+        for line in lines {
+            let args = std::iter::once("idp").chain(line.iter().copied());
+            if let Err(e) = Cli::try_parse_from(args) {
+                panic!("{line:?}: {e}");
+            }
+        }
+        // A misspelt flag is still refused, not taken for a value.
+        let refused = Cli::try_parse_from(["idp", "client", "delete", "--yess", id]);
+        assert!(refused.is_err());
+    }
+}

@@ -57,7 +57,7 @@ pub(super) struct Target {
     #[arg(long)]
     email: Option<String>,
     /// The account's id.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     id: Option<String>,
 }
 
@@ -83,7 +83,7 @@ pub(super) struct UserCreate {
 pub(super) struct PasswordSource {
     /// The password on the command line, where other users of this machine
     /// can see it (ps, shell history): prefer --password-stdin or the prompt.
-    #[arg(long, conflicts_with = "password_stdin")]
+    #[arg(long, conflicts_with = "password_stdin", allow_hyphen_values = true)]
     password: Option<String>,
     /// Read the password from the first line of standard input. Without
     /// this or --password, idp asks for it twice when a terminal is attached.
@@ -100,7 +100,7 @@ pub(super) struct UserList {
     #[arg(long, default_value_t = 50)]
     limit: i64,
     /// Where to go on: the `next_page_token` of the previous page.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     page_token: Option<String>,
 }
 
