@@ -3,7 +3,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use idp_core::accounts::{Account, AccountError, Administrator, UserUpdate, MAX_IMPORT_BATCH};
+use idp_core::accounts::{
+    Account, AccountError, Administrator, ContactDetails, PostalAddress, UserUpdate,
+    MAX_IMPORT_BATCH,
+};
 use idp_core::audit;
 use idp_core::paging::PageRequest;
 use idp_core::Idp;
@@ -52,6 +55,27 @@ impl From<Account> for UserView {
             marketing_opt_in: a.marketing_opt_in,
             is_admin: a.is_admin,
             locale: a.locale,
+        }
+    }
+}
+
+/// One account with its phone number and postal address, which only the
+/// single-account answers carry (`getUser`, `idp user show`): a support
+/// person looks one person up, while lists stay one query.
+#[derive(Serialize)]
+pub(crate) struct UserDetail {
+    #[serde(flatten)]
+    user: UserView,
+    phone_number: Option<String>,
+    address: Option<PostalAddress>,
+}
+
+impl UserDetail {
+    pub(crate) fn of(account: Account, contact: ContactDetails) -> Self {
+        Self {
+            user: UserView::from(account),
+            phone_number: contact.phone_number,
+            address: Some(contact.address).filter(|a| !a.is_empty()),
         }
     }
 }
@@ -124,7 +148,12 @@ pub async fn get(
     idp: web::Data<Idp>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    on_user(req, idp, path, |idp, _, id| idp.account(id)).await
+    let id = path.into_inner();
+    let user = as_admin(&req, &idp, move |idp, _| {
+        Ok(UserDetail::of(idp.account(&id)?, idp.contact_details(&id)?))
+    })
+    .await?;
+    Ok(json(&user))
 }
 
 pub async fn update(

@@ -21,7 +21,7 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpResponse, ResponseError};
 
 pub(crate) use admin_clients::ClientView;
-pub(crate) use admin_users::UserView;
+pub(crate) use admin_users::{UserDetail, UserView};
 
 use crate::csrf::{self, CsrfFailure};
 use crate::error::ApiError;

@@ -10,7 +10,7 @@ use idp_core::paging::PageRequest;
 use idp_core::Idp;
 
 use super::{account_failure, confirmed, fail, open, print_json, usage_error};
-use crate::api::UserView;
+use crate::api::{UserDetail, UserView};
 
 #[derive(Subcommand)]
 pub(super) enum UserCommand {
@@ -155,7 +155,7 @@ pub(super) fn run(settings: Settings, command: UserCommand, json: bool) -> ExitC
         UserCommand::Export(args) => return export(&idp, args.output.as_deref(), json),
         UserCommand::Create(args) => create(&idp, args, password),
         UserCommand::List(args) => return list(&idp, args, json),
-        UserCommand::Show(target) => target.find(&idp),
+        UserCommand::Show(target) => return show(&idp, &target, json),
         UserCommand::Disable(target) => target
             .find(&idp)
             .and_then(|a| idp.disable_user(&Administrator::Operator, &a.id)),
@@ -338,6 +338,31 @@ fn flags(a: &Account) -> Vec<&'static str> {
         flags.push("no-password");
     }
     flags
+}
+
+/// `idp user show`: the account with its phone number and postal address.
+fn show(idp: &Idp, target: &Target, json: bool) -> ExitCode {
+    let found = target
+        .find(idp)
+        .and_then(|a| Ok((idp.contact_details(&a.id)?, a)));
+    match found {
+        Ok((contact, account)) if json => {
+            print_json(&UserDetail::of(account, contact));
+            ExitCode::SUCCESS
+        }
+        Ok((contact, account)) => {
+            describe(&account);
+            if let Some(phone) = &contact.phone_number {
+                println!("phone:     {phone}");
+            }
+            if !contact.address.is_empty() {
+                let lines = contact.address.formatted().replace('\n', "\n           ");
+                println!("address:   {lines}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => account_failure(json, &e),
+    }
 }
 
 fn describe(a: &Account) {

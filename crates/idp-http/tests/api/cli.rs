@@ -144,7 +144,9 @@ on_both_databases! {
         assert_eq!(list["users"][0]["id"], id.as_str());
         let page = user(&["user", "list", "--limit", "1"]);
         assert!(page["next_page_token"].is_string(), "{page}");
-        assert_eq!(user(&["user", "show", "--id", &id])["email"], "kai@example.com");
+        let shown = user(&["user", "show", "--id", &id]);
+        assert_eq!(shown["email"], "kai@example.com");
+        assert_eq!((&shown["phone_number"], &shown["address"]), (&serde_json::Value::Null, &serde_json::Value::Null), "{shown}");
 
         // Disabled: the password no longer signs in; enabled: it does again.
         assert_eq!(user(&["user", "disable", "--email", "kai@example.com"])["disabled"], true);

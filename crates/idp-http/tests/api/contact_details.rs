@@ -306,6 +306,26 @@ on_both_databases! {
         assert_eq!((&body["phone_number"], &body["address"]), (&Value::Null, &Value::Null), "{body}");
     }
 
+    async fn an_administrator_sees_one_accounts_contact_details(app) {
+        let (id, _) = signed_in_person(&app, "shopper@example.com", false).await;
+        with_contact(&app, &id);
+        let token = crate::admin_clients::admin_token(&app).await;
+        let (status, user) = crate::admin_clients::admin(&app, &token, Method::GET, &format!("/admin/users/{id}"), None).await;
+        assert_eq!(status, 200, "{user}");
+        assert_eq!(user["phone_number"], "+40721234567");
+        assert_eq!(user["address"]["locality"], "Brașov");
+        assert_eq!(user["address"]["region"], Value::Null);
+        assert_eq!(user["email"], "shopper@example.com");
+        // Lists stay one query: no contact details there.
+        let (status, list) = crate::admin_clients::admin(&app, &token, Method::GET, "/admin/users?email=shopper", None).await;
+        assert_eq!(status, 200, "{list}");
+        assert!(list["users"][0].get("phone_number").is_none(), "{list}");
+        // Someone without any: both null.
+        let (other, _) = signed_in_person(&app, "plain@example.com", false).await;
+        let (_, user) = crate::admin_clients::admin(&app, &token, Method::GET, &format!("/admin/users/{other}"), None).await;
+        assert_eq!((&user["phone_number"], &user["address"]), (&Value::Null, &Value::Null), "{user}");
+    }
+
     async fn export_and_import_carry_contact_details(app) {
         let (id, _) = signed_in_person(&app, "mover@example.com", false).await;
         with_contact(&app, &id);
