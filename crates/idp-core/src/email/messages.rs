@@ -25,20 +25,10 @@ pub enum Action<'a> {
 }
 
 impl Email {
-    /// Composes catalog entries `email.{name}.subject|body|action` in `lang`;
-    /// `{placeholders}` in them are filled from `args`.
-    pub fn compose(
-        to: &str,
-        lang: &str,
-        name: &str,
-        args: &[(&str, &str)],
-        action: Action<'_>,
-    ) -> Self {
-        Self::compose_in(None, to, lang, name, args, action)
-    }
-
-    /// [`Email::compose`] with the operator's wording first.
-    fn compose_in(
+    /// Composes catalog entries `email.{name}.subject|body|action` in `lang`,
+    /// in the operator's `wording` where it has them; `{placeholders}` in
+    /// them are filled from `args`. Idp::compose_email is the way in.
+    fn compose(
         wording: Option<&i18n::Overrides>,
         to: &str,
         lang: &str,
@@ -121,7 +111,7 @@ impl crate::Idp {
         let product = self.settings.branding.product_name.trim();
         let mut args = args.to_vec();
         args.push(("product", product));
-        Email::compose_in(Some(&self.wording), to, lang, name, &args, action)
+        Email::compose(Some(&self.wording), to, lang, name, &args, action)
     }
 
     /// One catalog text for an email (with `{ $product }`), in the
@@ -146,6 +136,7 @@ mod tests {
     #[test]
     fn compose_fills_placeholders_and_escapes_html() {
         let e = Email::compose(
+            None,
             "a@example.com",
             "en",
             "email_change_notice",
