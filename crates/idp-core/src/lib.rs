@@ -21,6 +21,7 @@ pub mod one_time;
 pub mod organizations;
 pub mod outbound;
 pub mod paging;
+pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
 pub mod throttle;

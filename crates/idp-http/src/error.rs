@@ -38,6 +38,11 @@ pub fn classify(e: &AccountError) -> (StatusCode, &'static str) {
         AccountError::OwnAccount => (StatusCode::CONFLICT, "own_account"),
         AccountError::SsoRequired { .. } => (StatusCode::FORBIDDEN, "sso_required"),
         AccountError::LastOrganizationAdmin { .. } => (StatusCode::CONFLICT, "last_admin"),
+        AccountError::SignInAgain => (StatusCode::FORBIDDEN, "sign_in_again"),
+        AccountError::SecondFactorExists => (StatusCode::CONFLICT, "second_factor_exists"),
+        AccountError::SecondFactorNotStarted => {
+            (StatusCode::CONFLICT, "second_factor_not_started")
+        }
         AccountError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
     }
 }

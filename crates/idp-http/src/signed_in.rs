@@ -1,9 +1,9 @@
 //! The session cookie and the signed-in person behind it.
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie};
-use actix_web::{web, HttpRequest};
+use actix_web::{web, HttpRequest, HttpResponse};
 use idp_core::accounts::{Account, AccountError};
-use idp_core::sessions::Session;
+use idp_core::sessions::{NewSession, Session};
 use idp_core::Idp;
 
 use crate::{blocking, cookies};
@@ -52,4 +52,28 @@ pub fn removal_cookie(idp: &Idp) -> Cookie<'static> {
     let mut cookie = session_cookie(idp, String::new());
     cookie.make_removal();
     cookie
+}
+
+/// Where a browser goes once a sign-in opened `session`: on to
+/// `return_to`, or first to the second-factor page when the session still
+/// owes one (it signs nobody in until then).
+pub fn arrive(
+    idp: &Idp,
+    session: NewSession,
+    return_to: &str,
+) -> Result<HttpResponse, crate::error::PageError> {
+    let target = match session.session.awaiting_second_factor {
+        true => {
+            let query: String = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("return_to", return_to)
+                .finish();
+            format!("/login/second-factor?{query}")
+        }
+        false => return_to.to_owned(),
+    };
+    let mut response = crate::pages::layout::see_other(&target);
+    response
+        .add_cookie(&session_cookie(idp, session.token))
+        .map_err(|e| crate::error::PageError::BadRequest(e.to_string()))?;
+    Ok(response)
 }

@@ -67,6 +67,13 @@ pub enum AccountError {
         organization: String,
         provider_id: String,
     },
+    /// Second factors change only soon after a sign-in.
+    #[error("sign in again to change how you sign in")]
+    SignInAgain,
+    #[error("an authenticator app is set up already; remove it first")]
+    SecondFactorExists,
+    #[error("start setting up the authenticator app again")]
+    SecondFactorNotStarted,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

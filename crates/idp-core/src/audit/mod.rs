@@ -66,10 +66,15 @@ pub enum EventType {
     UserSessionsEnded,
     UserVerificationResent,
     UserImported,
+    SecondFactorAdded,
+    SecondFactorRemoved,
+    SecondFactorUsed,
+    RecoveryCodesCreated,
+    UserSecondFactorsReset,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 30] = [
+    pub const ALL: [EventType; 35] = [
         EventType::SignInSucceeded,
         EventType::SignInFailed,
         EventType::SignedOut,
@@ -100,6 +105,11 @@ impl EventType {
         EventType::UserSessionsEnded,
         EventType::UserVerificationResent,
         EventType::UserImported,
+        EventType::SecondFactorAdded,
+        EventType::SecondFactorRemoved,
+        EventType::SecondFactorUsed,
+        EventType::RecoveryCodesCreated,
+        EventType::UserSecondFactorsReset,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -134,6 +144,11 @@ impl EventType {
             EventType::UserSessionsEnded => "user.sessions_ended",
             EventType::UserVerificationResent => "user.verification_resent",
             EventType::UserImported => "user.imported",
+            EventType::SecondFactorAdded => "second_factor.added",
+            EventType::SecondFactorRemoved => "second_factor.removed",
+            EventType::SecondFactorUsed => "second_factor.used",
+            EventType::RecoveryCodesCreated => "recovery_codes.created",
+            EventType::UserSecondFactorsReset => "user.second_factors_reset",
         }
     }
 

@@ -50,6 +50,8 @@ diesel::table! {
         expires_at -> Timestamp,
         user_agent -> Text,
         ip_address -> Text,
+        amr -> Text,
+        awaiting_second_factor -> Bool,
     }
 }
 
@@ -127,6 +129,7 @@ diesel::table! {
         used_at -> Nullable<Timestamp>,
         issued_jti -> Nullable<Text>,
         issued_family -> Nullable<Text>,
+        amr -> Text,
     }
 }
 
@@ -156,6 +159,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         access_jti -> Text,
         access_expires_at -> Timestamp,
+        amr -> Text,
     }
 }
 
@@ -316,6 +320,7 @@ diesel::table! {
         path -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        require_second_factor -> Bool,
     }
 }
 
@@ -451,7 +456,31 @@ diesel::joinable!(federated_identities -> accounts (account_id));
 diesel::joinable!(organization_members -> accounts (account_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 
+diesel::table! {
+    totp_factors (account_id) {
+        account_id -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        last_step -> BigInt,
+    }
+}
+
+diesel::table! {
+    recovery_codes (code_hash) {
+        code_hash -> Text,
+        account_id -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(totp_factors -> accounts (account_id));
+diesel::joinable!(recovery_codes -> accounts (account_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    totp_factors,
+    recovery_codes,
     server_secrets,
     audit_events,
     webhook_state,

@@ -613,3 +613,99 @@ month-9 = September
 month-10 = Oktober
 month-11 = November
 month-12 = Dezember
+
+## second factors (docs/mfa.md)
+
+field-otp = Code
+button-verify_code = Bestätigen
+button-confirm_app = Einschalten
+button-remove_app_factor = Authenticator-App entfernen
+button-new_recovery_codes = Neue Wiederherstellungscodes erstellen
+link-set_up_app = Authenticator-App einrichten
+link-manage_second_factor = Zweiten Faktor verwalten
+link-back_to_profile = Zurück zu Mein Profil
+link-back_to_security = Zurück zur Anmeldesicherheit
+link-sign_in_again = Erneut anmelden
+link-other_account = Mit einem anderen Konto anmelden
+notice-security-app_added = Die Authenticator-App ist eingeschaltet. Bei der Anmeldung werden Sie nach einem Code gefragt.
+notice-security-app_removed = Die Authenticator-App wurde entfernt.
+page-account-second_factor = Zweiter Faktor
+page-account-second_factor_on = Eine Authenticator-App schützt Ihr Konto.
+page-account-second_factor_off = Nur Ihr Passwort schützt Ihr Konto. Richten Sie für mehr Sicherheit eine Authenticator-App ein.
+page-second_factor-title = Code eingeben
+page-second_factor-hint = Die sechs Ziffern, die Ihre Authenticator-App gerade anzeigt, oder einer Ihrer Wiederherstellungscodes.
+page-second_factor-lost = Telefon und Wiederherstellungscodes verloren? Wenden Sie sich an den Support: Er kann Ihren zweiten Faktor entfernen, sobald feststeht, dass Sie es sind.
+page-security-title = Anmeldesicherheit
+page-security-required = Ihr Konto muss einen zweiten Faktor verwenden.
+page-security-app = Authenticator-App
+page-security-app_on = Eingeschaltet seit { $since }.
+page-security-app_off = Nicht eingerichtet. Mit einer App wie einem Passwortmanager oder einem Authenticator auf Ihrem Telefon fragt die Anmeldung zusätzlich nach einem Code, der sich alle 30 Sekunden ändert.
+page-security-recovery = Wiederherstellungscodes
+page-security-recovery_left =
+    { $count ->
+        [0] Sie haben keine Wiederherstellungscodes mehr. Erstellen Sie neue.
+        [one] Sie haben noch einen Wiederherstellungscode.
+       *[other] Sie haben noch { $count } Wiederherstellungscodes.
+    }
+page-security-recovery_none = Wiederherstellungscodes gibt es zusammen mit der Authenticator-App.
+page-security-setup_title = Authenticator-App einrichten
+page-security-setup_scan = Scannen Sie den QR-Code mit Ihrer Authenticator-App.
+page-security-setup_type = Oder geben Sie den Schlüssel unten in die App ein.
+page-security-qr_label = QR-Code für Ihre Authenticator-App
+page-security-secret = Schlüssel:
+page-security-setup_hint = Die sechs Ziffern, die die App gerade anzeigt.
+page-security-codes_title = Ihre Wiederherstellungscodes
+page-security-codes_once = Bewahren Sie diese Codes sicher auf: Jeder meldet Sie einmal an, falls Sie Ihr Telefon verlieren. Sie werden nur jetzt angezeigt.
+error-second_factor_code_wrong = Dieser Code ist falsch oder wurde schon verwendet. Prüfen Sie die Uhrzeit Ihres Telefons oder nutzen Sie einen Wiederherstellungscode.
+error-sign_in_again = Melden Sie sich zu Ihrer Sicherheit erneut an, bevor Sie Ihren zweiten Faktor ändern.
+error-second_factor_exists = Eine Authenticator-App ist bereits eingerichtet. Entfernen Sie sie zuerst, um eine andere einzurichten.
+error-second_factor_not_started = Die Einrichtung ist abgelaufen. Beginnen Sie von vorn.
+
+## email.second_factor_added
+
+email-second_factor_added-subject = Ihrem Konto wurde ein zweiter Faktor hinzugefügt
+email-second_factor_added-body =
+    Für Ihr { $product }-Konto wurde soeben eine Authenticator-App eingerichtet. Die Anmeldung fragt jetzt nach einem Code daraus.
+
+    Wenn Sie das nicht waren, ändern Sie Ihr Passwort und wenden Sie sich sofort an den Support.
+email-second_factor_added-action = Anmeldesicherheit prüfen
+
+## email.second_factor_removed
+
+email-second_factor_removed-subject = Ein zweiter Faktor wurde von Ihrem Konto entfernt
+email-second_factor_removed-body =
+    Die Authenticator-App Ihres { $product }-Kontos wurde soeben entfernt.
+
+    Wenn Sie das nicht waren, ändern Sie Ihr Passwort und wenden Sie sich sofort an den Support.
+email-second_factor_removed-action = Anmeldesicherheit prüfen
+
+## email.recovery_codes_created
+
+email-recovery_codes_created-subject = Neue Wiederherstellungscodes wurden erstellt
+email-recovery_codes_created-body =
+    Für Ihr { $product }-Konto wurden soeben neue Wiederherstellungscodes erstellt. Die alten gelten nicht mehr.
+
+    Wenn Sie das nicht waren, ändern Sie Ihr Passwort und wenden Sie sich sofort an den Support.
+email-recovery_codes_created-action = Anmeldesicherheit prüfen
+
+## email.recovery_code_used
+
+email-recovery_code_used-subject = Ein Wiederherstellungscode wurde verwendet
+email-recovery_code_used-body =
+    Jemand hat sich mit einem Wiederherstellungscode bei Ihrem { $product }-Konto angemeldet. { $left ->
+        [0] Sie haben keine Codes mehr: Erstellen Sie neue.
+        [one] Sie haben noch einen Code.
+       *[other] Sie haben noch { $left } Codes.
+    }
+
+    Wenn Sie das nicht waren, ändern Sie Ihr Passwort und wenden Sie sich sofort an den Support.
+email-recovery_code_used-action = Anmeldesicherheit prüfen
+
+## email.second_factors_reset
+
+email-second_factors_reset-subject = Ihr zweiter Faktor wurde entfernt
+email-second_factors_reset-body =
+    Auf Ihre Anfrage hat der Support die Authenticator-App und die Wiederherstellungscodes Ihres { $product }-Kontos entfernt und Sie überall abgemeldet. Melden Sie sich mit Ihrem Passwort an und richten Sie einen neuen zweiten Faktor ein.
+
+    Wenn Sie das nicht angefordert haben, wenden Sie sich sofort an den Support.
+email-second_factors_reset-action = Anmelden

@@ -613,3 +613,99 @@ month-9 = September
 month-10 = October
 month-11 = November
 month-12 = December
+
+## second factors (docs/mfa.md)
+
+field-otp = Code
+button-verify_code = Verify
+button-confirm_app = Turn on
+button-remove_app_factor = Remove the authenticator app
+button-new_recovery_codes = Make new recovery codes
+link-set_up_app = Set up an authenticator app
+link-manage_second_factor = Manage your second factor
+link-back_to_profile = Back to My Profile
+link-back_to_security = Back to sign-in security
+link-sign_in_again = Sign in again
+link-other_account = Sign in with another account
+notice-security-app_added = The authenticator app is on. You will be asked for a code when you sign in.
+notice-security-app_removed = The authenticator app was removed.
+page-account-second_factor = Second factor
+page-account-second_factor_on = An authenticator app protects your account.
+page-account-second_factor_off = Only your password protects your account. Add an authenticator app for more safety.
+page-second_factor-title = Enter your code
+page-second_factor-hint = The six digits your authenticator app shows now, or one of your recovery codes.
+page-second_factor-lost = Lost your phone and your recovery codes? Contact support: they can remove your second factor once they know it is you.
+page-security-title = Sign-in security
+page-security-required = Your account must use a second factor.
+page-security-app = Authenticator app
+page-security-app_on = On since { $since }.
+page-security-app_off = Not set up. With an app such as a password manager or an authenticator on your phone, signing in also asks for a code that changes every 30 seconds.
+page-security-recovery = Recovery codes
+page-security-recovery_left =
+    { $count ->
+        [0] You have no recovery codes left. Make new ones.
+        [one] You have one recovery code left.
+       *[other] You have { $count } recovery codes left.
+    }
+page-security-recovery_none = Recovery codes come with the authenticator app.
+page-security-setup_title = Set up an authenticator app
+page-security-setup_scan = Scan the QR code with your authenticator app.
+page-security-setup_type = Or type the key below into the app.
+page-security-qr_label = QR code for your authenticator app
+page-security-secret = Key:
+page-security-setup_hint = The six digits the app shows now.
+page-security-codes_title = Your recovery codes
+page-security-codes_once = Keep these codes somewhere safe: each one signs you in once if you lose your phone. They are shown only now.
+error-second_factor_code_wrong = That code is wrong or was used already. Check the time on your phone, or use a recovery code.
+error-sign_in_again = For your safety, sign in again before you change your second factor.
+error-second_factor_exists = An authenticator app is already set up. Remove it first to set up another.
+error-second_factor_not_started = The set-up has expired. Start it again.
+
+## email.second_factor_added
+
+email-second_factor_added-subject = A second factor was added to your account
+email-second_factor_added-body =
+    An authenticator app was just set up for your { $product } account. Signing in now asks for a code from it.
+
+    If this was not you, change your password and contact support right away.
+email-second_factor_added-action = Review sign-in security
+
+## email.second_factor_removed
+
+email-second_factor_removed-subject = A second factor was removed from your account
+email-second_factor_removed-body =
+    The authenticator app of your { $product } account was just removed.
+
+    If this was not you, change your password and contact support right away.
+email-second_factor_removed-action = Review sign-in security
+
+## email.recovery_codes_created
+
+email-recovery_codes_created-subject = New recovery codes were made
+email-recovery_codes_created-body =
+    New recovery codes were just made for your { $product } account. The old ones no longer work.
+
+    If this was not you, change your password and contact support right away.
+email-recovery_codes_created-action = Review sign-in security
+
+## email.recovery_code_used
+
+email-recovery_code_used-subject = A recovery code was used
+email-recovery_code_used-body =
+    Someone signed in to your { $product } account with a recovery code. { $left ->
+        [0] You have no codes left: make new ones.
+        [one] You have one code left.
+       *[other] You have { $left } codes left.
+    }
+
+    If this was not you, change your password and contact support right away.
+email-recovery_code_used-action = Review sign-in security
+
+## email.second_factors_reset
+
+email-second_factors_reset-subject = Your second factor was removed
+email-second_factors_reset-body =
+    At your request, support removed the authenticator app and recovery codes of your { $product } account, and signed you out everywhere. Sign in with your password and set up a new second factor.
+
+    If you did not ask for this, contact support right away.
+email-second_factors_reset-action = Sign in

@@ -644,3 +644,101 @@ month-9 = septembrie
 month-10 = octombrie
 month-11 = noiembrie
 month-12 = decembrie
+
+## second factors (docs/mfa.md)
+
+field-otp = Cod
+button-verify_code = Verificați
+button-confirm_app = Activați
+button-remove_app_factor = Eliminați aplicația de autentificare
+button-new_recovery_codes = Generați coduri de recuperare noi
+link-set_up_app = Configurați o aplicație de autentificare
+link-manage_second_factor = Gestionați al doilea factor
+link-back_to_profile = Înapoi la Profilul meu
+link-back_to_security = Înapoi la securitatea autentificării
+link-sign_in_again = Autentificați-vă din nou
+link-other_account = Autentificați-vă cu alt cont
+notice-security-app_added = Aplicația de autentificare este activă. La autentificare vi se va cere un cod.
+notice-security-app_removed = Aplicația de autentificare a fost eliminată.
+page-account-second_factor = Al doilea factor
+page-account-second_factor_on = O aplicație de autentificare vă protejează contul.
+page-account-second_factor_off = Contul este protejat doar de parolă. Adăugați o aplicație de autentificare pentru mai multă siguranță.
+page-second_factor-title = Introduceți codul
+page-second_factor-hint = Cele șase cifre afișate acum de aplicația de autentificare sau unul dintre codurile de recuperare.
+page-second_factor-lost = Ați pierdut telefonul și codurile de recuperare? Contactați asistența: vă pot elimina al doilea factor după ce se asigură că sunteți dumneavoastră.
+page-security-title = Securitatea autentificării
+page-security-required = Contul dumneavoastră trebuie să folosească un al doilea factor.
+page-security-app = Aplicație de autentificare
+page-security-app_on = Activă din { $since }.
+page-security-app_off = Neconfigurată. Cu o aplicație precum un manager de parole sau un autentificator pe telefon, autentificarea cere și un cod care se schimbă la fiecare 30 de secunde.
+page-security-recovery = Coduri de recuperare
+page-security-recovery_left =
+    { $count ->
+        [0] Nu mai aveți coduri de recuperare. Generați altele noi.
+        [one] Mai aveți un cod de recuperare.
+        [few] Mai aveți { $count } coduri de recuperare.
+       *[other] Mai aveți { $count } de coduri de recuperare.
+    }
+page-security-recovery_none = Codurile de recuperare vin odată cu aplicația de autentificare.
+page-security-setup_title = Configurați o aplicație de autentificare
+page-security-setup_scan = Scanați codul QR cu aplicația de autentificare.
+page-security-setup_type = Sau introduceți în aplicație cheia de mai jos.
+page-security-qr_label = Cod QR pentru aplicația de autentificare
+page-security-secret = Cheie:
+page-security-setup_hint = Cele șase cifre afișate acum de aplicație.
+page-security-codes_title = Codurile dumneavoastră de recuperare
+page-security-codes_once = Păstrați aceste coduri într-un loc sigur: fiecare vă autentifică o singură dată dacă pierdeți telefonul. Sunt afișate doar acum.
+error-second_factor_code_wrong = Codul este greșit sau a fost deja folosit. Verificați ora telefonului sau folosiți un cod de recuperare.
+error-sign_in_again = Pentru siguranța dumneavoastră, autentificați-vă din nou înainte de a schimba al doilea factor.
+error-second_factor_exists = O aplicație de autentificare este deja configurată. Eliminați-o mai întâi pentru a configura alta.
+error-second_factor_not_started = Configurarea a expirat. Începeți din nou.
+
+## email.second_factor_added
+
+email-second_factor_added-subject = Un al doilea factor a fost adăugat contului dumneavoastră
+email-second_factor_added-body =
+    Tocmai a fost configurată o aplicație de autentificare pentru contul dumneavoastră { $product }. De acum, autentificarea cere un cod din ea.
+
+    Dacă nu ați fost dumneavoastră, schimbați-vă parola și contactați imediat asistența.
+email-second_factor_added-action = Verificați securitatea autentificării
+
+## email.second_factor_removed
+
+email-second_factor_removed-subject = Un al doilea factor a fost eliminat din contul dumneavoastră
+email-second_factor_removed-body =
+    Aplicația de autentificare a contului dumneavoastră { $product } tocmai a fost eliminată.
+
+    Dacă nu ați fost dumneavoastră, schimbați-vă parola și contactați imediat asistența.
+email-second_factor_removed-action = Verificați securitatea autentificării
+
+## email.recovery_codes_created
+
+email-recovery_codes_created-subject = Au fost generate coduri de recuperare noi
+email-recovery_codes_created-body =
+    Tocmai au fost generate coduri de recuperare noi pentru contul dumneavoastră { $product }. Cele vechi nu mai funcționează.
+
+    Dacă nu ați fost dumneavoastră, schimbați-vă parola și contactați imediat asistența.
+email-recovery_codes_created-action = Verificați securitatea autentificării
+
+## email.recovery_code_used
+
+email-recovery_code_used-subject = A fost folosit un cod de recuperare
+email-recovery_code_used-body =
+    Cineva s-a autentificat în contul dumneavoastră { $product } cu un cod de recuperare. { $left ->
+        [0] Nu mai aveți coduri: generați altele noi.
+        [one] Mai aveți un cod.
+        [few] Mai aveți { $left } coduri.
+       *[other] Mai aveți { $left } de coduri.
+    }
+
+    Dacă nu ați fost dumneavoastră, schimbați-vă parola și contactați imediat asistența.
+email-recovery_code_used-action = Verificați securitatea autentificării
+
+## email.second_factors_reset
+
+email-second_factors_reset-subject = Al doilea factor a fost eliminat
+email-second_factors_reset-body =
+    La cererea dumneavoastră, asistența a eliminat aplicația de autentificare și codurile de recuperare ale contului dumneavoastră { $product } și v-a deconectat de pe toate dispozitivele. Autentificați-vă cu parola și configurați un nou al doilea factor.
+
+    Dacă nu ați cerut acest lucru, contactați imediat asistența.
+email-second_factors_reset-action = Autentificare

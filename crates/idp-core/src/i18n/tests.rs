@@ -104,6 +104,7 @@ fn negotiation_prefers_quality_and_falls_back() {
 const BUILT_FROM_A_NAME: &[&str] = &[
     "field.",
     "notice.company.",
+    "notice.security.",
     "notice.",
     "error.federation.",
     "error.organization.",

@@ -76,6 +76,8 @@ pub struct AuthorizationRequest {
     pub max_age: Option<i64>,
     pub login_hint: Option<String>,
     pub ui_locales: Option<String>,
+    /// What the app asked for (`second_factor::requests_multi_factor`).
+    pub acr_values: Option<String>,
 }
 
 impl AuthorizationRequest {
@@ -167,6 +169,7 @@ impl Idp {
             max_age: None,
             login_hint: None,
             ui_locales: p.ui_locales.clone(),
+            acr_values: p.acr_values.clone(),
         };
         let fail = |r: &AuthorizationRequest, e: &'static str, d: &str| Err(r.error(e, d));
         if !matches!(
@@ -200,6 +203,7 @@ impl Idp {
             &p.login_hint,
             &p.prompt,
             &p.ui_locales,
+            &p.acr_values,
         ]
         .iter()
         .any(|v| v.as_ref().is_some_and(|v| v.len() > MAX_PARAM));

@@ -26,6 +26,7 @@ pub struct CodeRow {
     pub used_at: Option<NaiveDateTime>,
     pub issued_jti: Option<String>,
     pub issued_family: Option<String>,
+    pub amr: String,
 }
 
 /// Stores a code for a signed-in person and returns the code to send.
@@ -48,6 +49,7 @@ pub(crate) fn insert(
             a::nonce.eq(&request.nonce),
             a::code_challenge.eq(&request.code_challenge),
             a::auth_time.eq(session.auth_time),
+            a::amr.eq(&session.amr),
             a::created_at.eq(now),
             a::expires_at.eq(now + lifetime),
         ))

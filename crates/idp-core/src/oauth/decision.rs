@@ -11,6 +11,7 @@ use super::pending::{self, PendingRequest};
 use super::{codes, consent, AccessError, AccessTokenClaims};
 use crate::accounts::Account;
 use crate::db::StoreError;
+use crate::second_factor;
 use crate::sessions::Session;
 use crate::{now, Idp};
 
@@ -58,6 +59,10 @@ pub enum AuthorizeOutcome {
         login_hint: Option<String>,
         ui_locales: Option<String>,
     },
+    /// The app asked for a second factor (`acr_values`) the session has
+    /// not proved: the person proves one (or sets one up), then goes to
+    /// `return_to`. No password again: the session stays.
+    SecondFactor { return_to: String },
     /// The app asked for a new account (`prompt=create`).
     SignUp { return_to: String },
     /// Ask the person; the form names only `pending`.
@@ -129,6 +134,12 @@ fn fresh_enough(
         Some(max_age) => signed_in_for_it || now - session.auth_time <= Duration::seconds(max_age),
         None => true,
     }
+}
+
+/// Whether `session` proved what the app asked for (`acr_values`).
+fn strong_enough(request: &AuthorizationRequest, session: &Session) -> bool {
+    !second_factor::requests_multi_factor(request.acr_values.as_deref())
+        || second_factor::is_multi_factor(&session.amr)
 }
 
 /// `/authorize` with the same parameters: a request with nothing pending.
@@ -240,7 +251,10 @@ impl Idp {
         if let (Some(allow), Some((raw, p)), Some((session, account))) = (answer, found, signed_in)
         {
             let same_person = p.account_id.as_deref() == Some(account.id.as_str());
-            if same_person && fresh_enough(&request, Some(p), session, now) {
+            if same_person
+                && fresh_enough(&request, Some(p), session, now)
+                && strong_enough(&request, session)
+            {
                 return self.answer(request, raw, session, account, allow);
             }
         }
@@ -310,25 +324,25 @@ impl Idp {
                     "the person is not signed in",
                 );
             }
-            // A forced sign-in must be proven newer than this request: keep it
-            // here. Otherwise any session will do, and the request is replayed.
-            let return_to = if forces_sign_in(&request) {
-                let pending = match raw {
-                    Some(raw) => raw.to_owned(),
-                    None => self
-                        .db
-                        .write(|conn| pending::create(conn, browser.binding, params, None, now))?,
-                };
-                resume_path(&pending, request.ui_locales.as_deref())
-            } else {
-                replay_path(params)
-            };
             return Ok(AuthorizeOutcome::SignIn {
-                return_to,
+                return_to: self.come_back(&request, params, raw, browser, now)?,
                 login_hint: request.login_hint.clone(),
                 ui_locales: request.ui_locales.clone(),
             });
         };
+        if !strong_enough(&request, session) {
+            if request.has_prompt(Prompt::None) {
+                return self.reject(
+                    &request,
+                    raw,
+                    "interaction_required",
+                    "the app asked for a second factor the session has not proved",
+                );
+            }
+            return Ok(AuthorizeOutcome::SecondFactor {
+                return_to: self.come_back(&request, params, raw, browser, now)?,
+            });
+        }
         if !scopes_allowed_for(account, &request.scopes) {
             return self.reject(
                 &request,
@@ -362,6 +376,29 @@ impl Idp {
             request: Box::new(request),
             account: Box::new(account.clone()),
         })
+    }
+
+    /// Where the browser comes back to after signing in. A forced sign-in
+    /// must be proven newer than this request: keep it here. Otherwise any
+    /// session will do, and the request is replayed.
+    fn come_back(
+        &self,
+        request: &AuthorizationRequest,
+        params: &AuthorizeParams,
+        raw: Option<&str>,
+        browser: &Browser<'_>,
+        now: NaiveDateTime,
+    ) -> Result<String, StoreError> {
+        if !forces_sign_in(request) {
+            return Ok(replay_path(params));
+        }
+        let pending = match raw {
+            Some(raw) => raw.to_owned(),
+            None => self
+                .db
+                .write(|conn| pending::create(conn, browser.binding, params, None, now))?,
+        };
+        Ok(resume_path(&pending, request.ui_locales.as_deref()))
     }
 
     /// The person pressed a button on the consent page.

@@ -76,6 +76,7 @@ struct RefreshRow {
     session_id: String,
     scope: String,
     auth_time: NaiveDateTime,
+    amr: String,
     expires_at: NaiveDateTime,
     family_expires_at: NaiveDateTime,
     used_at: Option<NaiveDateTime>,
@@ -225,6 +226,7 @@ impl Idp {
             let origin = Origin {
                 session_id: &row.session_id,
                 auth_time: row.auth_time,
+                amr: &row.amr,
                 nonce: None,
             };
             let family = issues_refresh(client, &scopes).then_some(family);
@@ -324,6 +326,7 @@ impl Idp {
                         rt::scope.eq(scopes.to_string()),
                         rt::nonce.eq(origin.nonce),
                         rt::auth_time.eq(origin.auth_time),
+                        rt::amr.eq(origin.amr),
                         rt::created_at.eq(now),
                         rt::expires_at.eq(idle.min(family.expires_at)),
                         rt::family_expires_at.eq(family.expires_at),
@@ -342,6 +345,7 @@ impl Idp {
             scopes,
             session_id: origin.session_id.to_owned(),
             auth_time: origin.auth_time,
+            amr: origin.amr.to_owned(),
             nonce: origin.nonce.map(str::to_owned),
             jti,
             organizations,
@@ -368,6 +372,7 @@ impl Idp {
                 &issuance.scopes,
                 &issuance.session_id,
                 issuance.auth_time,
+                &issuance.amr,
                 issuance.nonce.as_deref(),
                 &access.token,
                 issuance.organizations.as_deref(),
@@ -395,6 +400,8 @@ fn issues_refresh(client: &Client, scopes: &Scopes) -> bool {
 struct Origin<'a> {
     session_id: &'a str,
     auth_time: NaiveDateTime,
+    /// How the person signed in (`amr`, space-separated).
+    amr: &'a str,
     nonce: Option<&'a str>,
 }
 
@@ -403,6 +410,7 @@ impl<'a> From<&'a CodeRow> for Origin<'a> {
         Origin {
             session_id: &row.session_id,
             auth_time: row.auth_time,
+            amr: &row.amr,
             nonce: row.nonce.as_deref(),
         }
     }
@@ -417,6 +425,7 @@ struct Issuance {
     scopes: Scopes,
     session_id: String,
     auth_time: NaiveDateTime,
+    amr: String,
     nonce: Option<String>,
     jti: String,
     organizations: Option<Vec<OrganizationClaim>>,

@@ -15,6 +15,7 @@ use crate::db::schema::{accounts, revoked_access_tokens as r};
 use crate::db::StoreError;
 use crate::keys::Alg;
 use crate::organizations::{OrganizationClaim, ORGANIZATIONS_SCOPE};
+use crate::second_factor;
 use crate::{now, Idp};
 
 /// An access token that verified: signature, type, issuer, expiry, not revoked.
@@ -109,6 +110,7 @@ impl Idp {
         scopes: &Scopes,
         session_id: &str,
         auth_time: NaiveDateTime,
+        amr: &str,
         nonce: Option<&str>,
         access_token: &str,
         organizations: Option<&[OrganizationClaim]>,
@@ -124,11 +126,16 @@ impl Idp {
             "exp": unix(now + Duration::minutes(self.settings.tokens.id_token_minutes)),
             "auth_time": unix(auth_time),
             "sid": self.session_id_for(client, session_id),
-            "amr": ["pwd"],
+            "acr": second_factor::acr_of(amr),
             "at_hash": at_hash(alg, access_token),
         });
         if let Some(nonce) = nonce {
             claims["nonce"] = json!(nonce);
+        }
+        // Not known for a sign-in through another provider: left out then.
+        let methods = second_factor::amr_claim(amr);
+        if !methods.is_empty() {
+            claims["amr"] = json!(methods);
         }
         if let Some(orgs) = organizations {
             claims[ORGANIZATIONS_SCOPE] = json!(orgs);

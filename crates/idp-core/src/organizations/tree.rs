@@ -24,6 +24,8 @@ pub struct Organization {
     pub path: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Its members and its branches' members sign in with a second factor.
+    pub require_second_factor: bool,
 }
 
 impl Organization {
@@ -205,6 +207,31 @@ impl Idp {
         })
     }
 
+    /// Requires (or stops requiring) a second factor of the organization's
+    /// members and of its branches' members, from their next sign-in.
+    pub fn require_organization_second_factor(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        required: bool,
+    ) -> Result<Access, OrgError> {
+        self.db.write(|conn| {
+            let mut access = Access::require_admin(conn, actor, org_id)?;
+            let now = now();
+            diesel::update(o::table.find(org_id))
+                .set((o::require_second_factor.eq(required), o::updated_at.eq(now)))
+                .execute(conn)?;
+            let what = match required {
+                true => "second_factor.required",
+                false => "second_factor.optional",
+            };
+            record(conn, org_id, actor, what, org_id, "")?;
+            access.organization.require_second_factor = required;
+            access.organization.updated_at = now;
+            Ok(access)
+        })
+    }
+
     /// Deletes the organization with all its branches, memberships,
     /// invitations, domains and its audit trail (the database cascades).
     /// A branch's deletion is recorded in its parent's trail.
@@ -243,6 +270,7 @@ fn insert(
             .unwrap_or_default(),
         created_at: now,
         updated_at: now,
+        require_second_factor: false,
     };
     diesel::insert_into(o::table)
         .values((

@@ -10,12 +10,15 @@ use crate::crypto::{new_id, random_token, sha256_hex};
 use crate::db::schema::{accounts, sessions};
 use crate::db::DbConnection;
 use crate::oauth::{take_participants, LogoutNotice};
+use crate::second_factor;
 use crate::{now, Idp};
 
 /// Longest user agent kept with a session (for the "active sessions" list).
 const MAX_USER_AGENT: usize = 256;
 /// `last_seen_at` is refreshed at most this often, to spare a write per request.
 const TOUCH_INTERVAL_SECS: i64 = 60;
+/// A session that waits for its second factor lives this long at most.
+pub(crate) const AWAITING_MINUTES: i64 = 10;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sessions)]
@@ -28,6 +31,11 @@ pub struct Session {
     pub expires_at: NaiveDateTime,
     pub user_agent: String,
     pub ip_address: String,
+    /// How the person proved who they are (RFC 8176 values, space-separated).
+    pub amr: String,
+    /// Signed in with a first factor only, where a second is owed: this
+    /// session signs nobody in until the second-factor page finishes it.
+    pub awaiting_second_factor: bool,
 }
 
 /// Where a request came from, recorded on the session it opens.
@@ -60,15 +68,22 @@ pub(crate) fn create(
     let now = now();
     let token = random_token(32);
     let user_agent: String = client.user_agent.chars().take(MAX_USER_AGENT).collect();
+    let awaiting = second_factor::due_at_sign_in(conn, &idp.settings.second_factor, account)?;
+    let lifetime = match awaiting {
+        true => Duration::minutes(AWAITING_MINUTES),
+        false => Duration::hours(idp.settings.sessions.absolute_timeout_hours),
+    };
     let session = Session {
         id: new_id(),
         account_id: account_id.to_owned(),
         auth_time: now,
         created_at: now,
         last_seen_at: now,
-        expires_at: now + Duration::hours(idp.settings.sessions.absolute_timeout_hours),
+        expires_at: now + lifetime,
         user_agent,
         ip_address: client.ip_address.clone(),
+        amr: second_factor::method_amr(method).to_owned(),
+        awaiting_second_factor: awaiting,
     };
     diesel::insert_into(sessions::table)
         .values((
@@ -81,12 +96,15 @@ pub(crate) fn create(
             sessions::expires_at.eq(session.expires_at),
             sessions::user_agent.eq(&session.user_agent),
             sessions::ip_address.eq(&session.ip_address),
+            sessions::amr.eq(&session.amr),
+            sessions::awaiting_second_factor.eq(awaiting),
         ))
         .execute(conn)?;
     let event = Event::new(EventType::SignInSucceeded)
         .subject(account_id)
         .detail("method", method)
-        .detail("session", session.id.as_str());
+        .detail("session", session.id.as_str())
+        .detail("awaiting_second_factor", awaiting);
     audit::record(conn, &event)?;
     Ok(NewSession { token, session })
 }
@@ -122,8 +140,20 @@ fn end_ids(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<LogoutNot
 }
 
 impl Idp {
-    /// The live session and account behind a cookie token, if any.
+    /// The live session and account behind a cookie token, if any. A
+    /// session still awaiting its second factor is not one.
     pub fn session_by_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<(Session, Account)>, AccountError> {
+        Ok(self
+            .any_session_by_token(token)?
+            .filter(|(s, _)| !s.awaiting_second_factor))
+    }
+
+    /// The session behind a token, complete or still awaiting its second
+    /// factor: for the second-factor page alone.
+    pub(crate) fn any_session_by_token(
         &self,
         token: &str,
     ) -> Result<Option<(Session, Account)>, AccountError> {
@@ -164,6 +194,7 @@ impl Idp {
         self.db.read(|conn| {
             sessions::table
                 .filter(sessions::account_id.eq(account_id))
+                .filter(sessions::awaiting_second_factor.eq(false))
                 .filter(sessions::expires_at.gt(now))
                 .filter(sessions::last_seen_at.gt(now - idle))
                 .order(sessions::created_at.desc())

@@ -29,6 +29,9 @@ pub enum ThrottleKey<'a> {
     /// Wrong password-reset codes from one client address, whatever
     /// account (or address without one) they were typed for.
     ResetCode(&'a str),
+    /// Wrong second-factor codes (authenticator app, recovery code) for an
+    /// account id: the password was right, so this one is the account's own.
+    SecondFactor(&'a str),
 }
 
 /// Failed client authentications allowed per window from one address.
@@ -45,6 +48,7 @@ impl ThrottleKey<'_> {
             ThrottleKey::Notice(email) => format!("notice:{}", sha256_hex(email)),
             ThrottleKey::Client(client_id, ip) => format!("client:{}:{ip}", sha256_hex(client_id)),
             ThrottleKey::ResetCode(ip) => format!("code:{ip}"),
+            ThrottleKey::SecondFactor(account_id) => format!("2fa:{account_id}"),
         }
     }
 
@@ -55,6 +59,7 @@ impl ThrottleKey<'_> {
             ThrottleKey::Notice(_) => MAX_NOTICES,
             ThrottleKey::Client(..) => MAX_CLIENT_FAILURES,
             ThrottleKey::ResetCode(_) => settings.max_reset_code_failures_per_address,
+            ThrottleKey::SecondFactor(_) => settings.max_failures_per_account,
         }
     }
 }
@@ -237,7 +242,10 @@ pub fn purge_expired(
 pub fn succeeded(db: &Db, keys: &[ThrottleKey<'_>]) -> Result<(), StoreError> {
     let mut keys: Vec<(String, bool)> = keys
         .iter()
-        .map(|k| (k.key(), matches!(k, ThrottleKey::Account(_))))
+        .map(|k| {
+            let forget = matches!(k, ThrottleKey::Account(_) | ThrottleKey::SecondFactor(_));
+            (k.key(), forget)
+        })
         .collect();
     keys.sort();
     db.write(|conn| {

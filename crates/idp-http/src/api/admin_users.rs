@@ -205,6 +205,18 @@ pub async fn end_sessions(
     Ok(no_content())
 }
 
+/// For someone who lost every factor: they sign in with their password
+/// alone again (and set up a new factor where one is required).
+pub async fn reset_second_factors(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    as_admin(&req, &idp, move |idp, _| Ok(idp.reset_second_factors(&id)?)).await?;
+    Ok(no_content())
+}
+
 pub async fn resend_verification(
     req: HttpRequest,
     idp: web::Data<Idp>,

@@ -85,6 +85,7 @@ pub struct OrganizationView {
     direct_role: Option<&'static str>,
     created_at: String,
     updated_at: String,
+    require_second_factor: bool,
 }
 
 impl From<Access> for OrganizationView {
@@ -106,6 +107,7 @@ impl OrganizationView {
             direct_role: None,
             created_at: rfc3339(o.created_at),
             updated_at: rfc3339(o.updated_at),
+            require_second_factor: o.require_second_factor,
         }
     }
 }
@@ -163,6 +165,26 @@ pub async fn update(
     let (id, name) = (path.into_inner(), body.into_inner().name);
     let changed = as_caller(&req, &idp, move |idp, actor| {
         idp.rename_organization(actor, &id, &name)
+    })
+    .await?;
+    Ok(json(&OrganizationView::from(changed)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactorBody {
+    required: bool,
+}
+
+pub async fn require_second_factor(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    path: web::Path<String>,
+    body: web::Json<SecondFactorBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, required) = (path.into_inner(), body.required);
+    let changed = as_caller(&req, &idp, move |idp, actor| {
+        idp.require_organization_second_factor(actor, &id, required)
     })
     .await?;
     Ok(json(&OrganizationView::from(changed)))

@@ -1,6 +1,8 @@
 //! Signing in and out over JSON, and the list of active sessions.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use idp_core::accounts::AccountError;
 use idp_core::Idp;
 use serde::{Deserialize, Serialize};
 
@@ -33,9 +35,55 @@ pub async fn sign_in(
         Ok::<_, ApiError>((signed, profile))
     })
     .await?;
+    let awaiting = signed.session.session.awaiting_second_factor;
+    let cookie = session_cookie(&idp, signed.session.token);
+    if awaiting {
+        // The cookie holds a session that signs nobody in until
+        // `proveSecondFactor` finishes it.
+        let mut response = ApiError::new(
+            StatusCode::FORBIDDEN,
+            "second_factor_required",
+            "Enter a code from your authenticator app, or a recovery code (POST /api/v1/session/second-factor).",
+        )
+        .error_response();
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", e.to_string()))?;
+        return Ok(response);
+    }
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .cookie(session_cookie(&idp, signed.session.token))
+        .cookie(cookie)
+        .json(profile))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactorBody {
+    otp: String,
+}
+
+/// Finishes a sign-in that awaits its second factor, or steps a session up.
+pub async fn prove_second_factor(
+    req: HttpRequest,
+    idp: web::Data<Idp>,
+    body: web::Json<SecondFactorBody>,
+) -> Result<HttpResponse, ApiError> {
+    let token = crate::signed_in::session_token(&req, &idp).ok_or_else(ApiError::unauthenticated)?;
+    let core = idp.clone();
+    let (session, profile) = blocking::run(move || {
+        let proved = match core.prove_second_factor(&token, &body.otp) {
+            Err(AccountError::NotFound) => return Err(ApiError::unauthenticated()),
+            other => other?,
+        };
+        let account = core.account(&proved.session.account_id)?;
+        let contact = core.contact_details(&account.id)?;
+        Ok::<_, ApiError>((proved, Profile::of(&account, contact)))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .cookie(session_cookie(&idp, session.token))
         .json(profile))
 }
 

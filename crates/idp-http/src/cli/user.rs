@@ -30,6 +30,9 @@ pub(super) enum UserCommand {
     SetPassword(UserSetPassword),
     /// Mark the account's address as verified.
     Verify(Target),
+    /// Remove the authenticator app and recovery codes of someone who lost
+    /// them (check who they are first): every session ends, the person is told.
+    ResetSecondFactors(Target),
     /// Import accounts from JSON lines (one account each; see docs/operations.md).
     Import(UserImport),
     /// Write every account as JSON lines, password hashes included.
@@ -169,6 +172,10 @@ pub(super) fn run(settings: Settings, command: UserCommand, json: bool) -> ExitC
             idp.account(&a.id)
         }),
         UserCommand::Verify(target) => target.find(&idp).and_then(|a| idp.verify_user(&a.id)),
+        UserCommand::ResetSecondFactors(target) => target.find(&idp).and_then(|a| {
+            idp.reset_second_factors(&a.id)?;
+            Ok(a)
+        }),
     };
     match done {
         Ok(account) if json => {

@@ -117,11 +117,9 @@ async fn decide(
             }
             see_other(&format!("/login?{}", login.finish()))
         }
-        AuthorizeOutcome::SignUp { return_to } => {
-            let target: String = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("return_to", &return_to)
-                .finish();
-            see_other(&format!("/signup?{target}"))
+        AuthorizeOutcome::SignUp { return_to } => see_other(&returning("/signup", &return_to)),
+        AuthorizeOutcome::SecondFactor { return_to } => {
+            see_other(&returning("/login/second-factor", &return_to))
         }
         AuthorizeOutcome::AskConsent {
             pending,
@@ -129,6 +127,13 @@ async fn decide(
             account,
         } => consent::page(&request, &account, &pending, lang, &csrf.0),
     })
+}
+
+fn returning(path: &str, return_to: &str) -> String {
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("return_to", return_to)
+        .finish();
+    format!("{path}?{query}")
 }
 
 fn back_to_app(response: &AuthorizationResponse, status: StatusCode) -> HttpResponse {

@@ -43,13 +43,14 @@ fn metadata(issuer: &str, languages: &[&str]) -> serde_json::Value {
             "token_endpoint_auth_signing_alg_values_supported": ["RS256", "PS256", "ES256", "EdDSA"],
             "code_challenge_methods_supported": ["S256"],
             "claims_supported": [
-                "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "azp", "sid", "at_hash",
+                "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash",
                 "name", "given_name", "family_name", "birthdate", "locale", "updated_at",
                 "email", "email_verified", "phone_number", "phone_number_verified", "address",
                 "organizations"
             ],
             "prompt_values_supported": ["none", "login", "consent", "select_account", "create"],
             "ui_locales_supported": languages,
+            "acr_values_supported": idp_core::second_factor::ACR_VALUES,
             "claims_parameter_supported": false,
             "request_parameter_supported": false,
             "request_uri_parameter_supported": false,

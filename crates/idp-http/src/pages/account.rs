@@ -468,13 +468,15 @@ async fn page(
 ) -> Result<HttpResponse, PageError> {
     let idp = signed_in::idp(req);
     let id = user.account.id.clone();
-    let (contact, sessions, apps, identities, providers) = blocking::run(move || {
+    let account = user.account.clone();
+    let (contact, sessions, apps, identities, providers, factors) = blocking::run(move || {
+        let factors = idp.second_factor_status(&account)?;
         let contact = idp.contact_details(&id)?;
         let sessions = idp.list_sessions(&id)?;
         let apps = idp.authorized_apps(&id)?;
         let identities = idp.identities_of(&id)?;
         let providers = idp.enabled_providers()?;
-        Ok::<_, PageError>((contact, sessions, apps, identities, providers))
+        Ok::<_, PageError>((contact, sessions, apps, identities, providers, factors))
     })
     .await?;
     let none = Errors::default();
@@ -530,6 +532,11 @@ async fn page(
                 (input(lang, errors_for(Section::Password), "new_password_confirm", "password", "", "new-password"))
                 (button(&lang.t("button.change_password")))
             }
+        }
+        section aria-labelledby="security-h" {
+            h2 id="security-h" { (lang.t("page.account.second_factor")) }
+            p { (lang.t(if factors.app_since.is_some() { "page.account.second_factor_on" } else { "page.account.second_factor_off" })) }
+            p { a href="/account/security" { (lang.t("link.manage_second_factor")) } }
         }
         section aria-labelledby="email-h" {
             h2 id="email-h" { (lang.t("page.account.email")) }

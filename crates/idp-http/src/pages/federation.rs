@@ -22,7 +22,7 @@ use crate::client::Client;
 use crate::csrf::{self, CsrfToken};
 use crate::error::{classify, PageError};
 use crate::lang::Lang;
-use crate::signed_in::{self, session_cookie};
+use crate::signed_in;
 
 /// A button's provider: id and label.
 pub struct Choice {
@@ -178,7 +178,7 @@ pub async fn callback(
     })
     .await?;
     match arrival {
-        Arrival::SignedIn { session, return_to } => signed_in_to(&idp, session.token, &return_to),
+        Arrival::SignedIn { session, return_to } => signed_in_to(&idp, session, &return_to),
         Arrival::Linked { return_to } => Ok(see_other(&return_to)),
         Arrival::Complete { pending } => {
             Ok(see_other(&pending_path("/federation/complete", &pending)))
@@ -208,12 +208,12 @@ fn pending_path(base: &str, pending: &str) -> String {
     format!("{base}?{}", query.finish())
 }
 
-fn signed_in_to(idp: &Idp, token: String, return_to: &str) -> Result<HttpResponse, PageError> {
-    let mut response = see_other(super::safe_return_to(Some(return_to)));
-    response
-        .add_cookie(&session_cookie(idp, token))
-        .map_err(|e| PageError::BadRequest(e.to_string()))?;
-    Ok(response)
+fn signed_in_to(
+    idp: &Idp,
+    session: idp_core::sessions::NewSession,
+    return_to: &str,
+) -> Result<HttpResponse, PageError> {
+    signed_in::arrive(idp, session, super::safe_return_to(Some(return_to)))
 }
 
 #[derive(Deserialize)]
@@ -303,7 +303,7 @@ pub async fn complete_submit(
     })
     .await?;
     match outcome {
-        Ok((session, return_to)) => signed_in_to(&idp, session.token, &return_to),
+        Ok((session, return_to)) => signed_in_to(&idp, session, &return_to),
         Err(FederationError::Account(e @ AccountError::Invalid(_))) => {
             let found = pending_identity(&req, &idp, &form.pending).await?;
             Ok(render(
@@ -546,7 +546,7 @@ pub async fn link_confirm(
             .map_err(PageError::from)
     })
     .await?;
-    signed_in_to(&idp, session.token, &return_to)
+    signed_in_to(&idp, session, &return_to)
 }
 
 /// POST `/federation/cancel`: the waiting identity is dropped.

@@ -18,7 +18,7 @@ use crate::client::Client;
 use crate::csrf::CsrfToken;
 use crate::error::{org_classify, org_message, PageError};
 use crate::lang::Lang;
-use crate::signed_in::{self, session_cookie, SignedIn};
+use crate::signed_in::{self, SignedIn};
 
 /// Tokens are 43 characters; anything far longer is not one of ours.
 const MAX_TOKEN: usize = 128;
@@ -140,14 +140,8 @@ pub async fn sign_up(
             .await?;
     match outcome {
         Ok((session, access)) => {
-            let mut response = see_other(&format!(
-                "/company?org={}&notice=joined",
-                access.organization.id
-            ));
-            response
-                .add_cookie(&session_cookie(&idp, session.token))
-                .map_err(|e| PageError::BadRequest(e.to_string()))?;
-            Ok(response)
+            let to = format!("/company?org={}&notice=joined", access.organization.id);
+            signed_in::arrive(&idp, session, &to)
         }
         Err(
             e @ (OrgError::Store(_) | OrgError::InvitationInvalid | OrgError::InvitationExpired),

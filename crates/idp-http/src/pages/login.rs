@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::form::Form;
 
 use super::layout::{
-    button, csrf_field, input, input_with_id, layout, ok, render, see_other, Errors,
+    button, csrf_field, input, input_with_id, layout, ok, render, Errors,
 };
 use super::{check_csrf, safe_return_to};
 use crate::blocking;
@@ -17,7 +17,7 @@ use crate::client::Client;
 use crate::csrf::CsrfToken;
 use crate::error::PageError;
 use crate::lang::Lang;
-use crate::signed_in::{self, session_cookie};
+use crate::signed_in;
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -102,13 +102,7 @@ pub async fn submit(
     })
     .await?;
     match outcome {
-        Ok(signed) => {
-            let mut response = see_other(&return_to);
-            response
-                .add_cookie(&session_cookie(&idp, signed.session.token))
-                .map_err(|e| PageError::BadRequest(e.to_string()))?;
-            Ok(response)
-        }
+        Ok(signed) => signed_in::arrive(&idp, signed.session, &return_to),
         Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
         Err(e) => {
             let mut choices = super::federation_choices(&idp).await;

@@ -12,6 +12,8 @@ pub mod layout;
 mod login;
 mod logout;
 mod password_forgot;
+mod second_factor;
+mod security;
 mod signup;
 mod static_files;
 mod unsubscribe;
@@ -41,6 +43,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/login").get(login::show).post(login::submit))
         .route("/login/company", web::post().to(login::company))
+        .service(
+            web::resource("/login/second-factor")
+                .get(second_factor::show)
+                .post(second_factor::submit),
+        )
+        .route(
+            "/login/second-factor/setup",
+            web::post().to(second_factor::setup),
+        )
+        .route("/account/security", web::get().to(security::show))
+        .service(
+            web::resource("/account/security/app")
+                .get(security::app_show)
+                .post(security::app_confirm),
+        )
+        .route(
+            "/account/security/app/remove",
+            web::post().to(security::app_remove),
+        )
+        .route(
+            "/account/security/recovery-codes",
+            web::post().to(security::new_recovery_codes),
+        )
         .route("/company", web::get().to(company::show))
         .route("/company/colleagues", web::get().to(company::colleagues))
         .route("/company/do", web::post().to(company::act))

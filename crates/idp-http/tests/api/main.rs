@@ -50,6 +50,7 @@ mod pre_hijacking;
 mod private_key_jwt;
 mod profile;
 mod response_headers;
+mod second_factors;
 mod sign_in;
 mod signup;
 mod storage_failures;
