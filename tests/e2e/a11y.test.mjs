@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import axe from 'axe-core';
+import * as OTPAuth from 'otpauth';
 import { chromium } from 'playwright-core';
 
 import {
@@ -80,6 +81,16 @@ after(async () => {
 });
 
 const path = (page) => new URL(page.url()).pathname;
+
+/**
+ * The code an authenticator app (otpauth, not idp's code) shows for the key
+ * on a set-up page, `steps` periods from now: one step ahead is accepted, and
+ * a code is good once, so a second sign-in uses the next one.
+ */
+async function appCode(secretText, steps = 0) {
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secretText.replaceAll(' ', '')) });
+  return totp.generate({ timestamp: Date.now() + steps * 30_000 });
+}
 
 /** axe-core's violations on the page as it is now. */
 async function axeViolations(page) {
@@ -284,6 +295,25 @@ async function tour(lang) {
     assert.equal(await page.locator('.error-summary').count(), 1);
     await at('account-errors');
 
+    // Sign-in security: the authenticator app's set-up (QR code), a wrong
+    // first code, the recovery codes shown once.
+    await page.goto(url('/account/security'));
+    await at('security');
+    await page.goto(url('/account/security/app'));
+    assert.equal(await page.locator('div.qr svg').count(), 1, 'the QR code is drawn');
+    await at('security-app');
+    const secret = await page.locator('code.secret').innerText();
+    f = form(page, '/account/security/app');
+    await f.locator('input[name=otp]').fill('000000');
+    assert.equal((await send(page, f))?.status(), 422, 'a wrong first code is refused');
+    await at('security-app-errors');
+    f = form(page, '/account/security/app');
+    await f.locator('input[name=otp]').fill(await appCode(secret));
+    await status(await send(page, f), 200, 'app set up');
+    assert.equal(await page.locator('ul.codes li').count(), 10, 'ten recovery codes');
+    await at('recovery-codes');
+    await page.goto(url('/account'));
+
     // A new primary address: the confirmation link.
     const newEmail = newPerson().email;
     f = form(page, '/account/email');
@@ -318,6 +348,21 @@ async function tour(lang) {
     await page.goto(url('/logout'));
     await at('logout');
     await status(await send(page, form(page, '/logout')), 200, 'log out');
+
+    // Signing in again: the password, then the app's code.
+    await page.goto(url('/login'));
+    f = form(page, '/login');
+    await f.locator('input[name=email]').fill(person.email);
+    await f.locator('input[name=password]').fill(person.password);
+    await status(await send(page, f), 200, 'password');
+    assert.equal(path(page), '/login/second-factor');
+    await at('second-factor');
+    f = page.locator('main form').first();
+    await f.locator('input[name=otp]').fill(await appCode(secret, 1));
+    await status(await send(page, f), 200, 'second factor');
+    assert.equal(path(page), '/account');
+    await page.goto(url('/logout'));
+    await status(await send(page, form(page, '/logout')), 200, 'log out again');
 
     // The invitation, signed out; a link that does not work.
     await page.goto(invitation);
