@@ -40,9 +40,7 @@ pub fn classify(e: &AccountError) -> (StatusCode, &'static str) {
         AccountError::LastOrganizationAdmin { .. } => (StatusCode::CONFLICT, "last_admin"),
         AccountError::SignInAgain => (StatusCode::FORBIDDEN, "sign_in_again"),
         AccountError::SecondFactorExists => (StatusCode::CONFLICT, "second_factor_exists"),
-        AccountError::SecondFactorNotStarted => {
-            (StatusCode::CONFLICT, "second_factor_not_started")
-        }
+        AccountError::SecondFactorNotStarted => (StatusCode::CONFLICT, "second_factor_not_started"),
         AccountError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
     }
 }

@@ -63,7 +63,11 @@ impl Idp {
     /// Starts setting up the authenticator app (or shows again a set-up not
     /// yet confirmed). A session awaiting its second factor may do this
     /// only when the person has none: that is the set-up a policy demands.
-    pub fn start_totp(&self, session: &Session, account: &Account) -> Result<TotpSetup, AccountError> {
+    pub fn start_totp(
+        &self,
+        session: &Session,
+        account: &Account,
+    ) -> Result<TotpSetup, AccountError> {
         self.check_recent(session)?;
         let now = now();
         let secret = self.db.write(|conn| {
@@ -132,7 +136,12 @@ impl Idp {
                 _ => None,
             };
             let session = upgrade(conn, self, session, AMR_OTP)?;
-            self.factor_changed(conn, account, EventType::SecondFactorAdded, "second_factor_added")?;
+            self.factor_changed(
+                conn,
+                account,
+                EventType::SecondFactorAdded,
+                "second_factor_added",
+            )?;
             Ok(Some(TotpConfirmed {
                 session,
                 recovery_codes,
@@ -165,7 +174,12 @@ impl Idp {
             if !has_factor(conn, &account.id)? {
                 recovery::remove_all(conn, &account.id)?;
             }
-            self.factor_changed(conn, account, EventType::SecondFactorRemoved, "second_factor_removed")
+            self.factor_changed(
+                conn,
+                account,
+                EventType::SecondFactorRemoved,
+                "second_factor_removed",
+            )
         })
     }
 

@@ -16,8 +16,8 @@ mod totp;
 
 pub use manage::{SecondFactorStatus, TotpConfirmed, TotpSetup};
 pub use policy::{
-    acr_of, amr_claim, is_multi_factor, requests_multi_factor, ACR_MULTI_FACTOR,
-    ACR_SINGLE_FACTOR, ACR_VALUES,
+    acr_of, amr_claim, is_multi_factor, requests_multi_factor, ACR_MULTI_FACTOR, ACR_SINGLE_FACTOR,
+    ACR_VALUES,
 };
 pub(crate) use policy::{due_at_sign_in, method_amr};
 pub use recovery::CODES_PER_SET;

@@ -138,7 +138,9 @@ mod tests {
     #[test]
     fn only_a_request_for_nothing_but_multi_factor_asks_for_it() {
         assert!(requests_multi_factor(Some(ACR_MULTI_FACTOR)));
-        assert!(requests_multi_factor(Some(&format!("urn:other {ACR_MULTI_FACTOR}"))));
+        assert!(requests_multi_factor(Some(&format!(
+            "urn:other {ACR_MULTI_FACTOR}"
+        ))));
         assert!(!requests_multi_factor(Some(&format!(
             "{ACR_MULTI_FACTOR} {ACR_SINGLE_FACTOR}"
         ))));

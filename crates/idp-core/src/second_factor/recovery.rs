@@ -106,10 +106,20 @@ mod tests {
         let code = new_code();
         assert_eq!(code.len(), 19, "{code}");
         let plain = normalize(&code).unwrap();
-        assert_eq!(normalize(&code.to_uppercase().replace('-', " ")), Some(plain.clone()));
-        assert_eq!(normalize("0000-1111-2222-3333"), normalize("oooo-iiii-2222-3333"));
+        assert_eq!(
+            normalize(&code.to_uppercase().replace('-', " ")),
+            Some(plain.clone())
+        );
+        assert_eq!(
+            normalize("0000-1111-2222-3333"),
+            normalize("oooo-iiii-2222-3333")
+        );
         assert_eq!(normalize("abcd-efgh-jkmn-pqr"), None, "too short");
-        assert_eq!(normalize("abcd-efgh-jkmn-pqrsu"), None, "u is not in the alphabet");
+        assert_eq!(
+            normalize("abcd-efgh-jkmn-pqrsu"),
+            None,
+            "u is not in the alphabet"
+        );
         assert_eq!(normalize("123456"), None);
     }
 }

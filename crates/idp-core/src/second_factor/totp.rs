@@ -69,7 +69,11 @@ pub(super) fn matching_step(secret: &[u8], code: &str, now: NaiveDateTime) -> Op
     let current = step_at(now);
     let mut found = None;
     for step in [current - 1, current, current + 1] {
-        let expected = format!("{:0width$}", code_at(secret, step, DIGITS), width = DIGITS as usize);
+        let expected = format!(
+            "{:0width$}",
+            code_at(secret, step, DIGITS),
+            width = DIGITS as usize
+        );
         if bool::from(expected.as_bytes().ct_eq(code.as_bytes())) {
             found = Some(step);
         }
@@ -80,13 +84,9 @@ pub(super) fn matching_step(secret: &[u8], code: &str, now: NaiveDateTime) -> Op
 /// Takes `step` for the account: false when it, or a newer one, was used
 /// already (a replayed code, or two requests racing with one code).
 pub(super) fn take_step(conn: &mut DbConnection, account_id: &str, step: i64) -> QueryResult<bool> {
-    let n = diesel::update(
-        t::table
-            .find(account_id)
-            .filter(t::last_step.lt(step)),
-    )
-    .set(t::last_step.eq(step))
-    .execute(conn)?;
+    let n = diesel::update(t::table.find(account_id).filter(t::last_step.lt(step)))
+        .set(t::last_step.eq(step))
+        .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -171,7 +171,9 @@ mod tests {
     use super::*;
 
     fn at(unix: i64) -> NaiveDateTime {
-        chrono::DateTime::from_timestamp(unix, 0).unwrap().naive_utc()
+        chrono::DateTime::from_timestamp(unix, 0)
+            .unwrap()
+            .naive_utc()
     }
 
     #[test]
@@ -193,12 +195,16 @@ mod tests {
     fn a_code_is_taken_one_step_either_side_and_no_further() {
         let secret = new_secret();
         let now = at(1_800_000_000);
-        let code = |offset: i64| {
-            format!("{:06}", code_at(&secret, step_at(now) + offset, DIGITS))
-        };
+        let code = |offset: i64| format!("{:06}", code_at(&secret, step_at(now) + offset, DIGITS));
         assert_eq!(matching_step(&secret, &code(0), now), Some(step_at(now)));
-        assert_eq!(matching_step(&secret, &code(-1), now), Some(step_at(now) - 1));
-        assert_eq!(matching_step(&secret, &code(1), now), Some(step_at(now) + 1));
+        assert_eq!(
+            matching_step(&secret, &code(-1), now),
+            Some(step_at(now) - 1)
+        );
+        assert_eq!(
+            matching_step(&secret, &code(1), now),
+            Some(step_at(now) + 1)
+        );
         for far in [-3, -2, 2, 3] {
             let c = code(far);
             // A far code may collide with a near one by chance (1 in 10^6).

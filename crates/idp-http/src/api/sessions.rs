@@ -46,9 +46,9 @@ pub async fn sign_in(
             "Enter a code from your authenticator app, or a recovery code (POST /api/v1/session/second-factor).",
         )
         .error_response();
-        response
-            .add_cookie(&cookie)
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", e.to_string()))?;
+        response.add_cookie(&cookie).map_err(|e| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", e.to_string())
+        })?;
         return Ok(response);
     }
     Ok(HttpResponse::Ok()
@@ -69,7 +69,8 @@ pub async fn prove_second_factor(
     idp: web::Data<Idp>,
     body: web::Json<SecondFactorBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let token = crate::signed_in::session_token(&req, &idp).ok_or_else(ApiError::unauthenticated)?;
+    let token =
+        crate::signed_in::session_token(&req, &idp).ok_or_else(ApiError::unauthenticated)?;
     let core = idp.clone();
     let (session, profile) = blocking::run(move || {
         let proved = match core.prove_second_factor(&token, &body.otp) {

@@ -8,9 +8,7 @@ use serde::Deserialize;
 
 use super::form::Form;
 
-use super::layout::{
-    button, csrf_field, input, input_with_id, layout, ok, render, Errors,
-};
+use super::layout::{button, csrf_field, input, input_with_id, layout, ok, render, Errors};
 use super::{check_csrf, safe_return_to};
 use crate::blocking;
 use crate::client::Client;

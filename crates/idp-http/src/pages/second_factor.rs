@@ -83,7 +83,13 @@ pub async fn show(
         None => Ok(ok(code_page(lang, &csrf.0, &return_to, &Errors::default()))),
         Some(Ok(setup)) => {
             let action = here("/login/second-factor/setup", &return_to);
-            Ok(ok(setup_page(lang, &csrf.0, &setup, &action, &Errors::default())))
+            Ok(ok(setup_page(
+                lang,
+                &csrf.0,
+                &setup,
+                &action,
+                &Errors::default(),
+            )))
         }
         Some(Err(e)) => refused(lang, e),
     }
@@ -160,7 +166,10 @@ pub async fn setup(
         (Err(e), Some(Ok(setup))) => {
             let action = here("/login/second-factor/setup", &return_to);
             let errors = Errors::from_account(lang, &e);
-            Ok(render(classify(&e).0, setup_page(lang, &csrf.0, &setup, &action, &errors)))
+            Ok(render(
+                classify(&e).0,
+                setup_page(lang, &csrf.0, &setup, &action, &errors),
+            ))
         }
         (Err(e), _) => refused(lang, e),
     }

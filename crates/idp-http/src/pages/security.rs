@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::check_csrf;
 use super::form::Form;
-use super::layout::{button, csrf_field, layout, ok, render, see_other, Errors, Field, Control};
+use super::layout::{button, csrf_field, layout, ok, render, see_other, Control, Errors, Field};
 use crate::blocking;
 use crate::csrf::CsrfToken;
 use crate::error::{classify, PageError};
@@ -75,7 +75,13 @@ pub async fn show(
         .as_deref()
         .filter(|n| NOTICES.contains(n))
         .map(|n| lang.t(&format!("notice.security.{n}")));
-    Ok(ok(overview(lang, &csrf.0, &status, notice, &Errors::default())))
+    Ok(ok(overview(
+        lang,
+        &csrf.0,
+        &status,
+        notice,
+        &Errors::default(),
+    )))
 }
 
 fn overview(
@@ -129,10 +135,23 @@ fn overview(
 }
 
 /// GET `/account/security/app`: the QR code and the secret to set up.
-pub async fn app_show(req: HttpRequest, lang: Lang, csrf: CsrfToken) -> Result<HttpResponse, PageError> {
-    let started = with_user(&req, |idp, user| idp.start_totp(&user.session, &user.account)).await?;
+pub async fn app_show(
+    req: HttpRequest,
+    lang: Lang,
+    csrf: CsrfToken,
+) -> Result<HttpResponse, PageError> {
+    let started = with_user(&req, |idp, user| {
+        idp.start_totp(&user.session, &user.account)
+    })
+    .await?;
     match started {
-        Ok(Ok(setup)) => Ok(ok(setup_page(lang, &csrf.0, &setup, "/account/security/app", &Errors::default()))),
+        Ok(Ok(setup)) => Ok(ok(setup_page(
+            lang,
+            &csrf.0,
+            &setup,
+            "/account/security/app",
+            &Errors::default(),
+        ))),
         Ok(Err(e)) => refused(lang, e),
         Err(redirect) => Ok(redirect),
     }
@@ -179,7 +198,13 @@ pub async fn app_confirm(
         }
         (Err(e), Some(setup)) => Ok(render(
             classify(&e).0,
-            setup_page(lang, &csrf.0, &setup, "/account/security/app", &Errors::from_account(lang, &e)),
+            setup_page(
+                lang,
+                &csrf.0,
+                &setup,
+                "/account/security/app",
+                &Errors::from_account(lang, &e),
+            ),
         )),
         (Err(e), None) => refused(lang, e),
     }
@@ -191,7 +216,11 @@ pub async fn app_remove(
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, &form.csrf_token)?;
-    match with_user(&req, |idp, user| idp.remove_totp(&user.session, &user.account)).await? {
+    match with_user(&req, |idp, user| {
+        idp.remove_totp(&user.session, &user.account)
+    })
+    .await?
+    {
         Ok(Ok(())) => Ok(see_other("/account/security?notice=app_removed")),
         Ok(Err(e)) => refused(lang, e),
         Err(redirect) => Ok(redirect),
@@ -204,7 +233,9 @@ pub async fn new_recovery_codes(
     lang: Lang,
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&req, &form.csrf_token)?;
-    let made = with_user(&req, |idp, user| idp.new_recovery_codes(&user.session, &user.account));
+    let made = with_user(&req, |idp, user| {
+        idp.new_recovery_codes(&user.session, &user.account)
+    });
     match made.await? {
         Ok(Ok(codes)) => Ok(ok(codes_page(lang, &codes, HERE))),
         Ok(Err(e)) => refused(lang, e),
@@ -226,12 +257,21 @@ pub(super) fn refused(lang: Lang, e: AccountError) -> Result<HttpResponse, PageE
         }
         p { a href=(HERE) { (lang.t("link.back_to_security")) } }
     };
-    Ok(render(classify(&e).0, layout(lang, &lang.t("page.security.title"), body)))
+    Ok(render(
+        classify(&e).0,
+        layout(lang, &lang.t("page.security.title"), body),
+    ))
 }
 
 /// The set-up of an authenticator app: a QR code drawn here (no outside
 /// service sees the secret), the secret to type instead, and the code field.
-pub(super) fn setup_page(lang: Lang, csrf: &str, setup: &TotpSetup, action: &str, errors: &Errors) -> Markup {
+pub(super) fn setup_page(
+    lang: Lang,
+    csrf: &str,
+    setup: &TotpSetup,
+    action: &str,
+    errors: &Errors,
+) -> Markup {
     layout(
         lang,
         &lang.t("page.security.setup_title"),

@@ -46,7 +46,12 @@ async fn set_up_app(app: &TestApp, browser: &reqwest::Client) -> (String, Vec<St
     assert!(html.contains("<svg"), "the QR code is drawn on the page");
     let secret = secret_in(&html);
     let r = app
-        .submit(browser, "/account/security/app", "/account/security/app", &[("otp", &code(&secret, 0))])
+        .submit(
+            browser,
+            "/account/security/app",
+            "/account/security/app",
+            &[("otp", &code(&secret, 0))],
+        )
         .await;
     assert_eq!(r.status(), 200);
     let codes = recovery_codes_in(&r.text().await.unwrap());
@@ -313,25 +318,40 @@ on_both_databases! {
 }
 
 async fn the_operator_requires_a_second_factor_of_administrators(backend: Backend) {
-let app = TestApp::spawn_with(backend, |s| {
-    s.second_factor.require = idp_core::config::SecondFactorRequirement::Admins;
-})
-.await;
+    let app = TestApp::spawn_with(backend, |s| {
+        s.second_factor.require = idp_core::config::SecondFactorRequirement::Admins;
+    })
+    .await;
     account(&app, "root@example.com", true);
     account(&app, "user@example.com", false);
     let user = browser();
-    assert_eq!(location(&app.sign_in(&user, "user@example.com", PASSWORD).await), "/account");
+    assert_eq!(
+        location(&app.sign_in(&user, "user@example.com", PASSWORD).await),
+        "/account"
+    );
     let admin_browser = browser();
-    let r = app.sign_in(&admin_browser, "root@example.com", PASSWORD).await;
+    let r = app
+        .sign_in(&admin_browser, "root@example.com", PASSWORD)
+        .await;
     assert_eq!(location(&r), "/login/second-factor?return_to=%2Faccount");
     // With nothing set up, the step is setting the app up.
     let (_, html) = app.page(&admin_browser, STEP).await;
     let secret = secret_in(&html);
-    let r = app.submit(&admin_browser, STEP, "/login/second-factor/setup?return_to=%2Faccount", &[("otp", &code(&secret, 0))]).await;
+    let r = app
+        .submit(
+            &admin_browser,
+            STEP,
+            "/login/second-factor/setup?return_to=%2Faccount",
+            &[("otp", &code(&secret, 0))],
+        )
+        .await;
     assert_eq!(r.status(), 200);
     assert_eq!(app.page(&admin_browser, "/account").await.0, 200);
     let (_, html) = app.page(&admin_browser, "/account/security").await;
-    assert!(html.contains("Your account must use a second factor."), "{html}");
+    assert!(
+        html.contains("Your account must use a second factor."),
+        "{html}"
+    );
 }
 
 for_both_backends!(the_operator_requires_a_second_factor_of_administrators);
