@@ -4,7 +4,9 @@
 //! policies, and the operator's reset.
 
 use chrono::{Duration, Utc};
-use openidconnect::{AuthenticationContextClass, AuthenticationMethodReference};
+use openidconnect::{
+    AuthenticationContextClass, AuthenticationMethodReference, OAuth2TokenResponse, TokenResponse,
+};
 use reqwest::Method;
 use serde_json::json;
 
@@ -181,6 +183,17 @@ on_both_databases! {
         assert_eq!(claims.auth_context_ref(), Some(&AuthenticationContextClass::new(MULTI.into())));
         let methods: Vec<String> = claims.auth_method_refs().unwrap().iter().map(|m| m.to_string()).collect();
         assert_eq!(methods, ["pwd", "otp", "mfa"]);
+        // A refreshed ID token tells of the same sign-in.
+        let refreshed = rp
+            .oidc
+            .exchange_refresh_token(tokens.refresh_token().unwrap())
+            .unwrap()
+            .request_async(&rp.http)
+            .await
+            .unwrap();
+        let again = rp.verify_refreshed(refreshed.id_token().unwrap());
+        assert_eq!(again.auth_context_ref(), claims.auth_context_ref());
+        assert_eq!(again.auth_method_refs(), claims.auth_method_refs());
 
         // The session is multi-factor now: the next request goes straight through.
         let started = rp.start_with(|r| r.add_auth_context_value(AuthenticationContextClass::new(MULTI.into())));
