@@ -709,3 +709,13 @@ email-second_factors_reset-body =
 
     Wenn Sie das nicht angefordert haben, wenden Sie sich sofort an den Support.
 email-second_factors_reset-action = Anmelden
+
+## second factors: My Company
+
+button-require_second_factor = Zweiten Faktor verlangen
+button-allow_single_factor = Zweiten Faktor nicht mehr verlangen
+notice-company-second_factor_required = Mitglieder melden sich ab ihrer nächsten Anmeldung mit einem zweiten Faktor an.
+notice-company-second_factor_optional = Ein zweiter Faktor ist nicht mehr nötig.
+page-company-second_factor = Zweiter Faktor
+page-company-second_factor_on = Mitglieder dieser Organisation und ihrer Niederlassungen melden sich mit einem zweiten Faktor an. Wer keinen hat, richtet bei der nächsten Anmeldung eine Authenticator-App ein.
+page-company-second_factor_off = Mitglieder können sich allein mit ihrem Passwort anmelden.

@@ -709,3 +709,13 @@ email-second_factors_reset-body =
 
     If you did not ask for this, contact support right away.
 email-second_factors_reset-action = Sign in
+
+## second factors: My Company
+
+button-require_second_factor = Require a second factor
+button-allow_single_factor = Stop requiring a second factor
+notice-company-second_factor_required = Members now sign in with a second factor, from their next sign-in.
+notice-company-second_factor_optional = A second factor is no longer required.
+page-company-second_factor = Second factor
+page-company-second_factor_on = Members of this organization and of its branches sign in with a second factor. Those without one set up an authenticator app at their next sign-in.
+page-company-second_factor_off = Members may sign in with their password alone.

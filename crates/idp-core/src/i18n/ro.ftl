@@ -742,3 +742,13 @@ email-second_factors_reset-body =
 
     Dacă nu ați cerut acest lucru, contactați imediat asistența.
 email-second_factors_reset-action = Autentificare
+
+## second factors: My Company
+
+button-require_second_factor = Cereți un al doilea factor
+button-allow_single_factor = Nu mai cereți un al doilea factor
+notice-company-second_factor_required = De la următoarea autentificare, membrii se autentifică cu un al doilea factor.
+notice-company-second_factor_optional = Al doilea factor nu mai este obligatoriu.
+page-company-second_factor = Al doilea factor
+page-company-second_factor_on = Membrii acestei organizații și ai filialelor ei se autentifică cu un al doilea factor. Cei care nu au unul configurează o aplicație de autentificare la următoarea autentificare.
+page-company-second_factor_off = Membrii se pot autentifica doar cu parola.

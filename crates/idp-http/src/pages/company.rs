@@ -33,6 +33,8 @@ const NOTICES: &[&str] = &[
     "domain_verified",
     "sso_saved",
     "sso_deleted",
+    "second_factor_required",
+    "second_factor_optional",
     "agreement_accepted",
     "invited",
     "resent",
@@ -308,6 +310,14 @@ fn perform(idp: &Idp, actor: &Actor, f: &ActionForm) -> Result<(String, &'static
         "delete_sso" => {
             idp.delete_sso(actor, org)?;
             (company(org), "sso_deleted")
+        }
+        "require_second_factor" => {
+            idp.require_organization_second_factor(actor, org, true)?;
+            (company(org), "second_factor_required")
+        }
+        "allow_single_factor" => {
+            idp.require_organization_second_factor(actor, org, false)?;
+            (company(org), "second_factor_optional")
         }
         "accept_agreement" => {
             idp.accept_agreement(actor, org, field(&f.agreement_id))?;
@@ -623,6 +633,18 @@ fn company_page(
                         input type="hidden" name="org" value=(id);
                         (input_with_id(lang, errors, "org-name", "name", "text", &org.name, "organization"))
                         (button(&lang.t("button.save")))
+                    }
+                }
+            }
+            @if admin {
+                section aria-labelledby="second-factor-h" {
+                    h2 id="second-factor-h" { (lang.t("page.company.second_factor")) }
+                    @if org.require_second_factor {
+                        p { (lang.t("page.company.second_factor_on")) }
+                        (action_form(csrf, id, "allow_single_factor", &[], &lang.t("button.allow_single_factor")))
+                    } @else {
+                        p { (lang.t("page.company.second_factor_off")) }
+                        (action_form(csrf, id, "require_second_factor", &[], &lang.t("button.require_second_factor")))
                     }
                 }
             }

@@ -253,6 +253,16 @@ on_both_databases! {
         let (status, body) = app.api(&browser(), Method::POST, "/api/v1/session",
             Some(json!({"email": "worker@example.com", "password": PASSWORD}))).await;
         assert_eq!((status, &body["error"]), (403, &json!("second_factor_required")));
+
+        // Its administrator turns the rule off on My Company.
+        let company = format!("/company?org={top}");
+        let (_, html) = app.page(&boss.browser, &company).await;
+        assert!(html.contains("sign in with a second factor"), "{html}");
+        let r = app.submit(&boss.browser, &company, "/company/do",
+            &[("action", "allow_single_factor"), ("org", &top)]).await;
+        assert_eq!(location(&r), format!("{company}&notice=second_factor_optional"));
+        let r = app.sign_in(&crate::helpers::browser(), "worker@example.com", PASSWORD).await;
+        assert_eq!(location(&r), "/account");
     }
 
     async fn changing_factors_needs_a_recent_sign_in_and_tells_the_person(app) {
