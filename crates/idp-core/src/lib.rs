@@ -21,6 +21,7 @@ pub mod one_time;
 pub mod organizations;
 pub mod outbound;
 pub mod paging;
+pub mod passkeys;
 pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
@@ -153,7 +154,8 @@ impl Idp {
             Ok::<_, StoreError>(
                 one_time::purge_expired(conn, now)?
                     + accounts::purge_pending_signups(conn, now)?
-                    + federation::purge_expired(conn, now)?,
+                    + federation::purge_expired(conn, now)?
+                    + passkeys::purge_expired(conn, now)?,
             )
         })?;
         let counters = throttle::purge_expired(&self.db, &self.settings.throttle, now)?;

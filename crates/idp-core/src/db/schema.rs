@@ -516,3 +516,31 @@ diesel::allow_tables_to_appear_in_same_query!(
     organization_sso,
     organization_events,
 );
+
+diesel::table! {
+    passkeys (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        credential_id -> Text,
+        credential -> Text,
+        discoverable -> Bool,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webauthn_ceremonies (id) {
+        id -> Text,
+        account_id -> Nullable<Text>,
+        kind -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(passkeys -> accounts (account_id));
+diesel::joinable!(webauthn_ceremonies -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(passkeys, webauthn_ceremonies, accounts);
