@@ -115,6 +115,17 @@ if ! out="$(printf '%s\n' "$upstream_password" | upstream_idp user create --emai
   exit 1
 fi
 
+# A second account there, for passkeys (passkeys.test.mjs): WebAuthn needs
+# a host name, which only the upstream has, and the federation scenario's
+# account must keep signing in with its password alone.
+passkey_email="e2e-passkey-$$-$RANDOM@example.test"
+if ! out="$(printf '%s\n' "$upstream_password" | upstream_idp user create --email "$passkey_email" \
+  --password-stdin --verified --given-name Ada --family-name Lovelace 2>&1)"; then
+  log "idp user create (passkey account) failed:"
+  printf '%s\n' "$out" >&2
+  exit 1
+fi
+
 serve_upstream() {
   cd "$upstream_dir" &&
     exec env IDP_DATA_DIR="$upstream_dir" IDP_BIND="127.0.0.1:$1" IDP_ISSUER="http://localhost:$1" \
@@ -180,5 +191,7 @@ cd "$here"
 E2E_BASE_URL="$base" E2E_OUTBOX="$data_dir/outbox" E2E_ARTIFACTS="$artifacts" \
   E2E_UPSTREAM_URL="$upstream" E2E_UPSTREAM_EMAIL="$upstream_email" E2E_UPSTREAM_PASSWORD="$upstream_password" \
   E2E_CLIENT_ID="$client_id" E2E_CLIENT_REDIRECT_URI="$client_redirect" \
+  E2E_PASSKEY_EMAIL="$passkey_email" \
   timeout --foreground --kill-after=10 600 \
-  node --test --test-concurrency=1 --test-timeout=60000 "$@" mail.test.mjs browser.test.mjs a11y.test.mjs
+  node --test --test-concurrency=1 --test-timeout=60000 "$@" mail.test.mjs browser.test.mjs a11y.test.mjs \
+  passkeys.test.mjs

@@ -16,6 +16,7 @@ use idp_core::federation::{FederationError, ProviderError};
 use idp_core::i18n;
 use idp_core::oauth::{AccessError, OAuthError};
 use idp_core::organizations::OrgError;
+use idp_core::passkeys::PasskeyError;
 use serde::Serialize;
 
 use crate::bearer::Refusal;
@@ -41,7 +42,21 @@ pub fn classify(e: &AccountError) -> (StatusCode, &'static str) {
         AccountError::SignInAgain => (StatusCode::FORBIDDEN, "sign_in_again"),
         AccountError::SecondFactorExists => (StatusCode::CONFLICT, "second_factor_exists"),
         AccountError::SecondFactorNotStarted => (StatusCode::CONFLICT, "second_factor_not_started"),
+        AccountError::Passkey(e) => passkey_classify(e),
         AccountError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
+    }
+}
+
+fn passkey_classify(e: &PasskeyError) -> (StatusCode, &'static str) {
+    match e {
+        PasskeyError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
+        PasskeyError::UnknownCeremony => (StatusCode::BAD_REQUEST, "passkey_expired"),
+        PasskeyError::InvalidResponse(_) => (StatusCode::BAD_REQUEST, "passkey_failed"),
+        PasskeyError::NameInvalid => (StatusCode::UNPROCESSABLE_ENTITY, "passkey_name_invalid"),
+        PasskeyError::TooMany => (StatusCode::CONFLICT, "too_many_passkeys"),
+        PasskeyError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        PasskeyError::Disabled => (StatusCode::FORBIDDEN, "account_disabled"),
+        PasskeyError::Unavailable(_) => (StatusCode::NOT_FOUND, "passkeys_unavailable"),
     }
 }
 

@@ -75,6 +75,8 @@ pub enum AccountError {
     #[error("start setting up the authenticator app again")]
     SecondFactorNotStarted,
     #[error(transparent)]
+    Passkey(#[from] crate::passkeys::PasskeyError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 

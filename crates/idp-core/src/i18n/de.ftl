@@ -719,3 +719,42 @@ notice-company-second_factor_optional = Ein zweiter Faktor ist nicht mehr nötig
 page-company-second_factor = Zweiter Faktor
 page-company-second_factor_on = Mitglieder dieser Organisation und ihrer Niederlassungen melden sich mit einem zweiten Faktor an. Wer keinen hat, richtet bei der nächsten Anmeldung eine Authenticator-App ein.
 page-company-second_factor_off = Mitglieder können sich allein mit ihrem Passwort anmelden.
+
+## passkeys
+
+field-passkey_name = Name dieses Passkeys (zum Beispiel „Arbeitslaptop“)
+button-add_passkey = Passkey hinzufügen
+button-use_passkey = Passkey verwenden
+button-sign_in_passkey = Mit einem Passkey anmelden
+button-remove_passkey = { $name } entfernen
+notice-security-passkey_added = Der Passkey wurde hinzugefügt. Sie können sich damit anmelden.
+notice-security-passkey_removed = Der Passkey wurde entfernt.
+page-security-passkeys = Passkeys
+page-security-passkeys_hint = Ein Passkey meldet Sie mit der Bildschirmsperre Ihres Geräts oder einem Sicherheitsschlüssel an, ohne Passwort oder Code.
+page-security-no_passkeys = Sie haben noch keine Passkeys.
+page-security-passkey_line = { $name }, hinzugefügt am { $added }
+page-passkeys-cancelled = Nichts geschehen: Die Passkey-Anfrage wurde abgebrochen oder ist abgelaufen.
+page-passkeys-unsupported = Dieser Browser kann keine Passkeys verwenden.
+error-passkey_expired = Diese Passkey-Anfrage ist abgelaufen. Versuchen Sie es erneut.
+error-passkey_failed = Der Passkey konnte nicht geprüft werden. Versuchen Sie es erneut oder melden Sie sich anders an.
+error-passkey_name_invalid = Geben Sie dem Passkey einen Namen mit 1 bis 64 Zeichen.
+error-too_many_passkeys = Sie haben 10 Passkeys, so viele, wie ein Konto haben kann. Entfernen Sie zuerst einen.
+error-passkeys_unavailable = Passkeys sind auf diesem Server nicht verfügbar.
+
+## email.passkey_added
+
+email-passkey_added-subject = Ihrem Konto wurde ein Passkey hinzugefügt
+email-passkey_added-body =
+    Ihrem { $product }-Konto wurde soeben ein Passkey hinzugefügt. Er meldet ohne Passwort an.
+
+    Wenn Sie das nicht waren, ändern Sie Ihr Passwort und wenden Sie sich sofort an den Support.
+email-passkey_added-action = Anmeldesicherheit prüfen
+
+## email.passkey_removed
+
+email-passkey_removed-subject = Ein Passkey wurde von Ihrem Konto entfernt
+email-passkey_removed-body =
+    Von Ihrem { $product }-Konto wurde soeben ein Passkey entfernt.
+
+    Wenn Sie das nicht waren, ändern Sie Ihr Passwort und wenden Sie sich sofort an den Support.
+email-passkey_removed-action = Anmeldesicherheit prüfen

@@ -719,3 +719,42 @@ notice-company-second_factor_optional = A second factor is no longer required.
 page-company-second_factor = Second factor
 page-company-second_factor_on = Members of this organization and of its branches sign in with a second factor. Those without one set up an authenticator app at their next sign-in.
 page-company-second_factor_off = Members may sign in with their password alone.
+
+## passkeys
+
+field-passkey_name = Name of this passkey (for example "Work laptop")
+button-add_passkey = Add a passkey
+button-use_passkey = Use a passkey
+button-sign_in_passkey = Sign in with a passkey
+button-remove_passkey = Remove { $name }
+notice-security-passkey_added = The passkey was added. You can sign in with it.
+notice-security-passkey_removed = The passkey was removed.
+page-security-passkeys = Passkeys
+page-security-passkeys_hint = A passkey signs you in with your device's screen lock or a security key, without a password or code.
+page-security-no_passkeys = You have no passkeys yet.
+page-security-passkey_line = { $name }, added { $added }
+page-passkeys-cancelled = Nothing was done: the passkey request was cancelled or timed out.
+page-passkeys-unsupported = This browser cannot use passkeys.
+error-passkey_expired = This passkey request has expired. Try again.
+error-passkey_failed = The passkey could not be checked. Try again, or use another way to sign in.
+error-passkey_name_invalid = Give the passkey a name of 1 to 64 characters.
+error-too_many_passkeys = You have 10 passkeys, the most an account can have. Remove one first.
+error-passkeys_unavailable = Passkeys are not available on this server.
+
+## email.passkey_added
+
+email-passkey_added-subject = A passkey was added to your account
+email-passkey_added-body =
+    A passkey was just added to your { $product } account. It signs in without a password.
+
+    If this was not you, change your password and contact support right away.
+email-passkey_added-action = Review sign-in security
+
+## email.passkey_removed
+
+email-passkey_removed-subject = A passkey was removed from your account
+email-passkey_removed-body =
+    A passkey was just removed from your { $product } account.
+
+    If this was not you, change your password and contact support right away.
+email-passkey_removed-action = Review sign-in security

@@ -752,3 +752,42 @@ notice-company-second_factor_optional = Al doilea factor nu mai este obligatoriu
 page-company-second_factor = Al doilea factor
 page-company-second_factor_on = Membrii acestei organizații și ai filialelor ei se autentifică cu un al doilea factor. Cei care nu au unul configurează o aplicație de autentificare la următoarea autentificare.
 page-company-second_factor_off = Membrii se pot autentifica doar cu parola.
+
+## passkeys
+
+field-passkey_name = Numele acestei chei de acces (de exemplu „Laptopul de serviciu”)
+button-add_passkey = Adăugați o cheie de acces
+button-use_passkey = Folosiți o cheie de acces
+button-sign_in_passkey = Autentificați-vă cu o cheie de acces
+button-remove_passkey = Eliminați { $name }
+notice-security-passkey_added = Cheia de acces a fost adăugată. Vă puteți autentifica cu ea.
+notice-security-passkey_removed = Cheia de acces a fost eliminată.
+page-security-passkeys = Chei de acces
+page-security-passkeys_hint = O cheie de acces vă autentifică prin blocarea ecranului dispozitivului sau printr-o cheie de securitate, fără parolă sau cod.
+page-security-no_passkeys = Nu aveți încă nicio cheie de acces.
+page-security-passkey_line = { $name }, adăugată pe { $added }
+page-passkeys-cancelled = Nu s-a întâmplat nimic: cererea cheii de acces a fost anulată sau a expirat.
+page-passkeys-unsupported = Acest browser nu poate folosi chei de acces.
+error-passkey_expired = Cererea cheii de acces a expirat. Încercați din nou.
+error-passkey_failed = Cheia de acces nu a putut fi verificată. Încercați din nou sau autentificați-vă altfel.
+error-passkey_name_invalid = Dați cheii de acces un nume de 1 până la 64 de caractere.
+error-too_many_passkeys = Aveți 10 chei de acces, cât poate avea cel mult un cont. Eliminați mai întâi una.
+error-passkeys_unavailable = Cheile de acces nu sunt disponibile pe acest server.
+
+## email.passkey_added
+
+email-passkey_added-subject = O cheie de acces a fost adăugată contului dumneavoastră
+email-passkey_added-body =
+    Tocmai a fost adăugată o cheie de acces contului dumneavoastră { $product }. Ea autentifică fără parolă.
+
+    Dacă nu ați fost dumneavoastră, schimbați-vă parola și contactați imediat asistența.
+email-passkey_added-action = Verificați securitatea autentificării
+
+## email.passkey_removed
+
+email-passkey_removed-subject = O cheie de acces a fost eliminată din contul dumneavoastră
+email-passkey_removed-body =
+    Tocmai a fost eliminată o cheie de acces din contul dumneavoastră { $product }.
+
+    Dacă nu ați fost dumneavoastră, schimbați-vă parola și contactați imediat asistența.
+email-passkey_removed-action = Verificați securitatea autentificării

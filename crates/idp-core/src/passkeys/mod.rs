@@ -457,6 +457,18 @@ impl Idp {
     }
 }
 
+/// The account's passkeys as their owner sees them, in a transaction of
+/// the caller's.
+pub(crate) fn of_account(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> QueryResult<Vec<PasskeyInfo>> {
+    Ok(store::of_account(conn, account_id)?
+        .iter()
+        .map(store::Row::info)
+        .collect())
+}
+
 pub(crate) fn purge_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
     ceremony::purge_expired(conn, now)
 }

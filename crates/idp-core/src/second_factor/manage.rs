@@ -10,7 +10,7 @@ use super::proof::{upgrade, wrong_code};
 use super::{recovery, totp};
 use crate::accounts::{Account, AccountError};
 use crate::audit::{self, Event, EventType};
-use crate::db::schema::totp_factors as t;
+use crate::db::schema::{passkeys as pk, totp_factors as t};
 use crate::db::DbConnection;
 use crate::email::{enqueue, Action};
 use crate::sessions::{self, NewSession, Session};
@@ -18,11 +18,13 @@ use crate::throttle::{self, ThrottleKey};
 use crate::{now, Idp};
 
 /// What My Profile shows about a person's second factors.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct SecondFactorStatus {
     /// When the authenticator app was set up, if it is.
     pub app_since: Option<NaiveDateTime>,
     pub recovery_codes_left: i64,
+    /// The person's passkeys, oldest first.
+    pub passkeys: Vec<crate::passkeys::PasskeyInfo>,
     /// Whether the operator or an organization requires a second factor of
     /// this person (so removing the last one is not offered).
     pub required: bool,
@@ -53,6 +55,7 @@ impl Idp {
             let app = totp::find(conn, &account.id)?;
             let required = required_of(conn, &self.settings.second_factor, account)?;
             Ok(SecondFactorStatus {
+                passkeys: crate::passkeys::of_account(conn, &account.id)?,
                 app_since: app.and_then(|a| a.confirmed_at),
                 recovery_codes_left: recovery::unused(conn, &account.id)?,
                 required,
@@ -212,6 +215,7 @@ impl Idp {
         let ended = self.db.write(|conn| {
             let account = Account::find(conn, account_id)?.ok_or(AccountError::NotFound)?;
             diesel::delete(t::table.find(&account.id)).execute(conn)?;
+            diesel::delete(pk::table.filter(pk::account_id.eq(&account.id))).execute(conn)?;
             recovery::remove_all(conn, &account.id)?;
             let ended = sessions::end_all(conn, &account.id, None)?;
             self.factor_changed(
@@ -226,7 +230,7 @@ impl Idp {
         Ok(())
     }
 
-    fn factor_changed(
+    pub(super) fn factor_changed(
         &self,
         conn: &mut DbConnection,
         account: &Account,
@@ -247,7 +251,7 @@ impl Idp {
 
     /// A change of factors needs a sign-in of the last few minutes. A
     /// session awaiting its second factor is that young by construction.
-    fn check_recent(&self, session: &Session) -> Result<(), AccountError> {
+    pub(super) fn check_recent(&self, session: &Session) -> Result<(), AccountError> {
         let limit = Duration::minutes(self.settings.second_factor.recent_sign_in_minutes);
         match now() - session.auth_time <= limit {
             true => Ok(()),
@@ -257,7 +261,7 @@ impl Idp {
 
     /// Someone who has a factor proves it before adding another: a session
     /// awaiting its second factor may only set up the first one.
-    fn check_may_add(
+    pub(super) fn check_may_add(
         &self,
         conn: &mut DbConnection,
         session: &Session,
@@ -271,7 +275,7 @@ impl Idp {
 
     /// Removing a factor or replacing recovery codes needs a session that
     /// proved its second factor, not one waiting for it.
-    fn check_complete_and_recent(&self, session: &Session) -> Result<(), AccountError> {
+    pub(super) fn check_complete_and_recent(&self, session: &Session) -> Result<(), AccountError> {
         if session.awaiting_second_factor {
             return Err(AccountError::SignInAgain);
         }

@@ -9,12 +9,14 @@
 //! a complete session the same way, without asking for the password again.
 
 mod manage;
+mod passkey;
 mod policy;
 mod proof;
 mod recovery;
 mod totp;
 
 pub use manage::{SecondFactorStatus, TotpConfirmed, TotpSetup};
+pub use passkey::PasskeyOptions;
 pub use policy::{
     acr_of, amr_claim, is_multi_factor, requests_multi_factor, ACR_MULTI_FACTOR, ACR_SINGLE_FACTOR,
     ACR_VALUES,

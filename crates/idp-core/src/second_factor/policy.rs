@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use crate::accounts::Account;
 use crate::config::{SecondFactorRequirement, SecondFactorSettings};
-use crate::db::schema::{organization_members as m, organizations as o, totp_factors as t};
+use crate::db::schema::{
+    organization_members as m, organizations as o, passkeys as pk, totp_factors as t,
+};
 use crate::db::DbConnection;
 
 /// A password alone, or a sign-in through another provider.
@@ -19,6 +21,8 @@ pub const ACR_VALUES: [&str; 2] = [ACR_SINGLE_FACTOR, ACR_MULTI_FACTOR];
 pub(super) const AMR_MULTI: &str = "mfa";
 /// RFC 8176: a one-time code (an authenticator app or a recovery code).
 pub(super) const AMR_OTP: &str = "otp";
+/// RFC 8176: a hardware-secured key proved held (a passkey).
+pub(super) const AMR_HWK: &str = "hwk";
 
 /// The `amr` a way of signing in starts a session with (`sessions::create`'s
 /// `method`). Nothing is claimed for another provider's sign-in: idp does
@@ -26,6 +30,9 @@ pub(super) const AMR_OTP: &str = "otp";
 pub(crate) fn method_amr(method: &str) -> &'static str {
     match method {
         "password" | "invitation" => "pwd",
+        // A passkey is used only with user verification (a PIN or the
+        // device's biometrics): two factors in one.
+        "passkey" => "hwk mfa",
         _ => "",
     }
 }
@@ -69,12 +76,20 @@ pub fn requests_multi_factor(acr_values: Option<&str>) -> bool {
     known.peek().is_some() && known.all(|v| v == ACR_MULTI_FACTOR)
 }
 
-/// Whether the person has a factor they can prove (a confirmed app).
+/// Whether the person has a factor they can prove: a confirmed app or a
+/// passkey.
 pub(super) fn has_factor(conn: &mut DbConnection, account_id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
+    let app: bool = diesel::select(diesel::dsl::exists(
         t::table
             .find(account_id)
             .filter(t::confirmed_at.is_not_null()),
+    ))
+    .get_result(conn)?;
+    if app {
+        return Ok(true);
+    }
+    diesel::select(diesel::dsl::exists(
+        pk::table.filter(pk::account_id.eq(account_id)),
     ))
     .get_result(conn)
 }

@@ -68,7 +68,9 @@ pub(crate) fn create(
     let now = now();
     let token = random_token(32);
     let user_agent: String = client.user_agent.chars().take(MAX_USER_AGENT).collect();
-    let awaiting = second_factor::due_at_sign_in(conn, &idp.settings.second_factor, account)?;
+    let amr = second_factor::method_amr(method);
+    let awaiting = !second_factor::is_multi_factor(amr)
+        && second_factor::due_at_sign_in(conn, &idp.settings.second_factor, account)?;
     let lifetime = match awaiting {
         true => Duration::minutes(AWAITING_MINUTES),
         false => Duration::hours(idp.settings.sessions.absolute_timeout_hours),
@@ -82,7 +84,7 @@ pub(crate) fn create(
         expires_at: now + lifetime,
         user_agent,
         ip_address: client.ip_address.clone(),
-        amr: second_factor::method_amr(method).to_owned(),
+        amr: amr.to_owned(),
         awaiting_second_factor: awaiting,
     };
     diesel::insert_into(sessions::table)

@@ -70,6 +70,7 @@ pub async fn show(
         &Errors::default(),
         notice,
         false,
+        idp.passkeys_available(),
     ))
 }
 
@@ -130,6 +131,7 @@ pub async fn submit(
                     &errors,
                     None,
                     unverified,
+                    idp.passkeys_available(),
                 ),
             ))
         }
@@ -146,6 +148,7 @@ fn login_form(
     errors: &Errors,
     notice: Option<String>,
     offer_resend: bool,
+    passkeys: bool,
 ) -> maud::Markup {
     layout(
         lang,
@@ -167,6 +170,9 @@ fn login_form(
                 (input(lang, errors, "email", "email", email, "username"))
                 (input(lang, errors, "password", "password", "", "current-password"))
                 (button(&lang.t("button.sign_in")))
+            }
+            @if passkeys {
+                (super::security::passkey_form(lang, csrf, "sign-in", Some(return_to), &lang.t("button.sign_in_passkey")))
             }
             p { a href="/password/forgot" { (lang.t("link.forgot_password")) } }
             h2 { (lang.t("page.login.company_title")) }
@@ -216,7 +222,15 @@ pub async fn company(
     Ok(render(
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
         login_form(
-            lang, &csrf.0, &choices, "", &return_to, &errors, None, false,
+            lang,
+            &csrf.0,
+            &choices,
+            "",
+            &return_to,
+            &errors,
+            None,
+            false,
+            idp.passkeys_available(),
         ),
     ))
 }

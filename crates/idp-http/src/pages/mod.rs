@@ -11,9 +11,10 @@ mod invitation;
 pub mod layout;
 mod login;
 mod logout;
+mod passkeys;
 mod password_forgot;
 mod second_factor;
-mod security;
+pub(crate) mod security;
 mod signup;
 mod static_files;
 mod unsubscribe;
@@ -34,6 +35,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(static_files::botcheck)
         .service(static_files::form_post)
         .service(static_files::page)
+        .service(static_files::passkeys)
+        .route("/passkeys/add/start", web::post().to(passkeys::add_start))
+        .route("/passkeys/add/finish", web::post().to(passkeys::add_finish))
+        .route("/passkeys/verify/start", web::post().to(passkeys::verify_start))
+        .route("/passkeys/verify/finish", web::post().to(passkeys::verify_finish))
+        .route("/passkeys/sign-in/start", web::post().to(passkeys::sign_in_start))
+        .route("/passkeys/sign-in/finish", web::post().to(passkeys::sign_in_finish))
+        .route(
+            "/account/security/passkeys/remove",
+            web::post().to(security::passkey_remove),
+        )
         .route("/brand/theme.css", web::get().to(brand::theme))
         .route("/brand/logo", web::get().to(brand::logo))
         .route("/language", web::get().to(brand::switch))

@@ -13,7 +13,7 @@ use super::check_csrf;
 use super::form::Form;
 use super::layout::{button, csrf_field, layout, ok, render, see_other, Errors};
 use super::safe_return_to;
-use super::security::{code_field, codes_page, refused, setup_page};
+use super::security::{code_field, codes_page, passkey_form, refused, setup_page};
 use crate::blocking;
 use crate::csrf::CsrfToken;
 use crate::error::{classify, PageError};
@@ -72,16 +72,20 @@ pub async fn show(
     let found = blocking::run(move || {
         let status = idp.second_factor_status(&account)?;
         // Nothing to prove yet: the first factor is set up here.
-        let setup = match status.app_since {
-            Some(_) => None,
-            None => Some(idp.start_totp(&session, &account)),
+        let has_passkeys = !status.passkeys.is_empty();
+        let setup = match status.app_since.is_some() || has_passkeys {
+            true => None,
+            false => Some(idp.start_totp(&session, &account)),
         };
-        Ok::<_, PageError>(setup)
+        Ok::<_, PageError>((setup, has_passkeys))
     })
     .await?;
     match found {
-        None => Ok(ok(code_page(lang, &csrf.0, &return_to, &Errors::default()))),
-        Some(Ok(setup)) => {
+        (None, passkeys) => {
+            let errors = Errors::default();
+            Ok(ok(code_page(lang, &csrf.0, &return_to, &errors, passkeys)))
+        }
+        (Some(Ok(setup)), _) => {
             let action = here("/login/second-factor/setup", &return_to);
             Ok(ok(setup_page(
                 lang,
@@ -91,7 +95,7 @@ pub async fn show(
                 &Errors::default(),
             )))
         }
-        Some(Err(e)) => refused(lang, e),
+        (Some(Err(e)), _) => refused(lang, e),
     }
 }
 
@@ -119,7 +123,7 @@ pub async fn submit(
         Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
         Err(e) => Ok(render(
             classify(&e).0,
-            code_page(lang, &csrf.0, &return_to, &Errors::from_account(lang, &e)),
+            code_page(lang, &csrf.0, &return_to, &Errors::from_account(lang, &e), false),
         )),
     }
 }
@@ -175,12 +179,15 @@ pub async fn setup(
     }
 }
 
-fn code_page(lang: Lang, csrf: &str, return_to: &str, errors: &Errors) -> Markup {
+fn code_page(lang: Lang, csrf: &str, return_to: &str, errors: &Errors, passkeys: bool) -> Markup {
     layout(
         lang,
         &lang.t("page.second_factor.title"),
         html! {
             (errors.summary(lang))
+            @if passkeys {
+                (passkey_form(lang, csrf, "verify", Some(return_to), &lang.t("button.use_passkey")))
+            }
             form method="post" action=(here("/login/second-factor", return_to)) {
                 (csrf_field(csrf))
                 (code_field(lang, errors, lang.t("page.second_factor.hint")))

@@ -20,7 +20,7 @@ use crate::signed_in::{self, SignedIn};
 
 const HERE: &str = "/account/security";
 
-const NOTICES: &[&str] = &["app_added", "app_removed"];
+const NOTICES: &[&str] = &["app_added", "app_removed", "passkey_added", "passkey_removed"];
 
 #[derive(Deserialize)]
 pub struct NoticeQuery {
@@ -36,6 +36,12 @@ pub struct CodeForm {
 
 #[derive(Deserialize)]
 pub struct CsrfOnly {
+    csrf_token: String,
+}
+
+#[derive(Deserialize)]
+pub struct PasskeyForm {
+    passkey_id: String,
     csrf_token: String,
 }
 
@@ -70,6 +76,7 @@ pub async fn show(
         Ok(status) => status?,
         Err(redirect) => return Ok(redirect),
     };
+    let passkeys = signed_in::idp(&req).passkeys_available();
     let notice = query
         .notice
         .as_deref()
@@ -80,7 +87,7 @@ pub async fn show(
         &csrf.0,
         &status,
         notice,
-        &Errors::default(),
+        passkeys,
     )))
 }
 
@@ -89,15 +96,15 @@ fn overview(
     csrf: &str,
     status: &SecondFactorStatus,
     notice: Option<String>,
-    errors: &Errors,
+    passkeys: bool,
 ) -> Markup {
     let left = status.recovery_codes_left.to_string();
+    let has_factor = status.app_since.is_some() || !status.passkeys.is_empty();
     layout(
         lang,
         &lang.t("page.security.title"),
         html! {
             @if let Some(n) = notice { p.notice role="status" { (n) } }
-            (errors.summary(lang))
             @if status.required {
                 p { (lang.t("page.security.required")) }
             }
@@ -117,9 +124,34 @@ fn overview(
                     }
                 }
             }
+            @if passkeys {
+                section aria-labelledby="passkeys-h" {
+                    h2 id="passkeys-h" { (lang.t("page.security.passkeys")) }
+                    p.hint { (lang.t("page.security.passkeys_hint")) }
+                    @if status.passkeys.is_empty() {
+                        p { (lang.t("page.security.no_passkeys")) }
+                    }
+                    ul.sessions {
+                        @for key in &status.passkeys {
+                            li {
+                                span { (lang.f("page.security.passkey_line", &[
+                                    ("name", &key.name),
+                                    ("added", &idp_core::i18n::date(lang.0, key.created_at)),
+                                ])) }
+                                form.inline method="post" action="/account/security/passkeys/remove" {
+                                    (csrf_field(csrf))
+                                    input type="hidden" name="passkey_id" value=(key.id);
+                                    (button(&lang.f("button.remove_passkey", &[("name", &key.name)])))
+                                }
+                            }
+                        }
+                    }
+                    (passkey_form(lang, csrf, "add", None, &lang.t("button.add_passkey")))
+                }
+            }
             section aria-labelledby="recovery-h" {
                 h2 id="recovery-h" { (lang.t("page.security.recovery")) }
-                @if status.app_since.is_some() {
+                @if has_factor {
                     p { (lang.f("page.security.recovery_left", &[("count", &left)])) }
                     form method="post" action="/account/security/recovery-codes" {
                         (csrf_field(csrf))
@@ -240,6 +272,52 @@ pub async fn new_recovery_codes(
         Ok(Ok(codes)) => Ok(ok(codes_page(lang, &codes, HERE))),
         Ok(Err(e)) => refused(lang, e),
         Err(redirect) => Ok(redirect),
+    }
+}
+
+pub async fn passkey_remove(
+    req: HttpRequest,
+    form: Form<PasskeyForm>,
+    lang: Lang,
+) -> Result<HttpResponse, PageError> {
+    check_csrf(&req, &form.csrf_token)?;
+    let id = form.into_inner().passkey_id;
+    let removed = with_user(&req, move |idp, user| {
+        idp.remove_own_passkey(&user.session, &user.account, &id)
+    });
+    match removed.await? {
+        Ok(Ok(())) => Ok(see_other("/account/security?notice=passkey_removed")),
+        Ok(Err(e)) => refused(lang, e),
+        Err(redirect) => Ok(redirect),
+    }
+}
+
+/// The form of one passkey step (`add`, `verify`, `sign-in`), run by
+/// `static/passkeys.js`: its button shows only where the browser has
+/// passkeys, and its status line says what happened.
+pub(super) fn passkey_form(
+    lang: Lang,
+    csrf: &str,
+    kind: &str,
+    return_to: Option<&str>,
+    label: &str,
+) -> Markup {
+    html! {
+        form.passkey {
+            (csrf_field(csrf))
+            @if let Some(to) = return_to {
+                input type="hidden" name="return_to" value=(to);
+            }
+            @if kind == "add" {
+                (Field::optional("passkey_name", Control::Input("text"), "", "off").render(lang, &Errors::default()))
+            }
+            button type="button" data-passkey=(kind) hidden { (label) }
+            p.passkey-status role="status"
+                data-failed=(lang.t("error.passkey_failed"))
+                data-cancelled=(lang.t("page.passkeys.cancelled"))
+                data-unsupported=(lang.t("page.passkeys.unsupported")) {}
+        }
+        script src="/static/passkeys.js" defer {}
     }
 }
 

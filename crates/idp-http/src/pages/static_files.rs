@@ -1,4 +1,4 @@
-//! The stylesheet and the scripts (robot check, form post, page), compiled
+//! The stylesheet and the scripts (robot check, form post, page, passkeys), compiled
 //! into the binary.
 
 use actix_web::{get, HttpResponse};
@@ -11,26 +11,29 @@ pub async fn style() -> HttpResponse {
         .body(include_str!("../../static/style.css"))
 }
 
-#[get("/static/botcheck.js")]
-pub async fn botcheck() -> HttpResponse {
+fn script(body: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/javascript; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
-        .body(include_str!("../../static/botcheck.js"))
+        .body(body)
+}
+
+#[get("/static/botcheck.js")]
+pub async fn botcheck() -> HttpResponse {
+    script(include_str!("../../static/botcheck.js"))
 }
 
 #[get("/static/form_post.js")]
 pub async fn form_post() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header(("Cache-Control", "public, max-age=3600"))
-        .body(include_str!("../../static/form_post.js"))
+    script(include_str!("../../static/form_post.js"))
 }
 
 #[get("/static/page.js")]
 pub async fn page() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header(("Cache-Control", "public, max-age=3600"))
-        .body(include_str!("../../static/page.js"))
+    script(include_str!("../../static/page.js"))
+}
+
+#[get("/static/passkeys.js")]
+pub async fn passkeys() -> HttpResponse {
+    script(include_str!("../../static/passkeys.js"))
 }
