@@ -378,3 +378,53 @@ async fn the_operator_requires_a_second_factor_of_administrators(backend: Backen
 }
 
 for_both_backends!(the_operator_requires_a_second_factor_of_administrators);
+
+/// A passkey step's JSON call from `browser`, with the page's CSRF token.
+async fn passkey_call(app: &TestApp, browser: &reqwest::Client, step: &str, csrf: Option<&str>) -> (u16, serde_json::Value) {
+    let token = match csrf {
+        Some(t) => t.to_owned(),
+        None => csrf_in(&app.page(browser, "/login").await.1),
+    };
+    let r = browser
+        .post(app.url(&format!("/passkeys/{step}")))
+        .json(&json!({"csrf_token": token, "ceremony": "x", "credential": {}, "name": "Laptop"}))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+on_both_databases! {
+    async fn passkeys_keep_the_rules_of_every_factor(app) {
+        account(&app, "hal@example.com", false);
+        let owner = browser();
+        app.sign_in(&owner, "hal@example.com", PASSWORD).await;
+        set_up_app(&app, &owner).await;
+
+        // Someone with the password only (the app not proved yet) cannot add
+        // a passkey to get around it.
+        let thief = browser();
+        app.sign_in(&thief, "hal@example.com", PASSWORD).await;
+        let (status, body) = passkey_call(&app, &thief, "add/start", None).await;
+        assert_eq!((status, &body["error"]), (409, &json!("second_factor_exists")), "{body}");
+        let (status, _) = passkey_call(&app, &thief, "add/finish", None).await;
+        assert_eq!(status, 409);
+        // Nor with a forged or missing token, nor with no session at all.
+        let (status, body) = passkey_call(&app, &owner, "add/start", Some("forged")).await;
+        assert_eq!((status, &body["error"]), (403, &json!("csrf_failed")));
+        let (status, _) = passkey_call(&app, &browser(), "add/start", None).await;
+        assert_eq!(status, 401);
+        let (status, _) = passkey_call(&app, &browser(), "verify/start", None).await;
+        assert_eq!(status, 401);
+
+        // The owner's complete session passes the rules; this test server's
+        // issuer is an IP address, which cannot hold passkeys: it says so.
+        let (status, body) = passkey_call(&app, &owner, "add/start", None).await;
+        assert_eq!((status, &body["error"]), (404, &json!("passkeys_unavailable")), "{body}");
+        let (status, body) = passkey_call(&app, &browser(), "sign-in/finish", None).await;
+        assert_eq!((status, &body["error"]), (404, &json!("passkeys_unavailable")), "{body}");
+        let (_, html) = app.page(&browser(), "/login").await;
+        assert!(!html.contains("data-passkey"), "no passkey button where passkeys cannot work");
+    }
+}
