@@ -64,7 +64,12 @@ impl Idp {
             if !has_factor(conn, &account.id)? {
                 recovery::remove_all(conn, &account.id)?;
             }
-            self.factor_changed(conn, account, EventType::SecondFactorRemoved, "passkey_removed")
+            self.factor_changed(
+                conn,
+                account,
+                EventType::SecondFactorRemoved,
+                "passkey_removed",
+            )
         })
     }
 

@@ -38,10 +38,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(static_files::passkeys)
         .route("/passkeys/add/start", web::post().to(passkeys::add_start))
         .route("/passkeys/add/finish", web::post().to(passkeys::add_finish))
-        .route("/passkeys/verify/start", web::post().to(passkeys::verify_start))
-        .route("/passkeys/verify/finish", web::post().to(passkeys::verify_finish))
-        .route("/passkeys/sign-in/start", web::post().to(passkeys::sign_in_start))
-        .route("/passkeys/sign-in/finish", web::post().to(passkeys::sign_in_finish))
+        .route(
+            "/passkeys/verify/start",
+            web::post().to(passkeys::verify_start),
+        )
+        .route(
+            "/passkeys/verify/finish",
+            web::post().to(passkeys::verify_finish),
+        )
+        .route(
+            "/passkeys/sign-in/start",
+            web::post().to(passkeys::sign_in_start),
+        )
+        .route(
+            "/passkeys/sign-in/finish",
+            web::post().to(passkeys::sign_in_finish),
+        )
         .route(
             "/account/security/passkeys/remove",
             web::post().to(security::passkey_remove),

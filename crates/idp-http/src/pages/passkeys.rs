@@ -75,7 +75,11 @@ fn onward(idp: &Idp, session: NewSession, next: &str) -> HttpResponse {
 async fn with_session<T: Send + 'static>(
     req: &HttpRequest,
     idp: &web::Data<Idp>,
-    action: impl FnOnce(&Idp, &idp_core::sessions::Session, &idp_core::accounts::Account) -> Result<T, AccountError>
+    action: impl FnOnce(
+            &Idp,
+            &idp_core::sessions::Session,
+            &idp_core::accounts::Account,
+        ) -> Result<T, AccountError>
         + Send
         + 'static,
 ) -> Result<T, ApiError> {
@@ -115,7 +119,13 @@ pub async fn add_finish(
         None => "/account/security?notice=passkey_added".to_owned(),
     };
     let session = with_session(&req, &idp, move |idp, session, account| {
-        idp.finish_adding_passkey(session, account, &body.ceremony, &body.credential, &body.name)
+        idp.finish_adding_passkey(
+            session,
+            account,
+            &body.ceremony,
+            &body.credential,
+            &body.name,
+        )
     })
     .await?;
     Ok(onward(&idp, session, &next))
@@ -129,10 +139,8 @@ pub async fn verify_start(
     checked(&req, &body.csrf_token)?;
     let token = session_token(&req, &idp)?;
     let core = idp.clone();
-    let started = blocking::run(move || {
-        Ok::<_, ApiError>(core.start_passkey_second_factor(&token)?)
-    })
-    .await?;
+    let started =
+        blocking::run(move || Ok::<_, ApiError>(core.start_passkey_second_factor(&token)?)).await?;
     Ok(options(started))
 }
 

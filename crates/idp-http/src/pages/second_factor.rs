@@ -123,7 +123,13 @@ pub async fn submit(
         Err(e @ (AccountError::Store(_) | AccountError::Busy { .. })) => Err(e.into()),
         Err(e) => Ok(render(
             classify(&e).0,
-            code_page(lang, &csrf.0, &return_to, &Errors::from_account(lang, &e), false),
+            code_page(
+                lang,
+                &csrf.0,
+                &return_to,
+                &Errors::from_account(lang, &e),
+                false,
+            ),
         )),
     }
 }

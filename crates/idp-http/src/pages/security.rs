@@ -20,7 +20,12 @@ use crate::signed_in::{self, SignedIn};
 
 const HERE: &str = "/account/security";
 
-const NOTICES: &[&str] = &["app_added", "app_removed", "passkey_added", "passkey_removed"];
+const NOTICES: &[&str] = &[
+    "app_added",
+    "app_removed",
+    "passkey_added",
+    "passkey_removed",
+];
 
 #[derive(Deserialize)]
 pub struct NoticeQuery {
@@ -82,13 +87,7 @@ pub async fn show(
         .as_deref()
         .filter(|n| NOTICES.contains(n))
         .map(|n| lang.t(&format!("notice.security.{n}")));
-    Ok(ok(overview(
-        lang,
-        &csrf.0,
-        &status,
-        notice,
-        passkeys,
-    )))
+    Ok(ok(overview(lang, &csrf.0, &status, notice, passkeys)))
 }
 
 fn overview(

@@ -380,7 +380,12 @@ async fn the_operator_requires_a_second_factor_of_administrators(backend: Backen
 for_both_backends!(the_operator_requires_a_second_factor_of_administrators);
 
 /// A passkey step's JSON call from `browser`, with the page's CSRF token.
-async fn passkey_call(app: &TestApp, browser: &reqwest::Client, step: &str, csrf: Option<&str>) -> (u16, serde_json::Value) {
+async fn passkey_call(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    step: &str,
+    csrf: Option<&str>,
+) -> (u16, serde_json::Value) {
     let token = match csrf {
         Some(t) => t.to_owned(),
         None => csrf_in(&app.page(browser, "/login").await.1),
