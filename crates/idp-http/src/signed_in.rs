@@ -63,12 +63,7 @@ pub fn arrive(
     return_to: &str,
 ) -> Result<HttpResponse, crate::error::PageError> {
     let target = match session.session.awaiting_second_factor {
-        true => {
-            let query: String = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("return_to", return_to)
-                .finish();
-            format!("/login/second-factor?{query}")
-        }
+        true => crate::pages::with_return_to("/login/second-factor", return_to),
         false => return_to.to_owned(),
     };
     let mut response = crate::pages::layout::see_other(&target);

@@ -174,16 +174,22 @@ impl Idp {
             if n == 0 {
                 return Err(AccountError::NotFound);
             }
-            if !has_factor(conn, &account.id)? {
-                recovery::remove_all(conn, &account.id)?;
-            }
-            self.factor_changed(
-                conn,
-                account,
-                EventType::SecondFactorRemoved,
-                "second_factor_removed",
-            )
+            self.factor_removed(conn, account, "second_factor_removed")
         })
+    }
+
+    /// What follows removing a factor, in its transaction: the recovery
+    /// codes go with the last one, and the person is told by `email`.
+    pub(super) fn factor_removed(
+        &self,
+        conn: &mut DbConnection,
+        account: &Account,
+        email: &str,
+    ) -> Result<(), AccountError> {
+        if !has_factor(conn, &account.id)? {
+            recovery::remove_all(conn, &account.id)?;
+        }
+        self.factor_changed(conn, account, EventType::SecondFactorRemoved, email)
     }
 
     /// A new set of recovery codes; the old ones stop working.

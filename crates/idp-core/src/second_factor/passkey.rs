@@ -3,9 +3,8 @@
 //! always verified by the device), and added or removed only soon after a
 //! sign-in, with an email. The WebAuthn checks are `crate::passkeys`'.
 
-use super::policy::{has_factor, AMR_HWK};
+use super::policy::AMR_HWK;
 use super::proof::upgrade;
-use super::recovery;
 use crate::accounts::{Account, AccountError, SignedIn};
 use crate::audit::{self, Event, EventType};
 use crate::passkeys::PasskeyError;
@@ -60,17 +59,8 @@ impl Idp {
     ) -> Result<(), AccountError> {
         self.check_complete_and_recent(session)?;
         self.remove_passkey(&account.id, passkey_id)?;
-        self.db.write(|conn| {
-            if !has_factor(conn, &account.id)? {
-                recovery::remove_all(conn, &account.id)?;
-            }
-            self.factor_changed(
-                conn,
-                account,
-                EventType::SecondFactorRemoved,
-                "passkey_removed",
-            )
-        })
+        self.db
+            .write(|conn| self.factor_removed(conn, account, "passkey_removed"))
     }
 
     /// Starts proving a passkey as the second factor of the session behind

@@ -117,23 +117,19 @@ async fn decide(
             }
             see_other(&format!("/login?{}", login.finish()))
         }
-        AuthorizeOutcome::SignUp { return_to } => see_other(&returning("/signup", &return_to)),
-        AuthorizeOutcome::SecondFactor { return_to } => {
-            see_other(&returning("/login/second-factor", &return_to))
+        AuthorizeOutcome::SignUp { return_to } => {
+            see_other(&crate::pages::with_return_to("/signup", &return_to))
         }
+        AuthorizeOutcome::SecondFactor { return_to } => see_other(&crate::pages::with_return_to(
+            "/login/second-factor",
+            &return_to,
+        )),
         AuthorizeOutcome::AskConsent {
             pending,
             request,
             account,
         } => consent::page(&request, &account, &pending, lang, &csrf.0),
     })
-}
-
-fn returning(path: &str, return_to: &str) -> String {
-    let query: String = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("return_to", return_to)
-        .finish();
-    format!("{path}?{query}")
 }
 
 fn back_to_app(response: &AuthorizationResponse, status: StatusCode) -> HttpResponse {

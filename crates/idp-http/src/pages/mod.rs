@@ -214,6 +214,14 @@ pub fn check_csrf(req: &HttpRequest, token: &str) -> Result<(), PageError> {
     csrf::verify(req, token).map_err(PageError::Csrf)
 }
 
+/// `path?return_to=…`: a page to go through on the way back to `return_to`.
+pub fn with_return_to(path: &str, return_to: &str) -> String {
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("return_to", return_to)
+        .finish();
+    format!("{path}?{query}")
+}
+
 /// Only local paths may be returned to after sign-in (no open redirect).
 pub fn safe_return_to(raw: Option<&str>) -> &str {
     raw.and_then(idp_core::local_path).unwrap_or("/account")

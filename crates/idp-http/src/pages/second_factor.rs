@@ -12,8 +12,8 @@ use serde::Deserialize;
 use super::check_csrf;
 use super::form::Form;
 use super::layout::{button, csrf_field, layout, ok, render, see_other, Errors};
-use super::safe_return_to;
 use super::security::{code_field, codes_page, passkey_form, refused, setup_page};
+use super::{safe_return_to, with_return_to as here};
 use crate::blocking;
 use crate::csrf::CsrfToken;
 use crate::error::{classify, PageError};
@@ -42,17 +42,7 @@ async fn session_of(req: &HttpRequest) -> Result<Option<(Session, Account)>, Pag
 }
 
 fn to_login(return_to: &str) -> HttpResponse {
-    let query: String = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("return_to", return_to)
-        .finish();
-    see_other(&format!("/login?{query}"))
-}
-
-fn here(path: &str, return_to: &str) -> String {
-    let query: String = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("return_to", return_to)
-        .finish();
-    format!("{path}?{query}")
+    see_other(&here("/login", return_to))
 }
 
 pub async fn show(
