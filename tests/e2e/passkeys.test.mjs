@@ -74,6 +74,10 @@ test('passkeys: add one, sign in with it alone, prove it after the password, rem
     await page.goto(at('/login'));
     await signIn(page, EMAIL, UPSTREAM.password);
     assert.equal(pathOf(page), '/login/second-factor');
+    // A mistyped recovery code first: the page comes back, passkey button and all.
+    await page.locator('input[name=otp]').fill('0000-0000-0000-0000');
+    const refusedCode = await submit(page, page.locator('form:has(input[name=otp]) button[type=submit]'));
+    assert.equal(refusedCode?.status(), 422);
     await passkeyStep(page, 'verify', (u) => u.pathname === '/account');
 
     // Removed, it signs in no more, and the password is enough again.

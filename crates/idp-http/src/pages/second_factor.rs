@@ -105,8 +105,18 @@ pub async fn submit(
     };
     let typed = form.into_inner().otp;
     let core = idp.clone();
-    let proved =
-        blocking::run(move || Ok::<_, PageError>(core.prove_second_factor(&token, &typed))).await?;
+    let (proved, passkeys) = blocking::run(move || {
+        let proved = core.prove_second_factor(&token, &typed);
+        // Refused: the page again, with the passkey button if it had one.
+        let passkeys = match (&proved, core.second_factor_session(&token)?) {
+            (Err(_), Some((_, account))) => {
+                !core.second_factor_status(&account)?.passkeys.is_empty()
+            }
+            _ => false,
+        };
+        Ok::<_, PageError>((proved, passkeys))
+    })
+    .await?;
     match proved {
         Ok(session) => signed_in::arrive(&idp, session, &return_to),
         Err(AccountError::NotFound) => Ok(to_login(&return_to)),
@@ -118,7 +128,7 @@ pub async fn submit(
                 &csrf.0,
                 &return_to,
                 &Errors::from_account(lang, &e),
-                false,
+                passkeys,
             ),
         )),
     }
